@@ -1,0 +1,3 @@
+"""localise: offline localisation of Markdown articles through gettext catalogues."""
+
+__version__ = "0.1.0"

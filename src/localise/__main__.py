@@ -1,0 +1,5 @@
+"""``python -m localise``."""
+
+from localise.cli import main
+
+raise SystemExit(main())

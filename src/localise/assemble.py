@@ -1,0 +1,171 @@
+"""Source document + translations → target Markdown, keeping every byte it does not translate."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import yaml
+
+from localise.model import Document, Unit
+
+# Languages written without spaces between words: a soft break would render as a space.
+UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "km", "my", "bo"})
+_PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# A line that would open a new block if it started a continuation line.
+_BLOCK_START_RE = re.compile(
+    r"^(?:[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|[ \t]*(?:#{1,6}(?:[ \t]|$)|>|```|~~~|<)"
+    r"|[ \t]*(?:[-*_][ \t]*){3,}$|[ \t]*=+[ \t]*$|[ \t]{4,})"
+)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def is_unspaced(lang: str) -> bool:
+    """True for languages written without spaces between words (ja, zh, th, …)."""
+    return lang.split("_")[0].split("-")[0].lower() in UNSPACED_LANGUAGES
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """A unit whose translation could not be used, and why."""
+
+    unit: Unit
+    reason: str
+
+
+Formatter = Callable[[Unit, str], str]
+"""Given a unit and a placeholder name, return the localised value text."""
+
+
+def fill_placeholders(unit: Unit, text: str, *, format_value: Formatter) -> str:
+    """Replace ``{name}`` by formatted values and undo doubled braces.
+
+    Raises ValueError naming the problem when the placeholders differ from the msgid's.
+    """
+    expected = sorted(p.name for p in unit.placeholders)
+    found = sorted(m.group(1) for m in _PLACEHOLDER_RE.finditer(text) if m.group(1))
+    if found != expected:
+        missing = sorted(set(expected) - set(found))
+        extra = sorted(set(found) - set(expected))
+        doubled = sorted({n for n in found if found.count(n) > 1})
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join("{" + n + "}" for n in missing))
+        if extra:
+            parts.append("unknown " + ", ".join("{" + n + "}" for n in extra))
+        if doubled:
+            parts.append("repeated " + ", ".join("{" + n + "}" for n in doubled))
+        raise ValueError("placeholders differ from the source: " + "; ".join(parts))
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1):
+            return format_value(unit, match.group(1))
+        return match.group(0)[0]
+
+    return _PLACEHOLDER_RE.sub(replace, text)
+
+
+def _join_unspaced(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        if out and line and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]):
+            out += " "
+        out += line
+    return out
+
+
+def _is_hard_break(line: str) -> bool:
+    return line.endswith("  ") or (len(line) - len(line.rstrip("\\"))) % 2 == 1
+
+
+def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
+    """The replacement for ``unit``'s span: container prefixes, breaks per language rules."""
+    text = text.strip()
+    if unit.kind == "front-matter":
+        return yaml_scalar(text, style=unit.yaml_style or "plain")
+    lines = [line.strip(" \t") if i else line.lstrip(" \t") for i, line in enumerate(text.split("\n"))]
+    lines = [line.rstrip(" \t") if not _is_hard_break(line) else line for line in lines]
+    if unit.single_line:
+        joined = _join_unspaced(lines) if is_unspaced(lang) else " ".join(lines)
+        if unit.kind == "table-cell":
+            joined = re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", joined)
+        return joined
+    # group into output lines: hard breaks always end a line; soft breaks only in spaced languages
+    out: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if _is_hard_break(line):
+            out.append(_join_unspaced(current) if is_unspaced(lang) else " ".join(current))
+            current = []
+    if current:
+        if is_unspaced(lang):
+            out.append(_join_unspaced(current))
+        else:
+            merged: list[str] = []
+            for line in current:
+                if merged and (_BLOCK_START_RE.match(line) or not line):
+                    merged[-1] = f"{merged[-1]} {line}".rstrip()
+                else:
+                    merged.append(line)
+            out.extend(merged)
+    return (newline + unit.continuation).join(out)
+
+
+def yaml_scalar(text: str, *, style: str) -> str:
+    """A YAML scalar for ``text``, in the source's quoting style when that style can hold it."""
+    text = " ".join(text.split("\n"))
+    if style == "plain":
+        try:
+            if yaml.safe_load(f"k: {text}") == {"k": text} and "#" not in text:
+                return text
+        except yaml.YAMLError:
+            pass
+    if style == "'":
+        return "'" + text.replace("'", "''") + "'"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def assemble(
+    document: Document,
+    translations: Mapping[str, str],
+    *,
+    lang: str,
+    format_value: Formatter | None = None,
+    keep_identical: bool = True,
+) -> tuple[str, list[Fallback]]:
+    """Replace each translated unit's span; return the new text and the units that fell back.
+
+    A unit without a translation, or whose translation equals its msgid (``keep_identical``),
+    keeps its source bytes.
+    """
+    newline = "\r\n" if "\r\n" in document.text else "\n"
+    pieces: list[str] = []
+    fallbacks: list[Fallback] = []
+    pos = 0
+    for unit in document.units:
+        translation = translations.get(unit.msgid)
+        if not translation or (keep_identical and translation == unit.msgid):
+            continue
+        if unit.placeholders:
+            try:
+                translation = fill_placeholders(
+                    unit, translation, format_value=format_value or _source_value
+                )
+            except ValueError as exc:
+                fallbacks.append(Fallback(unit, str(exc)))
+                continue
+        pieces.append(document.text[pos : unit.start])
+        pieces.append(layout(unit, translation, lang=lang, newline=newline))
+        pos = unit.end
+    pieces.append(document.text[pos:])
+    return "".join(pieces), fallbacks
+
+
+def _source_value(unit: Unit, name: str) -> str:
+    for placeholder in unit.placeholders:
+        if placeholder.name == name:
+            return placeholder.source
+    raise KeyError(name)

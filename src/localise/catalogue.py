@@ -1,0 +1,405 @@
+"""Units ↔ gettext catalogues: template, merge, canonical writing, stats. The only polib importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from localise import __version__
+from localise.errors import CatalogueError
+from localise.model import Document
+
+POFile = polib.POFile
+POEntry = polib.POEntry
+
+MT_PREFIX = "MT: "
+"""Translator-comment prefix marking a machine draft (engine, model, version)."""
+MT_FLAG_PREFIX = "MT-check: "
+"""Translator-comment prefix for what the reviewer must fix in a machine draft."""
+FUZZY_THRESHOLD = 0.6
+_DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+_HEADER_ORDER = (
+    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+    "Content-Transfer-Encoding", "Plural-Forms", "X-Generator",
+)
+
+
+# -- reading ---------------------------------------------------------------------------
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD_RE = re.compile(
+    rf"^(?:#~\s*)?(?:#\|\s*)?(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$"
+)
+_CONTINUATION_RE = re.compile(rf"^(?:#~\s*)?(?:#\|\s*)?({_STRING})\s*$")
+
+
+def _unescape(quoted: str) -> str:
+    return polib.unescape(quoted[1:-1])
+
+
+def _lint(text: str, *, path: Path) -> None:
+    """Find PO syntax errors polib would accept or misreport; raise naming the 1-based line."""
+    seen: dict[tuple[str | None, str], int] = {}
+    current: str | None = None
+    msgctxt: str | None = None
+    msgid: str | None = None
+    msgid_line = 0
+    obsolete = False
+
+    def close() -> None:
+        nonlocal msgctxt, msgid
+        if msgid is not None and not obsolete:
+            key = (msgctxt, msgid)
+            if key in seen:
+                what = "header entry" if msgid == "" else "message definition"
+                raise CatalogueError(
+                    f"duplicate {what} (first defined on line {seen[key]})",
+                    path=path, line=msgid_line, excerpt=text.split("\n")[msgid_line - 1],
+                )
+            seen[key] = msgid_line
+        msgctxt = msgid = None
+
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        is_previous = stripped.startswith("#|") or stripped.startswith("#~|") or (
+            stripped.startswith("#~") and stripped[2:].lstrip().startswith("#|")
+        )
+        is_obsolete = stripped.startswith("#~")
+        keyword = _KEYWORD_RE.match(stripped)
+        continuation = _CONTINUATION_RE.match(stripped)
+        if stripped.startswith("#") and not keyword and not continuation:
+            if stripped.startswith("#~") and stripped[2:].strip():
+                raise CatalogueError("malformed obsolete entry line", path=path, line=number,
+                                     excerpt=line)
+            continue
+        if is_previous:
+            continue
+        if keyword:
+            name = keyword.group(1)
+            if name in ("msgctxt", "msgid") and (current or "").startswith("msgstr"):
+                close()
+            if name == "msgctxt":
+                msgctxt = _unescape(keyword.group(2))
+            elif name == "msgid":
+                msgid = _unescape(keyword.group(2))
+                msgid_line = number
+                obsolete = is_obsolete
+            elif name.startswith("msgstr") and msgid is None:
+                raise CatalogueError("msgstr without msgid", path=path, line=number, excerpt=line)
+            current = name
+            continue
+        if continuation and current is not None:
+            if current == "msgid" and msgid is not None:
+                msgid += _unescape(continuation.group(1))
+            elif current == "msgctxt" and msgctxt is not None:
+                msgctxt += _unescape(continuation.group(1))
+            continue
+        if stripped.startswith('"') or re.match(r"^(?:#~\s*)?msg\w*", stripped):
+            raise CatalogueError("unterminated or malformed string", path=path, line=number,
+                                 excerpt=line)
+        raise CatalogueError("not PO syntax", path=path, line=number, excerpt=line)
+    close()
+
+
+def parse(data: bytes, *, path: Path) -> POFile:
+    """Catalogue bytes → polib.POFile; malformed input raises CatalogueError with the line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogueError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path, line=line
+        ) from None
+    text = text.removeprefix("\ufeff")
+    _lint(text, path=path)
+    try:
+        catalogue = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=79)
+    except (OSError, ValueError) as exc:
+        match = re.search(r"\(line (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(line \d+\)", "", str(exc))
+        raise CatalogueError(f"PO syntax error: {message}", path=path, line=line) from None
+    return catalogue
+
+
+def read(path: Path) -> POFile | None:
+    """The catalogue at ``path``, or None when it does not exist."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return parse(data, path=path)
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def render(catalogue: POFile) -> bytes:
+    """Canonical bytes: exactly what GNU msgcat writes for the same catalogue."""
+    from localise import poformat
+
+    return poformat.dumps(catalogue).encode("utf-8")
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    )
+    return moment.strftime(_DATE_FORMAT)
+
+
+def _ordered(metadata: dict[str, str]) -> dict[str, str]:
+    known = {key: metadata[key] for key in _HEADER_ORDER if key in metadata}
+    return known | {key: value for key, value in metadata.items() if key not in known}
+
+
+# -- template --------------------------------------------------------------------------
+
+
+def template(
+    document: Document, *, references: str = "file", previous: POFile | None = None
+) -> POFile:
+    """The POT for one article: one entry per distinct msgid, in source order.
+
+    ``previous`` (the POT on disk) lends its creation date when nothing else changed.
+    """
+    pot = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    pot.header = (
+        f"Translations of {document.path.as_posix()}.\n"
+        "This file is generated by localise from the source article; edit the .po files."
+    )
+    pot.metadata = {
+        "Project-Id-Version": document.slug,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": "",
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"localise {__version__}",
+    }
+    pot.metadata_is_fuzzy = ["fuzzy"]
+    by_msgid: dict[str, POEntry] = {}
+    for unit in document.units:
+        entry = by_msgid.get(unit.msgid)
+        occurrence = (document.path.as_posix(), str(unit.line) if references == "line" else "")
+        if entry is None:
+            entry = polib.POEntry(msgid=unit.msgid, msgstr="", comment=unit.comment)
+            if unit.placeholders:
+                entry.flags.append("python-brace-format")
+            by_msgid[unit.msgid] = entry
+            pot.append(entry)
+        elif unit.comment not in entry.comment.split("\n"):
+            entry.comment += "\n" + unit.comment
+        if references != "none" and occurrence not in entry.occurrences:
+            entry.occurrences.append(occurrence)
+    stamp = _now()
+    if previous is not None:
+        old = previous.metadata.get("POT-Creation-Date", "")
+        pot.metadata["POT-Creation-Date"] = old
+        if old and render(pot) == render(previous):
+            return pot
+    pot.metadata["POT-Creation-Date"] = stamp
+    return pot
+
+
+# -- merge (msgmerge --previous semantics) ---------------------------------------------
+
+
+def plural_forms(lang: str) -> str:
+    """CLDR plural rule for ``lang`` in gettext's Plural-Forms syntax (via Babel)."""
+    from babel.messages.plurals import get_plural
+
+    return get_plural(lang).plural_forms
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+|[^\w\s]", text)
+
+
+def similarity(a: str, b: str) -> float:
+    """Word-level similarity in [0, 1] used to find the previous version of an edited unit."""
+    wa, wb = _words(a), _words(b)
+    matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def is_machine_draft(entry: POEntry) -> bool:
+    """True for an unreviewed machine translation (fuzzy and attributed to an engine)."""
+    return "fuzzy" in entry.flags and any(
+        line.startswith(MT_PREFIX) for line in entry.tcomment.split("\n")
+    )
+
+
+def merge(old: POFile | None, pot: POFile, *, lang: str, keep_obsolete: bool = True) -> POFile:
+    """Refresh a language catalogue from the template, as ``msgmerge --previous`` would.
+
+    Unchanged msgids keep their translation; changed ones take the closest old translation,
+    marked fuzzy with the previous msgid; vanished translated entries become obsolete.
+    """
+    po = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    if old is None:
+        po.header = pot.header.replace(
+            "This file is generated by localise from the source article; edit the .po files.",
+            "Translators: edit this file (Poedit, Lokalize, Weblate); localise keeps your work.",
+        )
+        metadata = dict(pot.metadata)
+        po.metadata_is_fuzzy = []
+    else:
+        po.header = old.header
+        metadata = dict(old.metadata)
+        metadata["POT-Creation-Date"] = pot.metadata.get("POT-Creation-Date", "")
+        metadata.setdefault("Project-Id-Version", pot.metadata.get("Project-Id-Version", ""))
+        po.metadata_is_fuzzy = old.metadata_is_fuzzy
+    metadata["Language"] = lang
+    metadata.setdefault("Plural-Forms", plural_forms(lang))
+    metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    metadata.setdefault("MIME-Version", "1.0")
+    metadata.setdefault("Content-Transfer-Encoding", "8bit")
+    po.metadata = _ordered(metadata)
+
+    old_entries = [e for e in (old or []) if e.msgid != ""]
+    exact = {(e.msgctxt, e.msgid): e for e in old_entries if not e.obsolete}
+    for e in old_entries:
+        if e.obsolete:
+            exact.setdefault((e.msgctxt, e.msgid), e)
+    used: set[int] = set()
+    pending: list[tuple[int, POEntry]] = []
+    for position, source in enumerate(pot):
+        entry = polib.POEntry(
+            msgid=source.msgid,
+            msgctxt=source.msgctxt,
+            msgstr="",
+            comment=source.comment,
+            occurrences=list(source.occurrences),
+            flags=[f for f in source.flags if f != "fuzzy"],
+        )
+        match = exact.get((source.msgctxt, source.msgid))
+        if match is not None:
+            used.add(id(match))
+            entry.msgstr = match.msgstr
+            entry.tcomment = match.tcomment
+            if "fuzzy" in match.flags and not match.obsolete:
+                entry.flags.insert(0, "fuzzy")
+                entry.previous_msgid = match.previous_msgid
+                entry.previous_msgctxt = match.previous_msgctxt
+        else:
+            pending.append((position, entry))
+        po.append(entry)
+
+    candidates = [e for e in old_entries if id(e) not in used and e.msgstr]
+    for _, entry in pending:
+        best, best_score = None, FUZZY_THRESHOLD
+        for candidate in candidates:
+            if id(candidate) in used:
+                continue
+            score = similarity(candidate.msgid, entry.msgid)
+            if score >= best_score:
+                best, best_score = candidate, score
+        if best is not None:
+            used.add(id(best))
+            entry.msgstr = best.msgstr
+            entry.tcomment = best.tcomment
+            entry.flags.insert(0, "fuzzy")
+            entry.previous_msgid = best.msgid
+            if best.msgctxt is not None:
+                entry.previous_msgctxt = best.msgctxt
+
+    if keep_obsolete:
+        for e in old_entries:
+            if id(e) not in used and e.msgstr:
+                gone = polib.POEntry(
+                    msgid=e.msgid, msgctxt=e.msgctxt, msgstr=e.msgstr, tcomment=e.tcomment,
+                    flags=list(e.flags), obsolete=True,
+                )
+                po.append(gone)
+    return po
+
+
+# -- questions about catalogues -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Units and source words by state; fuzzy never counts as translated."""
+
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    words_total: int = 0
+    words_translated: int = 0
+    words_fuzzy: int = 0
+    words_untranslated: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
+
+    @property
+    def percent(self) -> float:
+        """Reviewed share of units, 0–100 (100 for an empty catalogue)."""
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def _astuple(counts: Counts) -> tuple[int, ...]:
+    return tuple(getattr(counts, name) for name in Counts.__slots__)
+
+
+def count_words(text: str) -> int:
+    """Source words as a translator counts them (markup punctuation excluded)."""
+    return len(re.findall(r"[^\W_]+(?:['’.-][^\W_]+)*", text))
+
+
+def stats(catalogue: POFile) -> Counts:
+    """Counts over the live (non-obsolete, non-header) entries."""
+    t = f = u = wt = wf = wu = 0
+    for entry in catalogue:
+        if entry.obsolete or entry.msgid == "":
+            continue
+        words = count_words(entry.msgid)
+        if "fuzzy" in entry.flags and entry.msgstr:
+            f, wf = f + 1, wf + words
+        elif entry.msgstr:
+            t, wt = t + 1, wt + words
+        else:
+            u, wu = u + 1, wu + words
+    return Counts(t + f + u, t, f, u, wt + wf + wu, wt, wf, wu)
+
+
+def translations(catalogue: POFile | None, *, include_fuzzy: bool = False) -> dict[str, str]:
+    """msgid → usable msgstr (reviewed only, or also fuzzy drafts)."""
+    if catalogue is None:
+        return {}
+    return {
+        e.msgid: e.msgstr
+        for e in catalogue
+        if not e.obsolete and e.msgid and e.msgstr and (include_fuzzy or "fuzzy" not in e.flags)
+    }
+
+
+def live_entries(catalogue: POFile) -> Iterable[POEntry]:
+    """Non-obsolete entries other than the header."""
+    return (e for e in catalogue if not e.obsolete and e.msgid != "")
+
+
+def new_header_values(catalogue: POFile, values: Sequence[tuple[str, str]]) -> None:
+    """Set header fields in canonical order."""
+    metadata = dict(catalogue.metadata)
+    metadata.update(values)
+    catalogue.metadata = _ordered(metadata)

@@ -1,0 +1,204 @@
+"""Command line: parses arguments, runs pipeline stages, prints, and sets the exit status.
+
+Exit codes: 0 ok, 1 a check or gate failed, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from localise import __version__
+from localise.errors import LocaliseError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="localise", description="Localise Markdown articles through gettext.")
+    parser.add_argument("-C", dest="directory", metavar="DIR", type=Path, default=Path("."),
+                        help="run in project folder DIR (with its own localise.toml)")
+    parser.add_argument("--version", action="version", version=f"localise {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("extract", help="source articles → POT templates (written only on change)")
+
+    p = sub.add_parser("update", help="POT → PO per language (keep, fuzzy+previous, obsolete)")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--no-obsolete", action="store_true", help="drop obsolete entries")
+
+    p = sub.add_parser("translate", help="fill untranslated entries with machine drafts (fuzzy)")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--engine", help="argos, apertium or pseudo (default: from localise.toml)")
+    p.add_argument("--retranslate", action="store_true",
+                   help="also refresh existing machine drafts (never human translations)")
+    p.add_argument("--beam-size", type=int, help="CTranslate2 beam size")
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device")
+    p.add_argument("--threads", type=int, help="CTranslate2 threads (0: its default)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    p = sub.add_parser("build", help="PO + source → build/<lang>/…")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--draft", action="store_true", help="also use fuzzy drafts; mark draft: true")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 instead of falling back when a unit has an error")
+
+    p = sub.add_parser("status", help="translated / fuzzy / untranslated per language")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--fail-under", type=float, metavar="PCT",
+                   help="exit 1 when a language's reviewed share is below PCT")
+
+    p = sub.add_parser("check", help="quality checks over every catalogue")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("models", help="list or install argos translation packages")
+    msub = p.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
+    msub.add_parser("list", help="installed argos packages")
+    mi = msub.add_parser("install", help="install a package file, or download one from the index")
+    mi.add_argument("file", nargs="?", type=Path, help="FILE.argosmodel")
+    mi.add_argument("--from-index", nargs=2, metavar=("FROM", "TO"),
+                    help="download from the Argos package index (needs the network)")
+
+    p = sub.add_parser("run", help="extract + update + translate + build")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--engine", help="engine for translate")
+    p.add_argument("--draft", action="store_true", help="build with fuzzy drafts")
+    return parser
+
+
+def _print_files(report: Any, verb: str) -> None:
+    for path in report.written:
+        print(f"{verb} {path}")
+    if not report.written:
+        print(f"nothing changed ({len(report.unchanged)} up to date)")
+
+
+def _print_fallbacks(report: Any) -> None:
+    for lang, path, fallback in report.fallbacks:
+        print(
+            f"{path}:{fallback.unit.line}: [{lang}] kept the source text: {fallback.reason}",
+            file=sys.stderr,
+        )
+
+
+def cmd_extract(config: Any, args: argparse.Namespace) -> int:
+    from localise import pipeline
+
+    _print_files(pipeline.extract(config), "wrote")
+    return EXIT_OK
+
+
+def cmd_update(config: Any, args: argparse.Namespace) -> int:
+    from localise import pipeline
+
+    report = pipeline.update(config, langs=args.lang, keep_obsolete=not args.no_obsolete)
+    _print_files(report, "wrote")
+    return EXIT_OK
+
+
+def cmd_build(config: Any, args: argparse.Namespace) -> int:
+    from localise import pipeline
+
+    report = pipeline.build(config, langs=args.lang, draft=args.draft)
+    _print_files(report, "built")
+    _print_fallbacks(report)
+    if args.strict and report.fallbacks:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _bar(percent: float, width: int = 20) -> str:
+    full = round(percent / 100 * width)
+    return "█" * full + "░" * (width - full)
+
+
+def cmd_status(config: Any, args: argparse.Namespace) -> int:
+    from localise import pipeline
+    from localise.catalogue import Counts
+
+    result = pipeline.status(config, langs=args.lang)
+    totals = {lang: sum(per.values(), Counts()) for lang, per in result.items()}
+    if args.json:
+        payload = {
+            "languages": {
+                lang: _counts_json(total) | {"articles": {s: _counts_json(c) for s, c in result[lang].items()}}
+                for lang, total in totals.items()
+            }
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for lang, per in result.items():
+            total = totals[lang]
+            print(f"{lang}  {_bar(total.percent)} {total.percent:5.1f}% reviewed  "
+                  f"{total.translated} translated, {total.fuzzy} fuzzy, "
+                  f"{total.untranslated} untranslated ({total.words_translated}/"
+                  f"{total.words_total} words)")
+            for slug, counts in per.items():
+                print(f"    {slug:<40} {counts.percent:5.1f}%  {counts.translated:>4} ✓ "
+                      f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty")
+    if args.fail_under is not None:
+        low = [lang for lang, total in totals.items() if total.percent < args.fail_under]
+        if low:
+            print(f"below {args.fail_under:g}% reviewed: {', '.join(low)}", file=sys.stderr)
+            return EXIT_FAILED
+    return EXIT_OK
+
+
+def _counts_json(counts: Any) -> dict[str, Any]:
+    return {
+        "total": counts.total,
+        "translated": counts.translated,
+        "fuzzy": counts.fuzzy,
+        "untranslated": counts.untranslated,
+        "percent": round(counts.percent, 2),
+        "words": {
+            "total": counts.words_total,
+            "translated": counts.words_translated,
+            "fuzzy": counts.words_fuzzy,
+            "untranslated": counts.words_untranslated,
+        },
+    }
+
+
+COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "extract": cmd_extract,
+    "update": cmd_update,
+    "build": cmd_build,
+    "status": cmd_status,
+}
+LOCKED = {"extract", "update", "translate", "build", "run"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``localise`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        from localise import config as config_module
+        from localise.files import project_lock
+
+        config = config_module.load(args.directory)
+        handler = COMMANDS[args.command]
+        if args.command in LOCKED:
+            with project_lock(config.cache_dir):
+                return handler(config, args)
+        return handler(config, args)
+    except LocaliseError as exc:
+        print(f"localise: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("localise: interrupted; files already written are complete", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

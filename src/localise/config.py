@@ -1,0 +1,277 @@
+"""``localise.toml`` → a frozen :class:`Config`; every error names the file, line and key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from localise.errors import ConfigError
+
+CONFIG_NAME = "localise.toml"
+_LANG_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+_POLICY_KEYS = {
+    "display_currency": str,
+    "rate": (str, int, float),
+    "rate_currency": str,
+    "rate_date": dt.date,
+    "show_original": bool,
+    "large_units": bool,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FormattingOptions:
+    """The ``[formatting]`` table: which values become placeholders, and per-language policy."""
+
+    currency: bool = True
+    """Currency amounts become ``{amount_N}`` placeholders."""
+    dates: bool = True
+    """English dates in running text become ``{date_N}`` placeholders."""
+    policies: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Per-language currency policy (``[formatting.ja]``): keyword arguments for CurrencyPolicy."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TranslateOptions:
+    """The ``[translate]`` table: machine-translation engine choice and CTranslate2 settings."""
+
+    engine: str = "argos"
+    """Default engine name for every language."""
+    engines: Mapping[str, str] = field(default_factory=dict)
+    """Per-language default engine (``[translate.engines]``), e.g. ``es = "apertium"``."""
+    beam_size: int = 4
+    device: str = "cpu"
+    threads: int = 0
+    max_batch_size: int = 32
+    packages_dir: Path | None = None
+    """Project-local argos package folder (absolute), or None for argos's own."""
+
+    def engine_for(self, lang: str) -> str:
+        """The engine configured for ``lang``."""
+        return self.engines.get(lang, self.engine)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckOptions:
+    """The ``[check]`` table: which link targets a translation may change, per language."""
+
+    localisable_links: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Source URL → {language: translated URL}; other targets must stay unchanged."""
+    glossary: str = "locales/glossary.csv"
+    """Glossary CSV, relative to the project root."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """Project options, with paths resolved against the project root."""
+
+    root: Path
+    source_language: str = "en"
+    languages: tuple[str, ...] = ("ja", "es")
+    source_dir: Path = Path("source")
+    locales_dir: Path = Path("locales")
+    output_dir: Path = Path("build")
+    front_matter_keys: tuple[str, ...] = ("title", "description")
+    references: str = "file"
+    formatting: FormattingOptions = field(default_factory=FormattingOptions)
+    translate: TranslateOptions = field(default_factory=TranslateOptions)
+    check: CheckOptions = field(default_factory=CheckOptions)
+
+    @property
+    def source_root(self) -> Path:
+        """Absolute source folder."""
+        return self.root / self.source_dir
+
+    @property
+    def locales_root(self) -> Path:
+        """Absolute locales folder."""
+        return self.root / self.locales_dir
+
+    @property
+    def output_root(self) -> Path:
+        """Absolute output folder."""
+        return self.root / self.output_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder for the translation cache, build state and lock."""
+        return self.root / ".localise"
+
+    def pot_path(self, slug: str) -> Path:
+        """``locales/<slug>.pot``."""
+        return self.locales_root / f"{slug}.pot"
+
+    def po_path(self, lang: str, slug: str) -> Path:
+        """``locales/<lang>/LC_MESSAGES/<slug>.po``."""
+        return self.locales_root / lang / "LC_MESSAGES" / f"{slug}.po"
+
+    def output_path(self, lang: str, slug: str) -> Path:
+        """``build/<lang>/<slug>.md``."""
+        return self.output_root / lang / f"{slug}.md"
+
+
+def _line_of(text: str, key: str, *, table: str | None = None) -> int | None:
+    """1-based line where ``key`` is assigned (inside ``[table]`` when given), if found."""
+    in_table = table is None
+    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            name = stripped.strip("[] ")
+            if table is not None:
+                in_table = name == table
+            if table is None and name == key:
+                return number
+            continue
+        if in_table and pattern.match(line):
+            return number
+    return None
+
+
+class _Reader:
+    """Pops typed values out of a TOML table, raising ConfigError with the key's line."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any], table: str | None) -> None:
+        self.path, self.text, self.data, self.table = path, text, dict(data), table
+
+    def error(self, key: str, message: str) -> ConfigError:
+        name = f"{self.table}.{key}" if self.table else key
+        line = _line_of(self.text, key, table=self.table)
+        return ConfigError(f"{message} (key '{name}')", path=self.path, line=line)
+
+    def take(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        if key not in self.data:
+            return default
+        value = self.data.pop(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.error(key, f"expected {names}, got {type(value).__name__}")
+        return value
+
+    def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self.take(key, list, None)
+        if value is None:
+            return default
+        if not all(isinstance(item, str) and item for item in value):
+            raise self.error(key, "expected a list of non-empty strings")
+        return tuple(value)
+
+    def finish(self) -> None:
+        for key in self.data:
+            raise self.error(key, "unknown key")
+
+
+def _language(reader: _Reader, key: str, value: str) -> str:
+    if not _LANG_RE.match(value):
+        raise reader.error(key, f"not a language code: {value!r}")
+    return value
+
+
+def load(root: Path) -> Config:
+    """Read ``root/localise.toml`` (all keys optional) into a validated Config."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not root.is_dir():
+        raise ConfigError("project folder does not exist", path=root)
+    if not path.exists():
+        return Config(root=root)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", path=path, line=line) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))
+        excerpt = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line, excerpt=excerpt) from None
+    return _parse(path, text, data)
+
+
+def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
+    top = _Reader(path, text, data, None)
+    source_language = _language(top, "source_language", top.take("source_language", str, "en"))
+    languages = top.strings("languages", ("ja", "es"))
+    for lang in languages:
+        _language(top, "languages", lang)
+    if source_language in languages:
+        raise top.error("languages", f"the source language {source_language!r} is a target")
+    dirs = {}
+    for key, default in (("source_dir", "source"), ("locales_dir", "locales"),
+                         ("output_dir", "build")):
+        value = Path(top.take(key, str, default))
+        if value.is_absolute() or ".." in value.parts:
+            raise top.error(key, "must be a folder inside the project")
+        dirs[key] = value
+    front_matter_keys = top.strings("front_matter_keys", ("title", "description"))
+    references = top.take("references", str, "file")
+    if references not in ("file", "line", "none"):
+        raise top.error("references", "must be 'file', 'line' or 'none'")
+
+    fmt = _Reader(path, text, top.take("formatting", dict, {}), "formatting")
+    currency = fmt.take("currency", bool, True)
+    dates = fmt.take("dates", bool, True)
+    policies: dict[str, Mapping[str, Any]] = {}
+    for lang in [key for key, value in fmt.data.items() if isinstance(value, dict)]:
+        table = _Reader(path, text, fmt.data.pop(lang), f"formatting.{lang}")
+        _language(fmt, lang, lang)
+        policy = {key: table.take(key, kind, None) for key, kind in _POLICY_KEYS.items()}
+        table.finish()
+        policies[lang] = MappingProxyType({k: v for k, v in policy.items() if v is not None})
+    fmt.finish()
+
+    tr = _Reader(path, text, top.take("translate", dict, {}), "translate")
+    engines = tr.take("engines", dict, {})
+    for lang, name in engines.items():
+        if not isinstance(name, str):
+            raise _Reader(path, text, {}, "translate.engines").error(lang, "expected a string")
+    packages_dir = tr.take("packages_dir", str, None)
+    device = tr.take("device", str, "cpu")
+    if device not in ("cpu", "cuda", "auto"):
+        raise tr.error("device", "must be 'cpu', 'cuda' or 'auto'")
+    root = path.parent
+    translate = TranslateOptions(
+        engine=tr.take("engine", str, "argos"),
+        engines=MappingProxyType(dict(engines)),
+        beam_size=tr.take("beam_size", int, 4),
+        device=device,
+        threads=tr.take("threads", int, 0),
+        max_batch_size=tr.take("max_batch_size", int, 32),
+        packages_dir=(root / packages_dir) if packages_dir else None,
+    )
+    tr.finish()
+
+    ck = _Reader(path, text, top.take("check", dict, {}), "check")
+    links = ck.take("localisable_links", dict, {})
+    for url, per_lang in links.items():
+        if not isinstance(per_lang, dict) or not all(isinstance(v, str) for v in per_lang.values()):
+            raise ck.error("localisable_links", f"{url!r} must map languages to URLs")
+    check = CheckOptions(
+        localisable_links=MappingProxyType({k: MappingProxyType(v) for k, v in links.items()}),
+        glossary=ck.take("glossary", str, "locales/glossary.csv"),
+    )
+    ck.finish()
+    top.finish()
+    return Config(
+        root=root,
+        source_language=source_language,
+        languages=languages,
+        source_dir=dirs["source_dir"],
+        locales_dir=dirs["locales_dir"],
+        output_dir=dirs["output_dir"],
+        front_matter_keys=front_matter_keys,
+        references=references,
+        formatting=FormattingOptions(currency=currency, dates=dates, policies=MappingProxyType(policies)),
+        translate=translate,
+        check=check,
+    )

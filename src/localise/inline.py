@@ -1,0 +1,154 @@
+"""Inline Markdown → positioned spans, using markdown-it-py's own inline rules.
+
+markdown-it-py tokens carry block lines (``Token.map``) but no inline offsets. We wrap each
+inline rule so that, when it matches, the offsets it consumed are recorded. Everything not
+covered by a recorded span is plain text. This is what lets placeholders, MT protection and
+reference-link rewriting work on the exact characters the parser saw.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+SpanKind = Literal[
+    "code", "autolink", "html", "entity", "escape", "delimiter", "link", "image",
+    "hardbreak", "softbreak",
+]
+RefStyle = Literal["inline", "full", "collapsed", "shortcut"]
+
+_ENV_KEY = "localise.spans"
+_ENV_SRC = "localise.src"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of inline source that a markdown-it rule consumed as markup."""
+
+    kind: SpanKind
+    """Which rule matched (``delimiter`` covers emphasis and strikethrough runs)."""
+    start: int
+    """Offset of the first character of the span in the inline source."""
+    end: int
+    """Offset just past the span."""
+    label_start: int = -1
+    """Links and images: offset of the first character of the visible text."""
+    label_end: int = -1
+    """Links and images: offset of the closing ``]`` of the visible text."""
+    ref: RefStyle | None = None
+    """Links and images: how the target is given."""
+
+    @property
+    def is_container(self) -> bool:
+        """True for links and images, whose label holds translatable text."""
+        return self.kind in ("link", "image")
+
+
+def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[..., bool]:
+    def recording_rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        before = len(state.tokens)
+        ok = rule(state, silent)
+        if not ok or silent or state.env.get(_ENV_SRC) != state.src:
+            return ok
+        spans: list[Span] = state.env[_ENV_KEY]
+        pushed = state.tokens[before:]
+        last = pushed[-1].type if pushed else None
+        end = state.pos
+        if name == "newline":
+            # the line break with the spaces before it, not the indentation skipped after it
+            kind: SpanKind = "hardbreak" if last == "hardbreak" else "softbreak"
+            first = start
+            while first > 0 and state.src[first - 1] == " ":
+                first -= 1
+            spans.append(Span(kind, first, start + 1))
+        elif name == "escape":
+            if last == "hardbreak":
+                spans.append(Span("hardbreak", start, start + 2))
+            else:
+                spans.append(Span("escape", start, end))
+        elif name == "backticks":
+            if last == "code_inline":
+                spans.append(Span("code", start, end))
+        elif name in ("emphasis", "strikethrough"):
+            spans.append(Span("delimiter", start, end))
+        elif name in ("link", "image"):
+            open_at = start + (1 if name == "image" else 0)
+            label_end = state.md.helpers.parseLinkLabel(state, open_at, name == "link")
+            after = state.src[label_end + 1 : label_end + 3]
+            if after.startswith("("):
+                ref: RefStyle = "inline"
+            elif after == "[]":
+                ref = "collapsed"
+            elif after.startswith("[") and end > label_end + 1:
+                ref = "full"
+            else:
+                ref = "shortcut"
+            spans.append(Span(name, start, end, open_at + 1, label_end, ref))  # type: ignore[arg-type]
+        elif name in ("autolink", "linkify"):
+            spans.append(Span("autolink", start, end))
+        elif name == "html_inline":
+            spans.append(Span("html", start, end))
+        elif name == "entity":
+            if last is not None and last != "text" or state.src[start] == "&":
+                spans.append(Span("entity", start, end))
+        return ok
+
+    return recording_rule
+
+
+@functools.cache
+def parser() -> MarkdownIt:
+    """The shared markdown-it-py parser: CommonMark + GFM tables and strikethrough + front matter."""
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    for name in [rule.name for rule in md.inline.ruler.__rules__]:
+        md.inline.ruler.at(name, _recorder(name, md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn))
+    return md
+
+
+def scan(source: str, *, env: MutableMapping[str, Any] | None = None) -> list[Span]:
+    """Inline markup spans of ``source`` in source order (nested link labels included)."""
+    env = {} if env is None else env
+    env[_ENV_KEY] = []
+    env[_ENV_SRC] = source
+    try:
+        parser().parseInline(source, env)
+        spans: list[Span] = env[_ENV_KEY]
+    finally:
+        env.pop(_ENV_KEY, None)
+        env.pop(_ENV_SRC, None)
+    spans.sort(key=lambda s: (s.start, -s.end))
+    return spans
+
+
+def text_ranges(source: str, spans: list[Span]) -> list[tuple[int, int]]:
+    """Ranges of ``source`` that are plain text: outside every span, or inside a link label."""
+    covered = [False] * (len(source) + 1)
+    for span in spans:
+        for i in range(span.start, span.end):
+            covered[i] = True
+    for span in spans:
+        if span.is_container:
+            for i in range(span.label_start, span.label_end):
+                covered[i] = False
+    for span in spans:  # markup nested inside labels stays markup
+        if not span.is_container:
+            for i in range(span.start, span.end):
+                covered[i] = True
+    ranges: list[tuple[int, int]] = []
+    start = None
+    for i in range(len(source) + 1):
+        if i < len(source) and not covered[i]:
+            if start is None:
+                start = i
+        elif start is not None:
+            ranges.append((start, i))
+            start = None
+    return ranges

@@ -1,0 +1,70 @@
+"""Data carried between pipeline stages: units, placeholders, documents. Data only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+UnitKind = Literal["heading", "paragraph", "table-cell", "front-matter"]
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A value replaced by ``{name}`` in a msgid and formatted per locale at build time."""
+
+    name: str
+    """Placeholder name as written in the msgid, without braces, e.g. ``amount_1``."""
+    source: str
+    """The exact source text it stands for, e.g. ``$6,500``."""
+    description: str
+    """What the translator is told it holds, e.g. ``6,500 USD``."""
+    value: object = field(compare=False, repr=False)
+    """The parsed value (:class:`localise.formatting.Value`) used to format it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One translatable piece of an article and where its source bytes sit."""
+
+    msgid: str
+    """Inline Markdown as the translator sees it: prefixes removed, soft breaks as spaces."""
+    kind: UnitKind
+    """What block the text comes from."""
+    comment: str
+    """Extracted comment (``#.``) that tells the translator what and where the unit is."""
+    line: int
+    """1-based source line where the unit starts."""
+    end_line: int
+    """1-based source line where the unit ends (inclusive)."""
+    start: int
+    """Offset in the source text of the first character replaced by a translation."""
+    end: int
+    """Offset in the source text just past the last character replaced."""
+    continuation: str = ""
+    """Container prefix written before every added output line (``> ``, list indent)."""
+    single_line: bool = False
+    """True where the translation must stay on one line (ATX heading, table cell)."""
+    yaml_style: str | None = None
+    """For front-matter values: the source scalar style (``plain``, ``'``, ``"``, ``block``)."""
+    placeholders: tuple[Placeholder, ...] = ()
+    """Values replaced by ``{name}`` placeholders in :attr:`msgid`, in order."""
+
+    @property
+    def has_braces(self) -> bool:
+        """True when the msgid uses python-brace-format (placeholders, doubled literal braces)."""
+        return bool(self.placeholders)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A segmented source article: its text, where it lives, and its units in source order."""
+
+    path: Path
+    """Path of the source file relative to the project root, e.g. ``source/guides/knee.md``."""
+    slug: str
+    """Domain name: path under the source folder without ``.md``, e.g. ``guides/knee``."""
+    text: str
+    """The whole source text, exactly as read (newlines untouched)."""
+    units: tuple[Unit, ...]
+    """Translatable units, ordered by :attr:`Unit.start`, never overlapping."""

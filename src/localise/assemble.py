@@ -76,6 +76,23 @@ def _join_unspaced(lines: list[str]) -> str:
     return out
 
 
+def _join_soft_breaks(lines: list[str]) -> list[str]:
+    """Join lines at soft breaks (CommonMark renders them as spaces); keep breaks inside HTML."""
+    from localise import inline
+
+    text = "\n".join(lines)
+    soft = {s.end - 1 for s in inline.scan(text) if s.kind == "softbreak"}
+    out = [lines[0]]
+    pos = len(lines[0])
+    for line in lines[1:]:
+        if pos in soft:
+            out[-1] = _join_unspaced([out[-1], line])
+        else:
+            out.append(line)
+        pos += 1 + len(line)
+    return out
+
+
 def _is_hard_break(line: str) -> bool:
     return line.endswith("  ") or (len(line) - len(line.rstrip("\\"))) % 2 == 1
 
@@ -102,7 +119,7 @@ def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
             current = []
     if current:
         if is_unspaced(lang):
-            out.append(_join_unspaced(current))
+            out.extend(_join_soft_breaks(current))
         else:
             merged: list[str] = []
             for line in current:
@@ -135,11 +152,13 @@ def assemble(
     lang: str,
     format_value: Formatter | None = None,
     keep_identical: bool = True,
+    localise_identical: bool = False,
 ) -> tuple[str, list[Fallback]]:
     """Replace each translated unit's span; return the new text and the units that fell back.
 
     A unit without a translation, or whose translation equals its msgid (``keep_identical``),
-    keeps its source bytes.
+    keeps its source bytes — unless it holds placeholders and ``localise_identical`` asks for
+    its values in the target locale's format.
     """
     newline = "\r\n" if "\r\n" in document.text else "\n"
     pieces: list[str] = []
@@ -147,8 +166,11 @@ def assemble(
     pos = 0
     for unit in document.units:
         translation = translations.get(unit.msgid)
-        if not translation or (keep_identical and translation == unit.msgid):
+        if not translation:
             continue
+        if keep_identical and translation == unit.msgid:
+            if not (localise_identical and unit.placeholders):
+                continue
         if unit.placeholders:
             try:
                 translation = fill_placeholders(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from localise import __version__
-from localise.errors import LocaliseError
+from localise.errors import LocaliseError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -172,7 +172,124 @@ def _counts_json(counts: Any) -> dict[str, Any]:
     }
 
 
+def _engine_options(config: Any, args: argparse.Namespace) -> Any:
+    from localise.engines import EngineOptions
+
+    t = config.translate
+    return EngineOptions(
+        beam_size=args.beam_size if getattr(args, "beam_size", None) else t.beam_size,
+        device=getattr(args, "device", None) or t.device,
+        threads=args.threads if getattr(args, "threads", None) is not None else t.threads,
+        max_batch_size=t.max_batch_size,
+        packages_dir=t.packages_dir,
+    )
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, unit="sentence", desc="translating", leave=False)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar.pop("bar").close()
+
+    return update
+
+
+def cmd_translate(config: Any, args: argparse.Namespace) -> int:
+    from localise import pipeline, translate
+    from localise.glossary import load_glossary
+
+    langs = pipeline.languages(config, args.lang)
+    glossary = load_glossary(config)
+    summaries = translate.translate(
+        config,
+        langs=langs,
+        engine_name=args.engine,
+        retranslate=args.retranslate,
+        options=_engine_options(config, args),
+        progress=_progress(),
+        glossary=glossary,
+    )
+    if args.json:
+        payload = {
+            "languages": {
+                lang: {
+                    "engine": s.engine, "model": s.version, "units": s.units,
+                    "segments": s.segments, "sent": s.sent, "cached": s.cached,
+                    "filled": s.filled, "flagged": s.flagged,
+                    "files": [p.as_posix() for p in s.files],
+                }
+                for lang, s in summaries.items()
+            }
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for lang, s in summaries.items():
+            if not s.units:
+                print(f"{lang}: nothing to translate")
+                continue
+            print(f"{lang}: {s.filled} drafts from {s.engine} ({s.version}); "
+                  f"{s.sent} sentences sent, {s.cached} from cache; {s.flagged} flagged for review")
+            for path in s.files:
+                print(f"  wrote {path}")
+    return EXIT_OK
+
+
+def cmd_models(config: Any, args: argparse.Namespace) -> int:
+    from localise import models
+
+    packages_dir = config.translate.packages_dir
+    if args.models_command == "list":
+        installed = models.list_installed(packages_dir=packages_dir)
+        if not installed:
+            print("no argos packages installed; add one with "
+                  "`localise models install FILE.argosmodel`")
+        for info in installed:
+            print(f"{info.from_code} → {info.to_code}  version {info.package_version}  {info.path}")
+        return EXIT_OK
+    if args.from_index:
+        source, target = args.from_index
+        info = models.install_from_index(source, target, packages_dir=packages_dir)
+    elif args.file is not None:
+        info = models.install_file(args.file, packages_dir=packages_dir)
+    else:
+        raise UsageError("give FILE.argosmodel or --from-index FROM TO")
+    print(f"installed {info.from_code} → {info.to_code} version {info.package_version}")
+    return EXIT_OK
+
+
+def cmd_run(config: Any, args: argparse.Namespace) -> int:
+    from localise import pipeline, translate
+    from localise.glossary import load_glossary
+
+    _print_files(pipeline.extract(config), "wrote")
+    _print_files(pipeline.update(config, langs=args.lang), "wrote")
+    summaries = translate.translate(
+        config, langs=pipeline.languages(config, args.lang), engine_name=args.engine,
+        options=_engine_options(config, args), progress=_progress(),
+        glossary=load_glossary(config),
+    )
+    for lang, s in summaries.items():
+        if s.units:
+            print(f"{lang}: {s.filled} machine drafts ({s.engine}), {s.flagged} flagged")
+    report = pipeline.build(config, langs=args.lang, draft=args.draft)
+    _print_files(report, "built")
+    _print_fallbacks(report)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "translate": cmd_translate,
+    "models": cmd_models,
+    "run": cmd_run,
     "extract": cmd_extract,
     "update": cmd_update,
     "build": cmd_build,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -95,9 +96,7 @@ class State:
 
     def __init__(self, config: Config) -> None:
         self.path = config.cache_dir / "state.json"
-        self.config_key = _digest(
-            __version__.encode(), repr(config).encode()
-        )
+        self.config_key = _digest(__version__.encode(), repr(config).encode(), _code_digest())
         try:
             self.data: dict[str, str] = json.loads(self.path.read_text("utf-8"))
         except (FileNotFoundError, ValueError):
@@ -127,6 +126,13 @@ class State:
         if self.dirty:
             write_if_changed(self.path, json.dumps(self.data, sort_keys=True, indent=0).encode())
             self.dirty = False
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """Fingerprint of localise's own code, so an upgrade rebuilds what it would write differently."""
+    package = Path(__file__).parent
+    return _digest(*(p.read_bytes() for p in sorted(package.rglob("*.py")))).encode()
 
 
 def _digest(*parts: bytes) -> str:
@@ -186,7 +192,7 @@ def extract(config: Config) -> Report:
 # -- update ----------------------------------------------------------------------------
 
 
-def _languages(config: Config, langs: Sequence[str] | None) -> list[str]:
+def languages(config: Config, langs: Sequence[str] | None) -> list[str]:
     if not langs:
         return list(config.languages)
     for lang in langs:
@@ -217,7 +223,7 @@ def update(config: Config, *, langs: Sequence[str] | None = None, keep_obsolete:
     jobs = []
     flag = b"obsolete" if keep_obsolete else b"no-obsolete"
     for article in articles(config):
-        for lang in _languages(config, langs):
+        for lang in languages(config, langs):
             po_path = config.po_path(lang, article.slug)
             if state.fresh(po_path, _read(config.pot_path(article.slug)), flag):
                 report.unchanged.append(_rel(config, po_path))
@@ -239,7 +245,7 @@ def value_formatter(config: Config, lang: str) -> Callable[[Unit, str], str]:
     """Formats a unit's placeholder for ``lang`` with Babel and the language's policy."""
     from localise import formatting
 
-    policy = formatting.CurrencyPolicy.from_config(config.formatting.policies.get(lang, {}))
+    policy = currency_policy(config, lang)
 
     def format_value(unit: Unit, name: str) -> str:
         for placeholder in unit.placeholders:
@@ -248,6 +254,22 @@ def value_formatter(config: Config, lang: str) -> Callable[[Unit, str], str]:
         raise KeyError(name)
 
     return format_value
+
+
+def currency_policy(config: Config, lang: str) -> Any:
+    """The ``[formatting.<lang>]`` policy as a CurrencyPolicy (errors name the config key)."""
+    from decimal import Decimal, InvalidOperation
+
+    from localise import formatting
+    from localise.errors import ConfigError
+
+    raw = dict(config.formatting.policies.get(lang, {}))
+    try:
+        if "rate" in raw:
+            raw["rate"] = Decimal(str(raw["rate"]))
+        return formatting.CurrencyPolicy(**raw)
+    except (ValueError, InvalidOperation) as exc:
+        raise ConfigError(f"[formatting.{lang}]: {exc}", path=Path("localise.toml")) from None
 
 
 def mark_draft(text: str) -> str:
@@ -291,7 +313,8 @@ def build_document(
     reviewed = catalogue.translations(po)
     fuzzy_used = sum(1 for u in document.units if u.msgid in usable and u.msgid not in reviewed)
     text, fallbacks = assemble(
-        document, usable, lang=lang, format_value=value_formatter(config, lang)
+        document, usable, lang=lang, format_value=value_formatter(config, lang),
+        localise_identical=lang != config.source_language,
     )
     if draft and fuzzy_used:
         text = mark_draft(text)
@@ -314,7 +337,7 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
     jobs = []
     flag = b"draft" if draft else b"reviewed"
     for article in articles(config):
-        for lang in _languages(config, langs):
+        for lang in languages(config, langs):
             out = config.output_path(lang, article.slug)
             inputs = (_read(config.root / article.path), _read(config.po_path(lang, article.slug)), flag)
             if state.fresh(out, *inputs):
@@ -341,7 +364,7 @@ def status(config: Config, *, langs: Sequence[str] | None = None) -> dict[str, d
     """Per language, per article slug: unit and word counts of the catalogue on disk."""
     result: dict[str, dict[str, catalogue.Counts]] = {}
     all_articles = articles(config)
-    for lang in _languages(config, langs):
+    for lang in languages(config, langs):
         per: dict[str, catalogue.Counts] = {}
         for article in all_articles:
             po = catalogue.read(config.po_path(lang, article.slug))

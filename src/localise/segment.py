@@ -77,18 +77,21 @@ def continuation_prefix(first_prefix: str) -> str:
 
 
 def normalise(raw: str, *, env: dict[str, Any]) -> str:
-    """Inline source → msgid text: soft line breaks become one space, hard breaks stay."""
+    """Inline source → msgid text: soft line breaks become one space, hard breaks stay.
+
+    Line breaks inside inline HTML, autolinks or link destinations are kept as they are.
+    """
     if "\n" not in raw:
         return raw
     spans = inline.scan(raw, env=env)
-    hard = {s.end - 1 for s in spans if s.kind == "hardbreak"}
+    soft = {s.end - 1 for s in spans if s.kind == "softbreak"}
+    for span in spans:
+        if span.kind == "code":
+            soft.update(i for i in range(span.start, span.end) if raw[i] == "\n")
     out: list[str] = []
     pos = 0
     for match in re.finditer(r"[ \t]*\n[ \t]*", raw):
-        newline = raw.index("\n", match.start())
-        if newline in hard:
-            out.append(raw[pos:newline + 1])
-            pos = match.end()
+        if raw.index("\n", match.start()) not in soft:
             continue
         out.append(raw[pos : match.start()])
         out.append(" ")
@@ -289,7 +292,7 @@ class _Segmenter:
             problem = getattr(exc, "problem", None) or str(exc)
             raise SourceError(f"invalid YAML front matter: {problem}", path=self.path, line=line) from None
         if not isinstance(data, dict):
-            raise SourceError("front matter is not a mapping", path=self.path, line=first + 1)
+            return  # valid YAML but no keys to translate: kept verbatim
         for key in self.front_matter_keys:
             value = data.get(key)
             if isinstance(value, str):

@@ -1,0 +1,115 @@
+"""``locales/glossary.csv``: do-not-translate names and required term translations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from localise.config import Config
+from localise.errors import ConfigError
+
+COLUMNS = ("term", "language", "translation", "note", "strict")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One glossary row: ``language`` ``*`` with no translation means do-not-translate."""
+
+    term: str
+    language: str
+    translation: str
+    note: str
+    strict: bool
+    line: int
+    """1-based line in the CSV file."""
+
+    @property
+    def keep(self) -> bool:
+        """True when the term must appear unchanged in every translation."""
+        return self.language == "*" and not self.translation
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """All glossary rows, with look-ups by language and by source text."""
+
+    terms: tuple[Term, ...] = ()
+    path: Path | None = None
+
+    def keep_terms(self) -> list[str]:
+        """Terms that must pass through translation untouched."""
+        return [t.term for t in self.terms if t.keep]
+
+    def required(self, lang: str) -> list[Term]:
+        """Terms with a required translation in ``lang``."""
+        return [t for t in self.terms if t.language == lang and t.translation]
+
+    def found_in(self, text: str, *, lang: str | None = None) -> list[Term]:
+        """Terms (do-not-translate, or required for ``lang``) occurring in ``text`` as words."""
+        out = []
+        for t in self.terms:
+            if not (t.keep or (lang is not None and t.language == lang and t.translation)):
+                continue
+            if _pattern(t.term).search(text):
+                out.append(t)
+        return out
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE if term.islower() else 0)
+
+
+def occurs(term: str, text: str) -> bool:
+    """True when ``term`` occurs in ``text`` as a whole word (case-insensitive if lower-case)."""
+    return bool(_pattern(term).search(text))
+
+
+def parse(data: str, *, path: Path) -> Glossary:
+    """Glossary CSV text → Glossary; a malformed row raises ConfigError naming its line."""
+    reader = csv.reader(io.StringIO(data))
+    rows = list(reader)
+    if not rows:
+        return Glossary((), path)
+    header = [cell.strip().lower() for cell in rows[0]]
+    if header[:2] != ["term", "language"] or "translation" not in header:
+        raise ConfigError(
+            f"glossary header must start with {','.join(COLUMNS[:3])}", path=path, line=1,
+            excerpt=",".join(rows[0]),
+        )
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise ConfigError(f"unknown glossary column {unknown[0]!r}", path=path, line=1)
+    terms = []
+    for number, row in enumerate(rows[1:], 2):
+        if not row or not "".join(row).strip() or row[0].startswith("#"):
+            continue
+        if len(row) > len(header):
+            raise ConfigError("too many columns", path=path, line=number, excerpt=",".join(row))
+        cells = dict(zip(header, (c.strip() for c in row), strict=False))
+        if not cells.get("term") or not cells.get("language"):
+            raise ConfigError("term and language are required", path=path, line=number,
+                              excerpt=",".join(row))
+        strict = cells.get("strict", "").lower()
+        if strict not in ("", "yes", "no", "true", "false"):
+            raise ConfigError("strict must be yes or no", path=path, line=number)
+        terms.append(Term(cells["term"], cells["language"], cells.get("translation", ""),
+                          cells.get("note", ""), strict in ("yes", "true"), number))
+    return Glossary(tuple(terms), path)
+
+
+def load_glossary(config: Config) -> Glossary:
+    """The project's glossary, or an empty one when the file does not exist."""
+    path = config.root / config.check.glossary
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Glossary()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not valid UTF-8", path=path,
+                          line=data[: exc.start].count(b"\n") + 1) from None
+    return parse(text, path=path.relative_to(config.root))

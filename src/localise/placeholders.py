@@ -1,0 +1,127 @@
+"""Inline markup and placeholders ↔ ``⟦n⟧`` tokens that machine translation passes through.
+
+``⟦`` and ``⟧`` (U+27E6/U+27E7) survive NFKC, argostranslate's ``_``→space decoding,
+whitespace normalisation and apertium's HTML mode; digits inside them survive too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from localise import inline
+
+_BRACE_RE = re.compile(r"\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}")
+_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
+OPEN, CLOSE = "⟦", "⟧"
+
+
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """A msgid with its markup replaced by numbered tokens."""
+
+    text: str
+    """The text sent to the engine, e.g. ``⟦1⟧Cost:⟦2⟧ from ⟦3⟧ per knee``."""
+    originals: tuple[str, ...]
+    """``originals[n - 1]`` is what token ``⟦n⟧`` stands for."""
+
+
+def _token(number: int) -> str:
+    return f"{OPEN}{number}{CLOSE}"
+
+
+def protect(
+    msgid: str,
+    *,
+    braces: bool = False,
+    terms: Sequence[str] = (),
+    env: dict[str, Any] | None = None,
+) -> Protected:
+    """Replace markup (emphasis runs, links' targets, code, HTML, autolinks, entities, escapes,
+    hard breaks), ``{placeholders}`` (when ``braces``) and do-not-translate ``terms`` by tokens."""
+    cuts: list[tuple[int, int]] = []
+    for span in inline.scan(msgid, env=env):
+        if span.kind == "softbreak":
+            continue
+        if span.is_container:
+            cuts.append((span.start, span.label_start))
+            cuts.append((span.label_end, span.end))
+        else:
+            cuts.append((span.start, span.end))
+    if braces:
+        cuts.extend((m.start(), m.end()) for m in _BRACE_RE.finditer(msgid))
+    covered = _merge(cuts)
+    free = _gaps(covered, len(msgid))
+    for term in sorted(set(terms), key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
+        for start, end in free:
+            for match in pattern.finditer(msgid, start, end):
+                covered.append((match.start(), match.end()))
+        covered = _merge(covered)
+        free = _gaps(covered, len(msgid))
+    out: list[str] = []
+    originals: list[str] = []
+    pos = 0
+    for start, end in covered:
+        out.append(msgid[pos:start])
+        originals.append(msgid[start:end])
+        out.append(_token(len(originals)))
+        pos = end
+    out.append(msgid[pos:])
+    return Protected("".join(out), tuple(originals))
+
+
+def _merge(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ranges (nested or overlapping cuts are merged)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(c for c in cuts if c[1] > c[0]):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _gaps(covered: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    gaps, pos = [], 0
+    for start, end in covered:
+        if start > pos:
+            gaps.append((pos, start))
+        pos = end
+    if pos < length:
+        gaps.append((pos, length))
+    return gaps
+
+
+def restore(translated: str, protected: Protected) -> tuple[str, list[str]]:
+    """Put the original markup back; list what could not be restored exactly."""
+    seen: dict[int, int] = {}
+    problems: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if not 1 <= number <= len(protected.originals):
+            problems.append(f"the engine invented token {number}")
+            return ""
+        seen[number] = seen.get(number, 0) + 1
+        if seen[number] > 1:
+            return ""
+        return protected.originals[number - 1]
+
+    text = _TOKEN_RE.sub(replace, translated)
+    for number, original in enumerate(protected.originals, 1):
+        if number not in seen:
+            problems.append(f"missing {original!r}")
+        elif seen[number] > 1:
+            problems.append(f"{original!r} appeared {seen[number]} times; kept once")
+    if OPEN in text or CLOSE in text:
+        problems.append("damaged protection tokens left in the text")
+        text = text.replace(OPEN, "").replace(CLOSE, "")
+    return text, problems
+
+
+def names(text: str) -> list[str]:
+    """Brace placeholder names in ``text`` in order (doubled braces are literals)."""
+    return [m.group(0)[1:-1] for m in _BRACE_RE.finditer(text) if m.group(0) not in ("{{", "}}")]

@@ -1,0 +1,209 @@
+"""Fills untranslated catalogue entries with machine drafts: batched, cached, fuzzy, attributed."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from localise import catalogue, placeholders, sentences
+from localise.config import Config
+from localise.files import write_if_changed
+from localise.glossary import Glossary
+
+
+@dataclass(slots=True)
+class LanguageSummary:
+    """What ``translate`` did for one language."""
+
+    engine: str = ""
+    version: str = ""
+    units: int = 0
+    """Entries that needed a draft."""
+    segments: int = 0
+    """Distinct sentences those entries split into."""
+    sent: int = 0
+    """Sentences sent to the engine (not in the cache)."""
+    cached: int = 0
+    """Sentences answered from the cache."""
+    filled: int = 0
+    """Entries that received a draft."""
+    flagged: int = 0
+    """Drafts whose markup or placeholders could not be restored exactly."""
+    files: list[Path] = field(default_factory=list)
+
+
+class Cache:
+    """SQLite translation memory keyed by engine, model version, language pair and source text."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, target TEXT NOT NULL)")
+
+    @staticmethod
+    def key(engine: str, version: str, source: str, target: str, text: str) -> str:
+        h = hashlib.sha256()
+        for part in (engine, version, source, target, text):
+            h.update(part.encode("utf-8") + b"\0")
+        return h.hexdigest()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT key, target FROM mt WHERE key IN ({marks})", chunk))
+        return found
+
+    def put_many(self, items: Sequence[tuple[str, str]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO mt (key, target) VALUES (?, ?)", items)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+@contextlib.contextmanager
+def open_cache(config: Config) -> Iterator[Cache]:
+    """The project's translation cache (``.localise/cache/translations.sqlite``)."""
+    cache = Cache(config.cache_dir / "cache" / "translations.sqlite")
+    try:
+        yield cache
+    finally:
+        cache.close()
+
+
+def _needs_draft(entry: catalogue.POEntry, *, retranslate: bool) -> bool:
+    if not entry.msgstr:
+        return True
+    return retranslate and catalogue.is_machine_draft(entry)
+
+
+def translate(
+    config: Config,
+    *,
+    langs: Sequence[str],
+    engine_name: str | None = None,
+    retranslate: bool = False,
+    options: object | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    glossary: Glossary | None = None,
+) -> dict[str, LanguageSummary]:
+    """Machine-translate pending entries of every catalogue of ``langs``; human work is untouched."""
+    from localise import engines
+    from localise.pipeline import articles
+
+    all_articles = articles(config)
+    result: dict[str, LanguageSummary] = {}
+    with open_cache(config) as cache:
+        for lang in langs:
+            name = engine_name or config.translate.engine_for(lang)
+            summary = LanguageSummary(engine=name)
+            result[lang] = summary
+            work: list[tuple[Path, catalogue.POFile, list[catalogue.POEntry]]] = []
+            for article in all_articles:
+                path = config.po_path(lang, article.slug)
+                po = catalogue.read(path)
+                if po is None:
+                    continue
+                pending = [
+                    e for e in catalogue.live_entries(po) if _needs_draft(e, retranslate=retranslate)
+                ]
+                if pending:
+                    work.append((path, po, pending))
+            if not work:
+                continue
+            engine = engines.get_engine(name, options=options or _engine_options(config))
+            summary.version = engine.version(source=config.source_language, target=lang)
+            drafts = _draft(
+                [e for _, _, pending in work for e in pending],
+                engine=engine, version=summary.version, source=config.source_language,
+                target=lang, cache=cache, summary=summary, progress=progress,
+                terms=glossary.keep_terms() if glossary else (),
+            )
+            for path, po, pending in work:
+                for entry in pending:
+                    text, problems = drafts[entry.msgid]
+                    _apply(entry, text, problems, attribution=f"{name}: {summary.version}")
+                    summary.filled += 1
+                    summary.flagged += bool(problems)
+                if write_if_changed(path, catalogue.render(po)):
+                    summary.files.append(path.relative_to(config.root))
+    return result
+
+
+def _engine_options(config: Config) -> object:
+    from localise.engines import EngineOptions
+
+    t = config.translate
+    return EngineOptions(
+        beam_size=t.beam_size, device=t.device, threads=t.threads,
+        max_batch_size=t.max_batch_size, packages_dir=t.packages_dir,
+    )
+
+
+def _draft(
+    entries: Sequence[catalogue.POEntry],
+    *,
+    engine: object,
+    version: str,
+    source: str,
+    target: str,
+    cache: Cache,
+    summary: LanguageSummary,
+    progress: Callable[[int, int], None] | None,
+    terms: Sequence[str],
+) -> dict[str, tuple[str, list[str]]]:
+    """msgid → (restored draft, problems), translating each distinct sentence once."""
+    plans: dict[str, tuple[placeholders.Protected, list[str]]] = {}
+    for entry in entries:
+        if entry.msgid in plans:
+            continue
+        protected = placeholders.protect(
+            entry.msgid, braces="python-brace-format" in entry.flags, terms=terms
+        )
+        plans[entry.msgid] = (protected, sentences.split(protected.text, lang=source))
+    summary.units = len(plans)
+    distinct = sorted({s for _, parts in plans.values() for s in parts if s.strip()})
+    summary.segments = len(distinct)
+    name = getattr(engine, "name", "engine")
+    keys = {s: Cache.key(name, version, source, target, s) for s in distinct}
+    known = cache.get_many(list(keys.values()))
+    done = {s: known[k] for s, k in keys.items() if k in known}
+    summary.cached = len(done)
+    missing = [s for s in distinct if s not in done]
+    summary.sent = len(missing)
+    step = 256
+    for i in range(0, len(missing), step):
+        batch = missing[i : i + step]
+        outputs = engine.translate(batch, source=source, target=target)  # type: ignore[attr-defined]
+        if len(outputs) != len(batch):
+            raise RuntimeError(f"engine {name} returned {len(outputs)} outputs for {len(batch)}")
+        done.update(zip(batch, outputs, strict=True))
+        cache.put_many([(keys[s], out) for s, out in zip(batch, outputs, strict=True)])
+        if progress is not None:
+            progress(min(i + step, len(missing)), len(missing))
+    drafts: dict[str, tuple[str, list[str]]] = {}
+    for msgid, (protected, parts) in plans.items():
+        joined = sentences.join([done.get(p, p) if p.strip() else p for p in parts], lang=target)
+        drafts[msgid] = placeholders.restore(joined, protected)
+    return drafts
+
+
+def _apply(entry: catalogue.POEntry, text: str, problems: list[str], *, attribution: str) -> None:
+    """Store a machine draft: fuzzy, attributed, with what the reviewer must fix."""
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    kept = [
+        line for line in entry.tcomment.split("\n")
+        if line and not line.startswith((catalogue.MT_PREFIX, catalogue.MT_FLAG_PREFIX))
+    ]
+    kept.append(catalogue.MT_PREFIX + attribution)
+    kept.extend(catalogue.MT_FLAG_PREFIX + problem for problem in problems)
+    entry.tcomment = "\n".join(kept)
+    entry.previous_msgid = None

@@ -14,6 +14,7 @@ import polib
 
 from localise import __version__
 from localise.errors import CatalogueError
+from localise.glossary import Glossary
 from localise.model import Document
 
 POFile = polib.POFile
@@ -167,8 +168,28 @@ def _ordered(metadata: dict[str, str]) -> dict[str, str]:
 # -- template --------------------------------------------------------------------------
 
 
+def glossary_note(msgid: str, glossary: Glossary | None) -> str | None:
+    """Extracted-comment line naming the glossary terms a unit contains, if any."""
+    if glossary is None:
+        return None
+    by_term: dict[str, list[str]] = {}
+    for term in glossary.found_in(msgid):
+        notes = by_term.setdefault(term.term, [])
+        if term.keep:
+            notes.append("do not translate")
+        else:
+            notes.append(f"{term.language} {' / '.join(term.alternatives)}")
+    if not by_term:
+        return None
+    return "Glossary: " + "; ".join(f"{t} → {', '.join(n)}" for t, n in by_term.items())
+
+
 def template(
-    document: Document, *, references: str = "file", previous: POFile | None = None
+    document: Document,
+    *,
+    references: str = "file",
+    previous: POFile | None = None,
+    glossary: Glossary | None = None,
 ) -> POFile:
     """The POT for one article: one entry per distinct msgid, in source order.
 
@@ -198,13 +219,21 @@ def template(
         entry = by_msgid.get(unit.msgid)
         occurrence = (document.path.as_posix(), str(unit.line) if references == "line" else "")
         if entry is None:
-            entry = polib.POEntry(msgid=unit.msgid, msgstr="", comment=unit.comment)
+            note = glossary_note(unit.msgid, glossary)
+            comment = unit.comment + (f"\n{note}" if note else "")
+            entry = polib.POEntry(msgid=unit.msgid, msgstr="", comment=comment)
             if unit.placeholders:
                 entry.flags.append("python-brace-format")
             by_msgid[unit.msgid] = entry
             pot.append(entry)
         elif unit.comment not in entry.comment.split("\n"):
-            entry.comment += "\n" + unit.comment
+            lines = entry.comment.split("\n")
+            at = next((i for i, line in enumerate(lines) if line.startswith("Glossary: ")), None)
+            if at is None:
+                lines.append(unit.comment)
+            else:
+                lines.insert(at, unit.comment)
+            entry.comment = "\n".join(lines)
         if references != "none" and occurrence not in entry.occurrences:
             entry.occurrences.append(occurrence)
     stamp = _now()

@@ -27,6 +27,11 @@ class Term:
     """1-based line in the CSV file."""
 
     @property
+    def alternatives(self) -> tuple[str, ...]:
+        """Accepted translations (the ``translation`` cell may list several, separated by ``|``)."""
+        return tuple(t.strip() for t in self.translation.split("|") if t.strip())
+
+    @property
     def keep(self) -> bool:
         """True when the term must appear unchanged in every translation."""
         return self.language == "*" and not self.translation
@@ -48,13 +53,22 @@ class Glossary:
         return [t for t in self.terms if t.language == lang and t.translation]
 
     def found_in(self, text: str, *, lang: str | None = None) -> list[Term]:
-        """Terms (do-not-translate, or required for ``lang``) occurring in ``text`` as words."""
-        out = []
-        for t in self.terms:
-            if not (t.keep or (lang is not None and t.language == lang and t.translation)):
-                continue
-            if _pattern(t.term).search(text):
+        """Terms (do-not-translate, or required for ``lang``; every language when None) occurring
+        in ``text`` as words, longest first; a term seen only inside a longer one is left out."""
+        wanted = [
+            t for t in self.terms
+            if t.keep or (t.translation and (lang is None or t.language == lang))
+        ]
+        taken: list[tuple[int, int]] = []
+        out: list[Term] = []
+        for t in sorted(wanted, key=lambda t: -len(t.term)):
+            spans = [(m.start(), m.end()) for m in _pattern(t.term).finditer(text)]
+            free = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
+            if free:
                 out.append(t)
+                taken.extend(free)
+            elif spans and any(o.term == t.term for o in out):
+                out.append(t)  # same term, another language
         return out
 
 

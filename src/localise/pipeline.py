@@ -17,6 +17,7 @@ from localise.assemble import Fallback, assemble
 from localise.config import Config
 from localise.errors import SourceError, UsageError
 from localise.files import write_if_changed
+from localise.glossary import Glossary, load_glossary
 from localise.model import Document, Unit
 from localise.segment import decode, segment
 
@@ -163,11 +164,13 @@ def _map(func: Callable[..., Any], items: Sequence[Any], *args: Any) -> list[Any
 # -- extract ---------------------------------------------------------------------------
 
 
-def _extract_one(article: Article, config: Config) -> tuple[Path, bool]:
+def _extract_one(article: Article, config: Config, glossary: Glossary) -> tuple[Path, bool]:
     pot_path = _inside(config.pot_path(article.slug), config.locales_root)
     previous = catalogue.read(pot_path)
     document = load(config, article)
-    pot = catalogue.template(document, references=config.references, previous=previous)
+    pot = catalogue.template(
+        document, references=config.references, previous=previous, glossary=glossary
+    )
     return pot_path, write_if_changed(pot_path, catalogue.render(pot))
 
 
@@ -175,16 +178,19 @@ def extract(config: Config) -> Report:
     """source/*.md → locales/<slug>.pot, writing only templates whose content changed."""
     report = Report()
     state = State(config)
+    glossary = load_glossary(config)
+    glossary_bytes = _read(config.root / config.check.glossary)
     todo = []
     for article in articles(config):
         pot_path = config.pot_path(article.slug)
-        if state.fresh(pot_path, _read(config.root / article.path)):
+        if state.fresh(pot_path, _read(config.root / article.path), glossary_bytes):
             report.unchanged.append(_rel(config, pot_path))
         else:
             todo.append(article)
-    for article, (pot_path, written) in zip(todo, _map(_extract_one, todo, config), strict=True):
+    results = _map(_extract_one, todo, config, glossary)
+    for article, (pot_path, written) in zip(todo, results, strict=True):
         (report.written if written else report.unchanged).append(_rel(config, pot_path))
-        state.record(pot_path, _read(config.root / article.path))
+        state.record(pot_path, _read(config.root / article.path), glossary_bytes)
     state.save()
     return report
 

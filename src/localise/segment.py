@@ -164,12 +164,6 @@ class _Context:
     def section(self) -> str | None:
         return self.sections[-1][1] if self.sections else None
 
-    def where(self) -> str:
-        parts = []
-        section = self.section()
-        if section:
-            parts.append(f'in section "{section}"')
-        return " ".join(parts)
 
 
 class _Segmenter:
@@ -348,9 +342,11 @@ class _Segmenter:
             self.ctx.sections.pop()
         parent = self.ctx.section()
 
+        inside = self._inside()
+
         def describe() -> str:
-            where = f' in section "{parent}"' if parent else ""
-            return f"Heading, level {level}{self._inside()}{where}"
+            where = f' (section "{parent}")' if parent else ""
+            return f"Heading, level {level}{inside}{where}"
 
         if token.markup.startswith("#"):
             line_no = token.map[0]
@@ -376,25 +372,30 @@ class _Segmenter:
         return i + 2
 
     def _inside(self) -> str:
-        parts = []
-        for container in reversed(self.ctx.containers):
-            parts.append(container)
-        return (" in " + ", in ".join(parts)) if parts else ""
+        """`` in a blockquote, in bulleted list item 2`` — innermost container first."""
+        return "".join(f", in {c}" for c in reversed(self.ctx.containers))
 
     def on_paragraph_open(self, tokens: list[Token], i: int) -> int:
         token, content = tokens[i], tokens[i + 1]
         assert token.map is not None
-        where = self.ctx.where()
-        inside = self._inside()
-        kind_name = "Paragraph"
-        if self.ctx.containers and self.ctx.containers[-1].startswith(("bulleted", "numbered")):
-            kind_name = "List item text"
-
-        def describe() -> str:
-            text = kind_name + inside
-            return f"{text} {where}" if where else text
-
-        self.block(token.map[0], token.map[1] - 1, content.content, kind="paragraph", describe=describe)
+        section = self.ctx.section()
+        containers = list(reversed(self.ctx.containers))
+        first_in_item = (
+            bool(containers)
+            and containers[0].startswith(("bulleted", "numbered"))
+            and tokens[i - 1].type == "list_item_open"
+        )
+        if first_in_item:
+            head, rest = containers[0][0].upper() + containers[0][1:], containers[1:]
+        else:
+            head, rest = "Paragraph", containers
+        text = head + "".join(f", in {c}" for c in rest)
+        if section:
+            text += f' (section "{section}")'
+        self.block(
+            token.map[0], token.map[1] - 1, content.content, kind="paragraph",
+            describe=lambda: text,
+        )
         return i + 2
 
     def on_bullet_list_open(self, tokens: list[Token], i: int) -> None:

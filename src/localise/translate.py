@@ -128,7 +128,7 @@ def translate(
             for path, po, pending in work:
                 for entry in pending:
                     text, problems = drafts[entry.msgid]
-                    _apply(entry, text, problems, attribution=f"{name}: {summary.version}")
+                    _apply(entry, text, problems, attribution=summary.version)
                     summary.filled += 1
                     summary.flagged += bool(problems)
                 if write_if_changed(path, catalogue.render(po)):

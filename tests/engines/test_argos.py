@@ -1,0 +1,149 @@
+"""The argos engine on a real (tiny, copying) argos package, offline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from localise.engines import EngineOptions, get_engine
+from localise.engines.argos import ArgosEngine
+from localise.errors import EngineError
+from localise.models import install_file
+from support import block_network
+
+PROSE = [
+    "The patient returns after five weeks.",
+    "Click ⟦1⟧here⟦/1⟧ to pay ⟦2⟧ before ⟦3⟧Friday⟦/3⟧.",
+    "You owe {amount_1} — or {amount_2} – by 3.5 p.m. on 2024-01-31.",
+    "Café, naïve résumé in São Paulo and Zürich: déjà vu!",
+    "He said “stop” and ‘go’ and \"wait\" and 'fine'.",
+    "See https://example.com/a_b?x=1&y=2#frag for snake_case names.",
+    "Ünïcödé ŝtrèss — テキスト、日本語。 emoji 🎉 and ½ ﬁ ligature.",
+    "x",
+]
+
+
+@pytest.fixture
+def engine(tiny_argosmodel: Path, tmp_path: Path) -> ArgosEngine:
+    """An argos engine reading a project-local package dir holding the tiny en→ja model."""
+    packages = tmp_path / "project-packages"
+    install_file(tiny_argosmodel, packages_dir=packages)
+    built = get_engine("argos", options=EngineOptions(packages_dir=packages))
+    assert isinstance(built, ArgosEngine)
+    return built
+
+
+def test_copy_model_round_trips_prose_tokens_and_placeholders(engine: ArgosEngine) -> None:
+    assert engine.translate(PROSE, source="en", target="ja") == PROSE
+
+
+def test_order_whitespace_and_empty_segments_are_preserved(engine: ArgosEngine) -> None:
+    segments = ["A much longer sentence comes first here, with many words.", "", "  ", "Hi.",
+                "Line one.\n", "  lead and trail  ", "Mid."]
+    assert engine.translate(segments, source="en", target="ja") == segments
+
+
+def test_many_segments_small_batches_and_greedy(tiny_argosmodel: Path, tmp_path: Path) -> None:
+    install_file(tiny_argosmodel, packages_dir=tmp_path / "p")
+    options = EngineOptions(packages_dir=tmp_path / "p", beam_size=1, max_batch_size=3, threads=1)
+    segments = [f"Item {i} of the list is {'very ' * (i % 7)}long." for i in range(50)]
+    assert get_engine("argos", options=options).translate(segments, source="en", target="ja") == (
+        segments
+    )
+
+
+def test_empty_call_loads_nothing(tmp_path: Path) -> None:
+    engine = get_engine("argos", options=EngineOptions(packages_dir=tmp_path / "none"))
+    assert engine.translate([], source="en", target="ja") == []
+
+
+def test_version_names_the_package(engine: ArgosEngine) -> None:
+    assert engine.version(source="en", target="ja") == "argos translate-en_ja 1.0"
+
+
+def test_missing_pair_says_how_to_install(engine: ArgosEngine) -> None:
+    with pytest.raises(EngineError) as info:
+        engine.translate(["Hello."], source="en", target="es")
+    message = str(info.value)
+    assert "no argos package for en→es is installed" in message
+    assert "localise models install FILE.argosmodel" in message
+    assert "--from-index en es" in message
+    with pytest.raises(EngineError, match="en→es"):
+        engine.version(source="en", target="es")
+
+
+def test_default_packages_dir_is_argos_own(tiny_argosmodel: Path, argos_packages: Path) -> None:
+    info = install_file(tiny_argosmodel, packages_dir=None)
+    assert info.path.parent == argos_packages
+    engine = get_engine("argos", options=EngineOptions())
+    assert engine.translate(["Default dir."], source="en", target="ja") == ["Default dir."]
+
+
+def test_never_touches_the_network(
+    tiny_argosmodel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_file(tiny_argosmodel, packages_dir=tmp_path / "p")
+    attempts = block_network(monkeypatch)
+    with pytest.raises(OSError, match="blocked"):  # the block itself works
+        __import__("socket").create_connection(("example.com", 80))
+    attempts.clear()
+    engine = get_engine("argos", options=EngineOptions(packages_dir=tmp_path / "p"))
+    assert engine.version(source="en", target="ja").startswith("argos ")
+    assert engine.translate(PROSE, source="en", target="ja") == PROSE
+    assert attempts == []
+
+
+def test_corrupt_model_is_an_engine_error(tiny_argosmodel: Path, tmp_path: Path) -> None:
+    info = install_file(tiny_argosmodel, packages_dir=tmp_path / "p")
+    (info.path / "model" / "model.bin").write_bytes(b"not a model")
+    engine = get_engine("argos", options=EngineOptions(packages_dir=tmp_path / "p"))
+    with pytest.raises(EngineError, match="cannot load the CTranslate2 model"):
+        engine.translate(["Hello."], source="en", target="ja")
+
+
+def test_target_prefix_is_stripped_like_argostranslate() -> None:
+    class Pieces:
+        def decode_pieces(self, tokens: list[str]) -> str:
+            return "".join(tokens).replace("▁", " ").lstrip()
+
+    loaded = SimpleNamespace(package=SimpleNamespace(target_prefix="__ja__"), tokenizer=Pieces())
+    detok = ArgosEngine._detokenize
+    assert detok(loaded, ["__ja__", "▁こんにちは", "⟦1⟧"]) == "こんにちは⟦1⟧"  # type: ignore[arg-type]
+    loaded.package.target_prefix = ""
+    assert detok(loaded, ["▁snake_case", "▁x"]) == "snake_case x"  # type: ignore[arg-type]
+
+
+def test_argostranslate_own_pipeline_offline(tiny_argosmodel: Path, argos_packages: Path) -> None:
+    """argostranslate's installer, package reader and translation core run offline too.
+
+    Only its sentencizer (MiniSBD/Stanza, which download models) is swapped for a
+    one-sentence-per-call splitter; this is how the benchmark compares the two paths.
+    """
+    import ctranslate2
+    from argostranslate import package
+    from argostranslate.translate import apply_packaged_translation
+
+    package.install_from_path(tiny_argosmodel)
+    [pkg] = package.get_installed_packages()
+    assert (pkg.from_code, pkg.to_code, pkg.package_version) == ("en", "ja", "1.0")
+    translator = ctranslate2.Translator(str(pkg.package_path / "model"), device="cpu")
+    one = SimpleNamespace(split_sentences=lambda text: [text])
+    for text in PROSE:
+        [hyp] = apply_packaged_translation(pkg, text, translator, one, num_hypotheses=1)
+        # argostranslate maps "_" to " " when decoding ({amount_1}, snake_case); we do not.
+        assert hyp.value == text.replace("_", " ")
+
+
+def test_importing_engines_stays_cheap() -> None:
+    code = (
+        "import sys, localise.engines, localise.engines.argos, localise.engines.apertium, "
+        "localise.engines.pseudo, localise.models, localise.sentences\n"
+        "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'stanza', 'torch', 'spacy'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -29,8 +29,20 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[argos,dev]'
 	touch $@
 
+LOCALISE := $(VENV)/bin/localise
+
+# The whole pipeline on the shipped articles: Japanese and Spanish editions in build/.
 demo: setup
-	$(PY) -m localise.demo
+	$(LOCALISE) extract
+	$(LOCALISE) update
+	$(LOCALISE) translate
+	$(LOCALISE) check
+	$(LOCALISE) build --strict
+	@echo
+	@echo "Published editions:"
+	@find build -name '*.md' | sort | sed 's/^/  /'
+	@echo
+	$(LOCALISE) status --fail-under 100
 
 test: setup
 	$(PY) -m ruff check src tests benchmarks

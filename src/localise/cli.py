@@ -286,7 +286,32 @@ def cmd_run(config: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(config: Any, args: argparse.Namespace) -> int:
+    from localise import checks
+
+    findings = checks.run(config, langs=args.lang)
+    errors = sum(f.severity == "error" for f in findings)
+    if args.json:
+        print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2,
+                         ensure_ascii=False))
+    else:
+        current = None
+        for f in findings:
+            if f.severity == "info":
+                continue
+            if f.file != current:
+                current = f.file
+                print(f"{f.file}")
+            print(f"  {f.file}:{f.line}: {f.severity}: [{f.check}] {f.message}")
+        warnings = sum(f.severity == "warning" for f in findings)
+        infos = sum(f.severity == "info" for f in findings)
+        print(f"{errors} errors, {warnings} warnings, {infos} notes "
+              "(untranslated and fuzzy entries; see --json)")
+    return EXIT_FAILED if errors else EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "check": cmd_check,
     "translate": cmd_translate,
     "models": cmd_models,
     "run": cmd_run,

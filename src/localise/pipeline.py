@@ -327,11 +327,38 @@ def build_document(
     return text, rejected + fallbacks, fuzzy_used
 
 
-def _build_one(job: tuple[Article, str], config: Config, draft: bool) -> BuildResult:
+def publishing_gate(config: Config, document: Document, lang: str, glossary: Glossary) -> Callable[
+    [Unit, str], str | None
+]:
+    """A reason to withhold a translation: any error-level QA finding (see checks)."""
+    from localise import checks
+
+    env: dict[str, Any] = {}
+    from localise.inline import parser
+
+    parser().parse(document.text, env)
+    references = dict(env.get("references", {}))
+
+    def reject(unit: Unit, text: str) -> str | None:
+        flags = ["python-brace-format"] if unit.placeholders else []
+        return checks.errors_for_build(
+            unit.msgid, text, lang=lang, flags=flags, glossary=glossary,
+            localisable_links=config.check.localisable_links, references=references,
+        )
+
+    return reject
+
+
+def _build_one(
+    job: tuple[Article, str], config: Config, draft: bool, glossary: Glossary
+) -> BuildResult:
     article, lang = job
     out = _inside(config.output_path(lang, article.slug), config.output_root)
     document = load(config, article)
-    text, fallbacks, fuzzy_used = build_document(config, document, lang, draft=draft)
+    text, fallbacks, fuzzy_used = build_document(
+        config, document, lang, draft=draft,
+        reject=publishing_gate(config, document, lang, glossary),
+    )
     written = write_if_changed(out, text.encode("utf-8"))
     return BuildResult(out, written, tuple(fallbacks), fuzzy_used)
 
@@ -340,25 +367,28 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
     """Source + PO → build/<lang>/<slug>.md for every article and language."""
     report = Report()
     state = State(config)
+    glossary = load_glossary(config)
+    extra = (b"draft" if draft else b"reviewed", _read(config.root / config.check.glossary))
     jobs = []
-    flag = b"draft" if draft else b"reviewed"
+
+    def inputs(article: Article, lang: str) -> tuple[bytes, ...]:
+        po = _read(config.po_path(lang, article.slug))
+        return (_read(config.root / article.path), po, *extra)
+
     for article in articles(config):
         for lang in languages(config, langs):
             out = config.output_path(lang, article.slug)
-            inputs = (_read(config.root / article.path), _read(config.po_path(lang, article.slug)), flag)
-            if state.fresh(out, *inputs):
+            if state.fresh(out, *inputs(article, lang)):
                 report.unchanged.append(_rel(config, out))
             else:
                 jobs.append((article, lang))
-    for (article, lang), result in zip(jobs, _map(_build_one, jobs, config, draft), strict=True):
+    results = _map(_build_one, jobs, config, draft, glossary)
+    for (article, lang), result in zip(jobs, results, strict=True):
         (report.written if result.written else report.unchanged).append(_rel(config, result.path))
         for fallback in result.fallbacks:
             report.fallbacks.append((lang, article.path, fallback))
         if not result.fallbacks:
-            state.record(
-                result.path, _read(config.root / article.path),
-                _read(config.po_path(lang, article.slug)), flag,
-            )
+            state.record(result.path, *inputs(article, lang))
     state.save()
     return report
 

@@ -19,6 +19,7 @@ _BLOCK_START_RE = re.compile(
     r"^(?:[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|[ \t]*(?:#{1,6}(?:[ \t]|$)|>|```|~~~|<)"
     r"|[ \t]*(?:[-*_][ \t]*){3,}$|[ \t]*=+[ \t]*$|[ \t]{4,})"
 )
+_LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -104,6 +105,8 @@ def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
         return yaml_scalar(text, style=unit.yaml_style or "plain")
     lines = [line.strip(" \t") if i else line.lstrip(" \t") for i, line in enumerate(text.split("\n"))]
     lines = [line.rstrip(" \t") if not _is_hard_break(line) else line for line in lines]
+    if _LINK_DEFINITION_RE.match(lines[0]):
+        lines = [" ".join(lines)]  # a first line alone would become a link reference definition
     if unit.single_line:
         joined = _join_unspaced(lines) if is_unspaced(lang) else " ".join(lines)
         if unit.kind == "table-cell":

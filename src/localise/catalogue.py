@@ -36,80 +36,115 @@ _HEADER_ORDER = (
 # -- reading ---------------------------------------------------------------------------
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
-_KEYWORD_RE = re.compile(
-    rf"^(?:#~\s*)?(?:#\|\s*)?(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$"
-)
-_CONTINUATION_RE = re.compile(rf"^(?:#~\s*)?(?:#\|\s*)?({_STRING})\s*$")
+_PREFIX_RE = re.compile(r"^(?:#~\s*(?:#?\|)?|#\|)?\s*")
+_KEYWORD_RE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$")
+_CONTINUATION_RE = re.compile(rf"^({_STRING})\s*$")
+_BAD_ESCAPE_RE = re.compile(r'\\(?![ntbrfva\\"?\'x0-7])(.)')
 
 
 def _unescape(quoted: str) -> str:
     return polib.unescape(quoted[1:-1])
 
 
-def _lint(text: str, *, path: Path) -> None:
-    """Find PO syntax errors polib would accept or misreport; raise naming the 1-based line."""
+def _lint(text: str, *, path: Path) -> dict[str, str]:
+    """Find PO syntax errors polib would accept or misreport; raise naming the 1-based line.
+
+    Checks what ``msgfmt`` checks at the syntax level: every line is a comment, a keyword with
+    a terminated string, or a string continuation; escapes are valid; every msgid has a
+    msgstr; no msgid is defined twice. Returns the previous msgids (``#~|``) of obsolete
+    entries, which polib does not read.
+    """
+    obsolete_previous: dict[str, str] = {}
+    pending_previous: list[str] = []
+    previous_field: str | None = None
+    lines = text.split("\n")
     seen: dict[tuple[str | None, str], int] = {}
-    current: str | None = None
-    msgctxt: str | None = None
-    msgid: str | None = None
-    msgid_line = 0
-    obsolete = False
+    entry: dict[str, object] = {}
+
+    def fail(message: str, number: int) -> CatalogueError:
+        return CatalogueError(message, path=path, line=number, excerpt=lines[number - 1])
 
     def close() -> None:
-        nonlocal msgctxt, msgid
-        if msgid is not None and not obsolete:
-            key = (msgctxt, msgid)
+        if "msgid" not in entry:
+            entry.clear()
+            return
+        line = int(entry["line"])  # type: ignore[call-overload]
+        if not entry.get("msgstr"):
+            raise fail("msgid without msgstr", line)
+        if entry.get("obsolete") and "previous" in entry:
+            obsolete_previous[str(entry["msgid"])] = str(entry["previous"])
+        if not entry.get("obsolete"):
+            key = (entry.get("msgctxt"), str(entry["msgid"]))  # type: ignore[arg-type]
             if key in seen:
-                what = "header entry" if msgid == "" else "message definition"
-                raise CatalogueError(
-                    f"duplicate {what} (first defined on line {seen[key]})",
-                    path=path, line=msgid_line, excerpt=text.split("\n")[msgid_line - 1],
-                )
-            seen[key] = msgid_line
-        msgctxt = msgid = None
+                what = "header entry" if key[1] == "" else "message definition"
+                raise fail(f"duplicate {what} (first defined on line {seen[key]})", line)
+            seen[key] = line
+        entry.clear()
 
-    for number, line in enumerate(text.split("\n"), 1):
+    current: str | None = None
+    for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped:
             continue
-        is_previous = stripped.startswith("#|") or stripped.startswith("#~|") or (
-            stripped.startswith("#~") and stripped[2:].lstrip().startswith("#|")
-        )
-        is_obsolete = stripped.startswith("#~")
-        keyword = _KEYWORD_RE.match(stripped)
-        continuation = _CONTINUATION_RE.match(stripped)
-        if stripped.startswith("#") and not keyword and not continuation:
-            if stripped.startswith("#~") and stripped[2:].strip():
-                raise CatalogueError("malformed obsolete entry line", path=path, line=number,
-                                     excerpt=line)
+        prefix = _PREFIX_RE.match(stripped)
+        assert prefix is not None
+        rest = stripped[prefix.end() :]
+        marker = stripped[: prefix.end()].replace(" ", "")
+        previous = "|" in marker
+        obsolete = marker.startswith("#~")
+        if stripped.startswith("#") and not marker:
+            continue  # a comment: translator, extracted, reference, flags
+        if marker == "#~" and not rest:
             continue
-        if is_previous:
+        keyword = _KEYWORD_RE.match(rest)
+        continuation = _CONTINUATION_RE.match(rest)
+        if not keyword and not continuation:
+            if stripped.startswith("#") and not rest.startswith(("msg", '"')):
+                if obsolete and rest:
+                    raise fail("malformed obsolete entry line", number)
+                continue
+            if '"' in rest:
+                raise fail("unterminated or malformed string", number)
+            raise fail("not PO syntax", number)
+        quoted = (keyword or continuation).group(2 if keyword else 1)  # type: ignore[union-attr]
+        bad = _BAD_ESCAPE_RE.search(quoted[1:-1])
+        if bad:
+            raise fail(f"invalid escape sequence '\\{bad.group(1)}'", number)
+        if previous:
+            if obsolete and keyword:
+                previous_field = keyword.group(1)
+                if previous_field == "msgid":
+                    pending_previous[:] = [_unescape(keyword.group(2))]
+            elif obsolete and continuation and previous_field == "msgid" and pending_previous:
+                pending_previous[0] += _unescape(continuation.group(1))
             continue
         if keyword:
             name = keyword.group(1)
             if name in ("msgctxt", "msgid") and (current or "").startswith("msgstr"):
                 close()
             if name == "msgctxt":
-                msgctxt = _unescape(keyword.group(2))
+                if "msgid" in entry:
+                    raise fail("msgctxt after msgid", number)
+                entry["msgctxt"] = _unescape(keyword.group(2))
             elif name == "msgid":
-                msgid = _unescape(keyword.group(2))
-                msgid_line = number
-                obsolete = is_obsolete
-            elif name.startswith("msgstr") and msgid is None:
-                raise CatalogueError("msgstr without msgid", path=path, line=number, excerpt=line)
+                if "msgid" in entry:
+                    raise fail("msgid without msgstr", int(entry["line"]))  # type: ignore[call-overload]
+                entry.update(msgid=_unescape(keyword.group(2)), line=number, obsolete=obsolete)
+                if obsolete and pending_previous:
+                    entry["previous"] = pending_previous.pop()
+            elif name.startswith("msgstr"):
+                if "msgid" not in entry:
+                    raise fail("msgstr without msgid", number)
+                entry["msgstr"] = True
             current = name
-            continue
-        if continuation and current is not None:
-            if current == "msgid" and msgid is not None:
-                msgid += _unescape(continuation.group(1))
-            elif current == "msgctxt" and msgctxt is not None:
-                msgctxt += _unescape(continuation.group(1))
-            continue
-        if stripped.startswith('"') or re.match(r"^(?:#~\s*)?msg\w*", stripped):
-            raise CatalogueError("unterminated or malformed string", path=path, line=number,
-                                 excerpt=line)
-        raise CatalogueError("not PO syntax", path=path, line=number, excerpt=line)
+        elif current is None:
+            raise fail("string outside an entry", number)
+        elif current == "msgid" and "msgid" in entry:
+            entry["msgid"] = str(entry["msgid"]) + _unescape(continuation.group(1))  # type: ignore[union-attr]
+        elif current == "msgctxt" and "msgctxt" in entry:
+            entry["msgctxt"] = str(entry["msgctxt"]) + _unescape(continuation.group(1))  # type: ignore[union-attr]
     close()
+    return obsolete_previous
 
 
 def parse(data: bytes, *, path: Path) -> POFile:
@@ -122,7 +157,7 @@ def parse(data: bytes, *, path: Path) -> POFile:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path, line=line
         ) from None
     text = text.removeprefix("\ufeff")
-    _lint(text, path=path)
+    obsolete_previous = _lint(text, path=path)
     try:
         catalogue = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=79)
     except (OSError, ValueError) as exc:
@@ -130,6 +165,9 @@ def parse(data: bytes, *, path: Path) -> POFile:
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(line \d+\)", "", str(exc))
         raise CatalogueError(f"PO syntax error: {message}", path=path, line=line) from None
+    for entry in catalogue:
+        if entry.obsolete and entry.msgid in obsolete_previous and not entry.previous_msgid:
+            entry.previous_msgid = obsolete_previous[entry.msgid]
     return catalogue
 
 
@@ -324,7 +362,7 @@ def merge(old: POFile | None, pot: POFile, *, lang: str, keep_obsolete: bool = T
             used.add(id(match))
             entry.msgstr = match.msgstr
             entry.tcomment = match.tcomment
-            if "fuzzy" in match.flags and not match.obsolete:
+            if "fuzzy" in match.flags:
                 entry.flags.insert(0, "fuzzy")
                 entry.previous_msgid = match.previous_msgid
                 entry.previous_msgctxt = match.previous_msgctxt
@@ -346,7 +384,9 @@ def merge(old: POFile | None, pot: POFile, *, lang: str, keep_obsolete: bool = T
             entry.msgstr = best.msgstr
             entry.tcomment = best.tcomment
             entry.flags.insert(0, "fuzzy")
-            entry.previous_msgid = best.msgid
+            # like msgmerge: a fuzzy entry keeps the msgid its translation was made for
+            earlier = best.previous_msgid if "fuzzy" in best.flags else None
+            entry.previous_msgid = earlier or best.msgid
             if best.msgctxt is not None:
                 entry.previous_msgctxt = best.msgctxt
 

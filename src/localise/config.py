@@ -8,7 +8,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from localise.errors import ConfigError
@@ -131,6 +130,10 @@ def _line_of(text: str, key: str, *, table: str | None = None) -> int | None:
             continue
         if in_table and pattern.match(line):
             return number
+    loose = re.compile(rf'(?:^|[{{,.\s]){re.escape(key)}"?\s*=')
+    for number, line in enumerate(text.splitlines(), 1):
+        if loose.search(line.split("#", 1)[0]):
+            return number
     return None
 
 
@@ -227,7 +230,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         _language(fmt, lang, lang)
         policy = {key: table.take(key, kind, None) for key, kind in _POLICY_KEYS.items()}
         table.finish()
-        policies[lang] = MappingProxyType({k: v for k, v in policy.items() if v is not None})
+        policies[lang] = {k: v for k, v in policy.items() if v is not None}
     fmt.finish()
 
     tr = _Reader(path, text, top.take("translate", dict, {}), "translate")
@@ -242,7 +245,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
     root = path.parent
     translate = TranslateOptions(
         engine=tr.take("engine", str, "argos"),
-        engines=MappingProxyType(dict(engines)),
+        engines=dict(engines),
         beam_size=tr.take("beam_size", int, 4),
         device=device,
         threads=tr.take("threads", int, 0),
@@ -257,7 +260,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         if not isinstance(per_lang, dict) or not all(isinstance(v, str) for v in per_lang.values()):
             raise ck.error("localisable_links", f"{url!r} must map languages to URLs")
     check = CheckOptions(
-        localisable_links=MappingProxyType({k: MappingProxyType(v) for k, v in links.items()}),
+        localisable_links={k: dict(v) for k, v in links.items()},
         glossary=ck.take("glossary", str, "locales/glossary.csv"),
     )
     ck.finish()
@@ -271,7 +274,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         output_dir=dirs["output_dir"],
         front_matter_keys=front_matter_keys,
         references=references,
-        formatting=FormattingOptions(currency=currency, dates=dates, policies=MappingProxyType(policies)),
+        formatting=FormattingOptions(currency=currency, dates=dates, policies=policies),
         translate=translate,
         check=check,
     )

@@ -73,7 +73,10 @@ class Glossary:
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE if term.islower() else 0)
+    """Whole-word match; only Latin letters and digits count as word characters, so that
+    ``PlacidWay`` is found in ``PlacidWayは`` (Japanese has no spaces between words)."""
+    flags = re.IGNORECASE if term.islower() else 0
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", flags)
 
 
 def occurs(term: str, text: str) -> bool:

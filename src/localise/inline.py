@@ -80,22 +80,22 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
         elif name in ("link", "image"):
             open_at = start + (1 if name == "image" else 0)
             label_end = state.md.helpers.parseLinkLabel(state, open_at, name == "link")
-            after = state.src[label_end + 1 : label_end + 3]
-            if after.startswith("("):
-                ref: RefStyle = "inline"
-            elif after == "[]":
+            tail = state.src[label_end + 1 : end]
+            if end == label_end + 1:
+                ref: RefStyle = "shortcut"
+            elif tail == "[]":
                 ref = "collapsed"
-            elif after.startswith("[") and end > label_end + 1:
-                ref = "full"
+            elif tail.startswith("("):
+                ref = "inline"
             else:
-                ref = "shortcut"
+                ref = "full"
             spans.append(Span(name, start, end, open_at + 1, label_end, ref))  # type: ignore[arg-type]
         elif name in ("autolink", "linkify"):
             spans.append(Span("autolink", start, end))
         elif name == "html_inline":
             spans.append(Span("html", start, end))
         elif name == "entity":
-            if last is not None and last != "text" or state.src[start] == "&":
+            if (last is not None and last != "text") or state.src[start] == "&":
                 spans.append(Span("entity", start, end))
         return ok
 
@@ -130,17 +130,15 @@ def scan(source: str, *, env: MutableMapping[str, Any] | None = None) -> list[Sp
 
 def text_ranges(source: str, spans: list[Span]) -> list[tuple[int, int]]:
     """Ranges of ``source`` that are plain text: outside every span, or inside a link label."""
-    covered = [False] * (len(source) + 1)
+    covered = [False] * len(source)
     for span in spans:
-        for i in range(span.start, span.end):
-            covered[i] = True
-    for span in spans:
-        if span.is_container:
-            for i in range(span.label_start, span.label_end):
-                covered[i] = False
-    for span in spans:  # markup nested inside labels stays markup
-        if not span.is_container:
-            for i in range(span.start, span.end):
+        parts = (
+            [(span.start, span.label_start), (span.label_end, span.end)]
+            if span.is_container
+            else [(span.start, span.end)]
+        )
+        for start, end in parts:
+            for i in range(start, end):
                 covered[i] = True
     ranges: list[tuple[int, int]] = []
     start = None

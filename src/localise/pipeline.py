@@ -19,7 +19,7 @@ from localise.errors import SourceError, UsageError
 from localise.files import write_if_changed
 from localise.glossary import Glossary, load_glossary
 from localise.model import Document, Unit
-from localise.segment import decode, segment
+from localise.segment import decode, link_references, segment
 
 _PARALLEL_MIN_ARTICLES = 24
 
@@ -333,11 +333,7 @@ def publishing_gate(config: Config, document: Document, lang: str, glossary: Glo
     """A reason to withhold a translation: any error-level QA finding (see checks)."""
     from localise import checks
 
-    env: dict[str, Any] = {}
-    from localise.inline import parser
-
-    parser().parse(document.text, env)
-    references = dict(env.get("references", {}))
+    references = link_references(document.text)
 
     def reject(unit: Unit, text: str) -> str | None:
         flags = ["python-brace-format"] if unit.placeholders else []

@@ -38,6 +38,13 @@ def _block_parser() -> MarkdownIt:
     return md
 
 
+def link_references(text: str) -> dict[str, Any]:
+    """The article's link reference definitions (markdown-it ``env["references"]``)."""
+    env: dict[str, Any] = {}
+    _block_parser().parse(text, env)
+    return dict(env.get("references", {}))
+
+
 def decode(data: bytes, *, path: Path) -> str:
     """Source bytes → text; invalid UTF-8 raises SourceError naming the 1-based line."""
     try:

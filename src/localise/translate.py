@@ -105,25 +105,35 @@ def translate(
             summary = LanguageSummary(engine=name)
             result[lang] = summary
             work: list[tuple[Path, catalogue.POFile, list[catalogue.POEntry]]] = []
+            plans: dict[str, tuple[placeholders.Protected, list[str]]] = {}
             for article in all_articles:
                 path = config.po_path(lang, article.slug)
                 po = catalogue.read(path)
                 if po is None:
                     continue
                 pending = [
-                    e for e in catalogue.live_entries(po) if _needs_draft(e, retranslate=retranslate)
+                    e for e in catalogue.live_entries(po)
+                    if _needs_draft(e, retranslate=retranslate)
                 ]
-                if pending:
-                    work.append((path, po, pending))
+                if not pending:
+                    continue
+                work.append((path, po, pending))
+                env = {"references": _references(config, article.path)}
+                for entry in pending:
+                    if entry.msgid not in plans:
+                        protected = placeholders.protect(
+                            entry.msgid, braces="python-brace-format" in entry.flags,
+                            terms=glossary.keep_terms() if glossary else (), env=env,
+                        )
+                        split = sentences.split(protected.text, lang=config.source_language)
+                        plans[entry.msgid] = (protected, split)
             if not work:
                 continue
             engine = engines.get_engine(name, options=options or _engine_options(config))
             summary.version = engine.version(source=config.source_language, target=lang)
             drafts = _draft(
-                [e for _, _, pending in work for e in pending],
-                engine=engine, version=summary.version, source=config.source_language,
+                plans, engine=engine, version=summary.version, source=config.source_language,
                 target=lang, cache=cache, summary=summary, progress=progress,
-                terms=glossary.keep_terms() if glossary else (),
             )
             for path, po, pending in work:
                 for entry in pending:
@@ -146,8 +156,14 @@ def _engine_options(config: Config) -> object:
     )
 
 
+def _references(config: Config, path: Path) -> dict[str, object]:
+    from localise.segment import decode, link_references
+
+    return link_references(decode((config.root / path).read_bytes(), path=path))
+
+
 def _draft(
-    entries: Sequence[catalogue.POEntry],
+    plans: dict[str, tuple[placeholders.Protected, list[str]]],
     *,
     engine: object,
     version: str,
@@ -156,17 +172,8 @@ def _draft(
     cache: Cache,
     summary: LanguageSummary,
     progress: Callable[[int, int], None] | None,
-    terms: Sequence[str],
 ) -> dict[str, tuple[str, list[str]]]:
     """msgid → (restored draft, problems), translating each distinct sentence once."""
-    plans: dict[str, tuple[placeholders.Protected, list[str]]] = {}
-    for entry in entries:
-        if entry.msgid in plans:
-            continue
-        protected = placeholders.protect(
-            entry.msgid, braces="python-brace-format" in entry.flags, terms=terms
-        )
-        plans[entry.msgid] = (protected, sentences.split(protected.text, lang=source))
     summary.units = len(plans)
     distinct = sorted({s for _, parts in plans.values() for s in parts if s.strip()})
     summary.segments = len(distinct)

@@ -14,11 +14,14 @@ from localise.model import Document, Unit
 # Languages written without spaces between words: a soft break would render as a space.
 UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "km", "my", "bo"})
 _PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# A line that would open a new block if it started a continuation line.
-_BLOCK_START_RE = re.compile(
-    r"^(?:[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|[ \t]*(?:#{1,6}(?:[ \t]|$)|>|```|~~~|<)"
-    r"|[ \t]*(?:[-*_][ \t]*){3,}$|[ \t]*=+[ \t]*$|[ \t]{4,})"
+# A continuation line that would open a new block: escaped, or (HTML) joined to the line before.
+_ESCAPABLE_START_RE = re.compile(
+    r"^[ \t]*(?:(?P<marker>[-+*])(?:[ \t]|$)|\d{1,9}(?P<marker2>[.)])(?:[ \t]|$)"
+    r"|(?P<marker3>#){1,6}(?:[ \t]|$)|(?P<marker4>[>=|:])|(?P<marker5>`{3}|~{3})"
+    r"|(?P<marker6>[-*_])[ \t]*(?:[-*_][ \t]*){2,}$|(?P<marker7>-)[-: \t]*\|[-:| \t]*$)"
 )
+_HTML_START_RE = re.compile(r"^[ \t]*<")
+_MARKER_GROUPS = tuple(f"marker{n}" if n > 1 else "marker" for n in range(1, 8))
 _LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
@@ -69,9 +72,14 @@ def fill_placeholders(unit: Unit, text: str, *, format_value: Formatter) -> str:
 
 
 def _join_unspaced(lines: list[str]) -> str:
+    """Join lines without spaces, except between two Latin words and next to ``_`` delimiters
+    (intraword ``_`` never opens or closes emphasis in CommonMark)."""
     out = lines[0]
     for line in lines[1:]:
-        if out and line and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]):
+        if out and line and (
+            (_ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]))
+            or out[-1] == "_" or line[0] == "_"
+        ):
             out += " "
         out += line
     return out
@@ -98,45 +106,47 @@ def _is_hard_break(line: str) -> bool:
     return line.endswith("  ") or (len(line) - len(line.rstrip("\\"))) % 2 == 1
 
 
+def _escape_block_start(line: str) -> str:
+    """Backslash-escape a marker that would make a continuation line start a new block."""
+    match = _ESCAPABLE_START_RE.match(line)
+    if not match:
+        return line
+    at = next(match.start(g) for g in _MARKER_GROUPS if match.start(g) >= 0)
+    return line[:at] + "\\" + line[at:]
+
+
 def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
     """The replacement for ``unit``'s span: container prefixes, breaks per language rules."""
+    unspaced = is_unspaced(lang)
     text = text.strip()
     if unit.kind == "front-matter":
-        return yaml_scalar(text, style=unit.yaml_style or "plain")
-    lines = [line.strip(" \t") if i else line.lstrip(" \t") for i, line in enumerate(text.split("\n"))]
-    lines = [line.rstrip(" \t") if not _is_hard_break(line) else line for line in lines]
+        return yaml_scalar(text, style=unit.yaml_style or "plain", unspaced=unspaced)
+    lines = [line.lstrip(" \t") for line in text.split("\n")]
+    lines = [line if _is_hard_break(line) else line.rstrip(" \t") for line in lines]
+    lines = [line for line in lines if line] or [""]  # a blank line would end the block
     if _LINK_DEFINITION_RE.match(lines[0]):
         lines = [" ".join(lines)]  # a first line alone would become a link reference definition
     if unit.single_line:
-        joined = _join_unspaced(lines) if is_unspaced(lang) else " ".join(lines)
+        joined = _join_unspaced(lines) if unspaced else " ".join(lines)
         if unit.kind == "table-cell":
             joined = re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", joined)
         return joined
-    # group into output lines: hard breaks always end a line; soft breaks only in spaced languages
-    out: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        current.append(line)
-        if _is_hard_break(line):
-            out.append(_join_unspaced(current) if is_unspaced(lang) else " ".join(current))
-            current = []
-    if current:
-        if is_unspaced(lang):
-            out.extend(_join_soft_breaks(current))
+    # Unspaced languages: soft breaks would render as spaces, so join them; hard breaks stay.
+    # Spaced languages keep the translator's breaks as soft breaks with the container prefix.
+    candidates = _join_soft_breaks(lines) if unspaced else lines
+    out = [candidates[0]]
+    for line in candidates[1:]:
+        if _HTML_START_RE.match(line) and not _is_hard_break(out[-1]):
+            out[-1] = _join_unspaced([out[-1], line]) if unspaced else f"{out[-1]} {line}"
         else:
-            merged: list[str] = []
-            for line in current:
-                if merged and (_BLOCK_START_RE.match(line) or not line):
-                    merged[-1] = f"{merged[-1]} {line}".rstrip()
-                else:
-                    merged.append(line)
-            out.extend(merged)
+            out.append(_escape_block_start(line))
     return (newline + unit.continuation).join(out)
 
 
-def yaml_scalar(text: str, *, style: str) -> str:
+def yaml_scalar(text: str, *, style: str, unspaced: bool = False) -> str:
     """A YAML scalar for ``text``, in the source's quoting style when that style can hold it."""
-    text = " ".join(text.split("\n"))
+    lines = [line.strip() for line in text.split("\n")]
+    text = _join_unspaced(lines) if unspaced else " ".join(lines)
     if style == "plain":
         try:
             if yaml.safe_load(f"k: {text}") == {"k": text} and "#" not in text:

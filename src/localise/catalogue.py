@@ -39,7 +39,8 @@ _STRING = r'"(?:[^"\\]|\\.)*"'
 _PREFIX_RE = re.compile(r"^(?:#~\s*(?:#?\|)?|#\|)?\s*")
 _KEYWORD_RE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$")
 _CONTINUATION_RE = re.compile(rf"^({_STRING})\s*$")
-_BAD_ESCAPE_RE = re.compile(r'\\(?![ntbrfva\\"?\'x0-7])(.)')
+_ESCAPE_RE = re.compile(r"\\(.)")
+_VALID_ESCAPES = frozenset('ntbrfva\\"?\'x01234567')
 
 
 def _unescape(quoted: str) -> str:
@@ -107,9 +108,9 @@ def _lint(text: str, *, path: Path) -> dict[str, str]:
                 raise fail("unterminated or malformed string", number)
             raise fail("not PO syntax", number)
         quoted = (keyword or continuation).group(2 if keyword else 1)  # type: ignore[union-attr]
-        bad = _BAD_ESCAPE_RE.search(quoted[1:-1])
-        if bad:
-            raise fail(f"invalid escape sequence '\\{bad.group(1)}'", number)
+        for escape in _ESCAPE_RE.finditer(quoted[1:-1]):
+            if escape.group(1) not in _VALID_ESCAPES:
+                raise fail(f"invalid escape sequence '\\{escape.group(1)}'", number)
         if previous:
             if obsolete and keyword:
                 previous_field = keyword.group(1)

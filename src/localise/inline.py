@@ -24,6 +24,18 @@ RefStyle = Literal["inline", "full", "collapsed", "shortcut"]
 
 _ENV_KEY = "localise.spans"
 _ENV_SRC = "localise.src"
+_ENV_NEST = "localise.nest"
+
+
+def _offset(state: StateInline) -> int:
+    """Offset of ``state.src`` within the scanned source (-1 if it is not part of it)."""
+    root: str = state.env[_ENV_SRC]
+    if state.src == root:
+        return 0
+    for at in reversed(state.env.get(_ENV_NEST) or []):
+        if root.startswith(state.src, at):
+            return at
+    return -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +65,32 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
     def recording_rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
         before = len(state.tokens)
-        ok = rule(state, silent)
-        if not ok or silent or state.env.get(_ENV_SRC) != state.src:
+        nests: list[int] | None = state.env.get(_ENV_NEST)
+        if name == "image" and not silent and nests is not None:
+            # markdown-it parses alt text as a separate string: note where it starts
+            nests.append(_offset(state) + start + 2)
+        try:
+            ok = rule(state, silent)
+        finally:
+            if name == "image" and not silent and nests is not None:
+                nests.pop()
+        root = state.env.get(_ENV_SRC)
+        if not ok or silent or root is None:
             return ok
+        base = _offset(state)
+        if base < 0:
+            return ok
+        start += base
         spans: list[Span] = state.env[_ENV_KEY]
         pushed = state.tokens[before:]
         last = pushed[-1].type if pushed else None
-        end = state.pos
+        end = state.pos + base
+        src = root
         if name == "newline":
             # the line break with the spaces before it, not the indentation skipped after it
             kind: SpanKind = "hardbreak" if last == "hardbreak" else "softbreak"
             first = start
-            while first > 0 and state.src[first - 1] == " ":
+            while first > 0 and src[first - 1] == " ":
                 first -= 1
             spans.append(Span(kind, first, start + 1))
         elif name == "escape":
@@ -79,8 +105,8 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
             spans.append(Span("delimiter", start, end))
         elif name in ("link", "image"):
             open_at = start + (1 if name == "image" else 0)
-            label_end = state.md.helpers.parseLinkLabel(state, open_at, name == "link")
-            tail = state.src[label_end + 1 : end]
+            label_end = state.md.helpers.parseLinkLabel(state, open_at - base, name == "link") + base
+            tail = src[label_end + 1 : end]
             if end == label_end + 1:
                 ref: RefStyle = "shortcut"
             elif tail == "[]":
@@ -95,7 +121,7 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
         elif name == "html_inline":
             spans.append(Span("html", start, end))
         elif name == "entity":
-            if (last is not None and last != "text") or state.src[start] == "&":
+            if (last is not None and last != "text") or src[start] == "&":
                 spans.append(Span("entity", start, end))
         return ok
 
@@ -118,12 +144,13 @@ def scan(source: str, *, env: MutableMapping[str, Any] | None = None) -> list[Sp
     env = {} if env is None else env
     env[_ENV_KEY] = []
     env[_ENV_SRC] = source
+    env[_ENV_NEST] = []
     try:
         parser().parseInline(source, env)
         spans: list[Span] = env[_ENV_KEY]
     finally:
-        env.pop(_ENV_KEY, None)
-        env.pop(_ENV_SRC, None)
+        for key in (_ENV_KEY, _ENV_SRC, _ENV_NEST):
+            env.pop(key, None)
     spans.sort(key=lambda s: (s.start, -s.end))
     return spans
 

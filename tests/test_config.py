@@ -1,0 +1,145 @@
+"""localise.toml → Config: defaults, every table, and errors that name the file, line and key."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pickle
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from localise import config
+from localise.errors import ConfigError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "config"
+
+
+def _project_with(tmp_path: Path, fixture: str) -> Path:
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / fixture, root / "localise.toml")
+    return root
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    loaded = config.load(tmp_path)
+    assert loaded == config.Config(root=tmp_path.resolve())
+    assert loaded.languages == ("ja", "es")
+    assert loaded.source_language == "en"
+    assert loaded.references == "file"
+    assert loaded.formatting.currency and loaded.formatting.dates
+
+
+def test_design_defaults_spelled_out_equal_builtin_defaults(tmp_path: Path) -> None:
+    root = _project_with(tmp_path, "defaults.toml")
+    assert config.load(root) == config.Config(root=root.resolve())
+
+
+def test_every_table(tmp_path: Path) -> None:
+    root = _project_with(tmp_path, "full.toml")
+    loaded = config.load(root)
+    assert loaded.languages == ("ja", "es", "pt-BR")
+    assert loaded.source_dir == Path("articles")
+    assert loaded.output_root == root.resolve() / "site" / "out"
+    assert loaded.front_matter_keys == ("title",)
+    assert loaded.references == "line"
+    assert loaded.formatting.currency is False
+    assert dict(loaded.formatting.policies["ja"]) == {
+        "display_currency": "JPY", "rate": "150.25", "rate_currency": "USD",
+        "rate_date": dt.date(2026, 1, 12), "show_original": True,
+    }
+    assert loaded.translate.engine_for("es") == "apertium"
+    assert loaded.translate.engine_for("ja") == "pseudo"
+    assert (loaded.translate.beam_size, loaded.translate.threads) == (2, 4)
+    assert loaded.translate.max_batch_size == 64
+    assert loaded.translate.packages_dir == root.resolve() / "models"
+    assert loaded.check.glossary == "i18n/glossary.csv"
+    assert dict(loaded.check.localisable_links["https://example.com/en/"]) == {
+        "ja": "https://example.com/ja/"
+    }
+
+
+def test_paths_derive_from_the_project_root(tmp_path: Path) -> None:
+    loaded = config.load(tmp_path)
+    root = tmp_path.resolve()
+    assert loaded.pot_path("guides/knee") == root / "locales" / "guides" / "knee.pot"
+    assert loaded.po_path("ja", "guides/knee") == root / "locales/ja/LC_MESSAGES/guides/knee.po"
+    assert loaded.output_path("es", "guides/knee") == root / "build" / "es" / "guides" / "knee.md"
+    assert loaded.cache_dir == root / ".localise"
+
+
+def test_config_is_frozen(tmp_path: Path) -> None:
+    loaded = config.load(tmp_path)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded.languages = ("fr",)  # type: ignore[misc]
+
+
+def test_missing_project_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        config.load(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("fixture", ["defaults.toml", "full.toml"])
+def test_config_pickles_for_worker_processes(tmp_path: Path, fixture: str) -> None:
+    loaded = config.load(_project_with(tmp_path, fixture))
+    assert pickle.loads(pickle.dumps(loaded)) == loaded
+
+
+# (fixture, 1-based line, text the message must contain)
+BAD = [
+    ("syntax_error.toml", 3, "invalid TOML"),
+    ("duplicate_key.toml", 5, "invalid TOML"),
+    ("not_utf8.toml", 1, "UTF-8"),
+    ("unknown_key.toml", 4, "unknown key (key 'langauges')"),
+    ("unknown_formatting_key.toml", 5, "unknown key (key 'formatting.curency')"),
+    ("unknown_table.toml", 3, "unknown key (key 'formating')"),
+    ("wrong_type.toml", 2, "expected list, got str (key 'languages')"),
+    ("wrong_type_formatting.toml", 5, "expected bool, got str (key 'formatting.currency')"),
+    ("wrong_type_inline.toml", 2, "expected bool, got str (key 'formatting.currency')"),
+    ("bad_language_code.toml", 1, "not a language code: 'Spanish'"),
+    ("source_is_target.toml", 2, "source language 'en' is a target"),
+    ("outside_dir.toml", 3, "inside the project (key 'output_dir')"),
+    ("bad_references.toml", 2, "key 'references'"),
+]
+
+
+@pytest.mark.parametrize(("fixture", "line", "what"), BAD)
+def test_bad_config_names_line_and_key(tmp_path: Path, fixture: str, line: int, what: str) -> None:
+    root = _project_with(tmp_path, fixture)
+    with pytest.raises(ConfigError) as info:
+        config.load(root)
+    error = info.value
+    assert error.exit_code == 2
+    assert error.line == line, str(error)
+    assert str(error).startswith(f"{root.resolve() / 'localise.toml'}:{line}: "), str(error)
+    assert what in str(error)
+
+
+@pytest.mark.parametrize(("fixture", "line", "what"), BAD)
+def test_bad_config_fails_cleanly_on_the_command_line(
+    tmp_path: Path, cli, fixture: str, line: int, what: str
+) -> None:
+    root = _project_with(tmp_path, fixture)
+    (root / "source" / "a.md").write_text("# Title\n\nText.\n", encoding="utf-8")
+    before = (root / "localise.toml").read_bytes()
+    result = cli(root, "extract")
+    assert result.code == 2
+    assert f"localise.toml:{line}: " in result.err
+    assert what in result.err
+    assert "Traceback" not in result.err
+    assert result.err.count("\n") == 1  # one line, no stack
+    assert (root / "localise.toml").read_bytes() == before
+    assert not (root / "locales").exists()
+
+
+def test_policy_values_are_typed(tmp_path: Path) -> None:
+    """[formatting.<lang>] values are usable by the pipeline's currency policy."""
+    from localise import pipeline
+
+    loaded = config.load(_project_with(tmp_path, "full.toml"))
+    policy = pipeline.currency_policy(loaded, "ja")
+    assert policy.rate == Decimal("150.25")
+    assert policy.display_currency == "JPY"

@@ -1,0 +1,385 @@
+"""Atomic writes, compare-before-write, the project lock, and runs killed or interrupted."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from localise.errors import LocaliseError, LockError
+from localise.files import project_lock, write_atomic, write_if_changed
+
+
+def _temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.startswith(".") and p.name.endswith(".tmp")]
+
+
+# -- write_atomic / write_if_changed ---------------------------------------------------
+
+
+def test_write_atomic_creates_folders_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "x.po"
+    write_atomic(target, b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert _temp_files(tmp_path) == []
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"old\n")
+    target.chmod(0o640)
+    write_atomic(target, b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert _temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_write_atomic_failure_keeps_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"old\n")
+
+    def boom(*args: object) -> None:
+        raise OSError(errno.EIO, "simulated I/O error")
+
+    monkeypatch.setattr(os, failing, boom)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new content that never lands\n")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old\n"
+    assert _temp_files(tmp_path) == []
+
+
+def test_write_atomic_interrupted_keeps_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"old\n")
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new\n")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old\n"
+    assert _temp_files(tmp_path) == []
+
+
+def test_write_atomic_disk_full_is_a_localise_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"old\n")
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(LocaliseError) as info:
+        write_atomic(target, b"new\n")
+    monkeypatch.undo()
+    assert info.value.exit_code == 2
+    assert str(target) in str(info.value) and "No space left" in str(info.value)
+    assert target.read_bytes() == b"old\n"
+
+
+def test_readers_see_old_or_new_never_half(tmp_path: Path) -> None:
+    """A reader racing a writer only ever sees one of the complete versions."""
+    target = tmp_path / "x.po"
+    versions = [b"A" * 300_000 + b"\n", b"B" * 200_000 + b"\n"]
+    target.write_bytes(versions[0])
+    stop = threading.Event()
+    bad: list[int] = []
+    reads = [0]
+
+    def reader() -> None:
+        while not stop.is_set():
+            data = target.read_bytes()
+            reads[0] += 1
+            if data not in versions:
+                bad.append(len(data))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i in range(60):
+            write_atomic(target, versions[i % 2])
+    finally:
+        stop.set()
+        thread.join()
+    assert bad == [], f"partial reads of {bad} bytes"
+    assert reads[0] > 0
+    assert target.read_bytes() == versions[1]
+
+
+def test_write_if_changed_leaves_identical_file_alone(tmp_path: Path) -> None:
+    target = tmp_path / "x.pot"
+    assert write_if_changed(target, b"same\n") is True
+    before = target.stat()
+    time.sleep(0.01)
+    assert write_if_changed(target, b"same\n") is False
+    after = target.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert write_if_changed(target, b"other\n") is True
+    assert target.read_bytes() == b"other\n"
+
+
+# -- the project lock ------------------------------------------------------------------
+
+
+def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
+    folder = tmp_path / ".localise"
+    with project_lock(folder):
+        with pytest.raises(LockError) as info, project_lock(folder):
+            pass  # pragma: no cover
+        assert info.value.exit_code == 2
+        assert "another localise run" in str(info.value)
+        assert f"pid {os.getpid()}" in str(info.value)
+    with project_lock(folder):  # released on exit
+        pass
+    with pytest.raises(RuntimeError), project_lock(folder):
+        raise RuntimeError("a failing stage")
+    with project_lock(folder):  # released after an exception too
+        pass
+
+
+@pytest.mark.parametrize("command", ["extract", "update", "build"])
+def test_cli_refuses_while_lock_held_in_process(project: Path, cli, command: str) -> None:
+    assert cli(project, "extract").code == 0
+    assert cli(project, "update").code == 0
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and p.name != "lock"}
+    (project / "source" / "welcome.md").write_text("# Changed\n\nA new text.\n", encoding="utf-8")
+    before[project / "source" / "welcome.md"] = (project / "source" / "welcome.md").read_bytes()
+    with project_lock(project / ".localise"):
+        result = cli(project, command)
+    assert result.code == 2
+    assert "another localise run" in result.err and "lock" in result.err
+    assert "Traceback" not in result.err
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and p.name != "lock"}
+    assert after == before
+
+
+def test_cli_refuses_while_another_process_holds_lock(project: Path, python: str) -> None:
+    holder = subprocess.Popen(
+        [python, "-c",
+         "import sys, time; from pathlib import Path; from localise.files import project_lock\n"
+         "with project_lock(Path(sys.argv[1])):\n"
+         "    print('locked', flush=True); time.sleep(30)\n",
+         str(project / ".localise")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        run = subprocess.run(
+            [python, "-m", "localise", "-C", str(project), "extract"],
+            capture_output=True, text=True, timeout=30,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.returncode == 2
+    assert "another localise run" in run.stderr and f"pid {holder.pid}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (project / "locales").exists()
+
+
+# -- killed and interrupted runs over a large project ----------------------------------
+
+ARTICLES = 200
+RUNNER = """\
+import os, sys
+if os.environ.get("LOCALISE_TEST_SERIAL") == "1":
+    os.cpu_count = lambda: 1   # keep every stage in this one process
+from localise.cli import main
+for command in sys.argv[2:]:
+    code = main(["-C", sys.argv[1], command])
+    if code:
+        raise SystemExit(code)
+"""
+STAGES = ("extract", "update", "build")
+
+
+def _write_corpus(root: Path, version: int) -> None:
+    for i in range(ARTICLES + (10 if version == 2 else 0)):
+        folder = root / "source" / f"part{i % 5}"
+        folder.mkdir(parents=True, exist_ok=True)
+        step = "second" if version == 2 else "first"
+        paragraphs = "\n\n".join(
+            f"Paragraph {j} of article {i} explains the {step} step of the treatment plan "
+            f"in some detail, with enough words to wrap the line in the catalogue."
+            for j in range(2)
+        )
+        (folder / f"article-{i:03d}.md").write_text(
+            f"---\ntitle: Article {i}\n---\n\n# Article {i}\n\n{paragraphs}\n\n"
+            f"- Item one of article {i}\n- Item two costs $1,{i % 1000:03d}\n",
+            encoding="utf-8",
+        )
+
+
+def _pipeline(root: Path, python: str, *, serial: bool, stages: tuple[str, ...] = STAGES,
+              start_new_session: bool = False) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, LOCALISE_TEST_SERIAL="1" if serial else "0")
+    return subprocess.Popen(
+        [python, "-c", RUNNER, str(root), *stages],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+        start_new_session=start_new_session,
+    )
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for folder in ("locales", "build")
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+class Corpus:
+    """A 200-article project in its old state (v1 outputs, v2 sources) and the v2 outputs.
+
+    ``before[stage]`` is a copy of the project just before ``stage`` runs in the v2 pass.
+    """
+
+    def __init__(self, base: Path, python: str) -> None:
+        old_dir = base / "old"
+        old_dir.mkdir()
+        (old_dir / "localise.toml").write_text('languages = ["ja", "es"]\n', encoding="utf-8")
+        _write_corpus(old_dir, 1)
+        # The reference runs use all cores (the CLI default); the serial kill test then also
+        # proves that serial and parallel runs write the same bytes.
+        proc = _pipeline(old_dir, python, serial=False)
+        assert proc.wait(120) == 0, proc.stderr.read().decode() if proc.stderr else ""
+        _write_corpus(old_dir, 2)  # sources changed: every output will change
+        self.old = _outputs(old_dir)
+        self.before: dict[str, Path] = {}
+        self.duration: dict[str, float] = {}
+        current = old_dir
+        for stage in STAGES:
+            self.before[stage] = current
+            following = base / f"after-{stage}"
+            shutil.copytree(current, following)
+            started = time.monotonic()
+            proc = _pipeline(following, python, serial=False, stages=(stage,))
+            assert proc.wait(120) == 0, proc.stderr.read().decode() if proc.stderr else ""
+            self.duration[stage] = time.monotonic() - started
+            current = following
+        self.new = _outputs(current)
+        assert set(self.old) < set(self.new)
+        assert all(self.old[k] != self.new[k] for k in self.old)
+
+    def fresh_copy(self, where: Path, *, stage: str = "extract") -> Path:
+        """A copy of the project as it is just before ``stage`` of the v2 pass."""
+        shutil.copytree(self.before[stage], where)
+        return where
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return Corpus(tmp_path_factory.mktemp("corpus"), sys.executable)
+
+
+def _assert_never_partial(root: Path, corpus: Corpus, note: str) -> list[str]:
+    """Every output is absent (new file), old, or new; returns the stray temp files."""
+    strays = []
+    for rel, data in _outputs(root).items():
+        name = rel.rsplit("/", 1)[-1]
+        if name.startswith(".") and name.endswith(".tmp"):
+            strays.append(rel)
+            continue
+        assert rel in corpus.old or rel in corpus.new, f"{note}: unexpected file {rel}"
+        assert data in (corpus.old.get(rel), corpus.new.get(rel)), (
+            f"{note}: {rel} is neither the old nor the new version ({len(data)} bytes)"
+        )
+    for rel in corpus.old:
+        assert (root / rel).is_file(), f"{note}: {rel} disappeared"
+    return strays
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "serial",
+        pytest.param("parallel", marks=pytest.mark.skipif(
+            (os.cpu_count() or 1) < 2, reason="needs 2+ CPUs for the worker processes"
+        )),
+    ],
+)
+def test_sigkill_mid_run_never_leaves_a_partial_file(
+    corpus: Corpus, tmp_path: Path, mode: str
+) -> None:
+    """SIGKILL the whole process group (workers included) at a random moment of each stage."""
+    rng = random.Random(f"20260101-{mode}")
+    slower = 1.5 if mode == "serial" else 1.0  # durations were measured on all cores
+    kills = [
+        (stage, rng.uniform(0.05, max(0.1, min(1.0, slower * corpus.duration[stage]))))
+        for stage in STAGES
+    ]
+    all_strays: list[str] = []
+    root = tmp_path
+    for n, (stage, delay) in enumerate(kills):
+        root = corpus.fresh_copy(tmp_path / f"run{n}", stage=stage)
+        proc = _pipeline(root, sys.executable, serial=mode == "serial", stages=(stage,),
+                         start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        all_strays += _assert_never_partial(root, corpus, f"{stage} killed after {delay:.2f}s")
+    # Any stray temp file is hidden and named *.tmp, never a catalogue or an article.
+    print(f"{mode}: {len(all_strays)} stray temp file(s) after SIGKILL: {all_strays[:5]}")
+    assert not any(s.endswith((".po", ".pot", ".md")) for s in all_strays)
+    # Re-running after the last kill completes the work: exactly what a clean run makes.
+    proc = _pipeline(root, sys.executable, serial=mode == "serial")
+    assert proc.wait(120) == 0, proc.stderr.read().decode() if proc.stderr else ""
+    resumed = {k: v for k, v in _outputs(root).items() if not k.rsplit("/", 1)[-1].startswith(".")}
+    assert resumed == corpus.new
+
+
+def _wait_for_first_write(root: Path, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Return once ``proc`` has replaced one output file (so it is inside the stage)."""
+    files = [p for p in (root / "locales").rglob("*") if p.is_file()]
+    inodes = {p: p.stat().st_ino for p in files}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.stat().st_ino != ino for p, ino in inodes.items()):
+            return
+        time.sleep(0.005)
+    pytest.fail("the run wrote nothing before finishing or timing out")
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "serial",
+        pytest.param("parallel", marks=pytest.mark.skipif(
+            (os.cpu_count() or 1) < 2, reason="needs 2+ CPUs for the worker processes"
+        )),
+    ],
+)
+def test_sigint_exits_130_without_traceback(corpus: Corpus, tmp_path: Path, mode: str) -> None:
+    """Ctrl-C (SIGINT to the foreground process group, workers included) mid-update."""
+    root = corpus.fresh_copy(tmp_path / "run", stage="update")
+    proc = _pipeline(root, sys.executable, serial=mode == "serial", stages=("update",),
+                     start_new_session=True)
+    _wait_for_first_write(root, proc, timeout=60)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    stderr = err.decode()
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert "Traceback" not in stderr
+    _assert_never_partial(root, corpus, "interrupted")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import polib
 import pytest
-from support import block_network, isolate_argos
-from support.tiny_argos import build_copy_package
 
 from localise import placeholders, sentences
 from localise.cli import main
+from support import block_network, isolate_argos
+from support.tiny_argos import build_copy_package
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ("stem-cell-therapy-japan", "guides/japan-treatment-checklist")
@@ -26,9 +26,7 @@ ARTICLES = ("stem-cell-therapy-japan", "guides/japan-treatment-checklist")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Real en→ja and en→es ``.argosmodel`` files whose model copies its input."""
     folder = tmp_path_factory.mktemp("argos-models")
-    return {
-        lang: build_copy_package(folder, from_code="en", to_code=lang) for lang in ("ja", "es")
-    }
+    return {lang: build_copy_package(folder, from_code="en", to_code=lang) for lang in ("ja", "es")}
 
 
 @pytest.fixture
@@ -65,7 +63,7 @@ def expected_copy(msgid: str, lang: str) -> str:
 def test_argos_drafts_for_the_shipped_article_offline(
     shipped: Path, packages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    for lang, package in packages.items():
+    for package in packages.values():
         assert run(shipped, "models", "install", str(package)) == 0
     assert run(shipped, "extract") == 0
     assert run(shipped, "update") == 0
@@ -117,7 +115,9 @@ def test_rerun_sends_nothing_and_an_edit_retranslates_only_that_unit(
 
     article = shipped / "source" / "stem-cell-therapy-japan.md"
     text = article.read_text()
-    article.write_text(text.replace("Osaka offers competitive pricing", "Osaka offers fair pricing"))
+    article.write_text(
+        text.replace("Osaka offers competitive pricing", "Osaka offers fair pricing")
+    )
     run(shipped, "extract")
     run(shipped, "update", "--lang", "ja")
     capsys.readouterr()
@@ -236,14 +236,20 @@ def test_translate_in_a_network_namespace(
     if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
         pytest.skip("cannot create a network namespace here")
     env = dict(os.environ)
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "share"),
-               XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(tmp_path / "share"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+    )
     cli = [sys.executable, "-m", "localise", "-C", str(shipped)]
     for step in (["models", "install", str(packages["ja"])], ["extract"], ["update"]):
         subprocess.run([*cli, *step], check=True, env=env, capture_output=True)
     done = subprocess.run(
         ["unshare", "-n", *cli, "translate", "--lang", "ja", "--json"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["languages"]["ja"]["filled"] > 0

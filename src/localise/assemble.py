@@ -76,9 +76,14 @@ def _join_unspaced(lines: list[str]) -> str:
     (intraword ``_`` never opens or closes emphasis in CommonMark)."""
     out = lines[0]
     for line in lines[1:]:
-        if out and line and (
-            (_ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]))
-            or out[-1] == "_" or line[0] == "_"
+        if (
+            out
+            and line
+            and (
+                (_ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]))
+                or out[-1] == "_"
+                or line[0] == "_"
+            )
         ):
             out += " "
         out += line
@@ -181,9 +186,9 @@ def assemble(
         translation = translations.get(unit.msgid)
         if not translation:
             continue
-        if keep_identical and translation == unit.msgid:
-            if not (localise_identical and unit.placeholders):
-                continue
+        identical = keep_identical and translation == unit.msgid
+        if identical and not (localise_identical and unit.placeholders):
+            continue
         if unit.placeholders:
             try:
                 translation = fill_placeholders(

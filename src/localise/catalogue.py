@@ -1,4 +1,4 @@
-"""Units ↔ gettext catalogues: template, merge, canonical writing, stats. The only polib importer."""
+"""Units ↔ gettext catalogues: template, merge, canonical writing, stats (only polib user)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,18 @@ MT_FLAG_PREFIX = "MT-check: "
 FUZZY_THRESHOLD = 0.6
 _DATE_FORMAT = "%Y-%m-%d %H:%M%z"
 _HEADER_ORDER = (
-    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
-    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
-    "Content-Transfer-Encoding", "Plural-Forms", "X-Generator",
+    "Project-Id-Version",
+    "Report-Msgid-Bugs-To",
+    "POT-Creation-Date",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+    "X-Generator",
 )
 
 
@@ -40,7 +49,7 @@ _PREFIX_RE = re.compile(r"^(?:#~\s*(?:#?\|)?|#\|)?\s*")
 _KEYWORD_RE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$")
 _CONTINUATION_RE = re.compile(rf"^({_STRING})\s*$")
 _ESCAPE_RE = re.compile(r"\\(.)")
-_VALID_ESCAPES = frozenset('ntbrfva\\"?\'x01234567')
+_VALID_ESCAPES = frozenset("ntbrfva\\\"?'x01234567")
 
 
 def _unescape(quoted: str) -> str:
@@ -193,9 +202,7 @@ def render(catalogue: POFile) -> bytes:
 
 def _now() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    )
+    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.strftime(_DATE_FORMAT)
 
 
@@ -395,8 +402,12 @@ def merge(old: POFile | None, pot: POFile, *, lang: str, keep_obsolete: bool = T
         for e in old_entries:
             if id(e) not in used and e.msgstr:
                 gone = polib.POEntry(
-                    msgid=e.msgid, msgctxt=e.msgctxt, msgstr=e.msgstr, tcomment=e.tcomment,
-                    flags=list(e.flags), obsolete=True,
+                    msgid=e.msgid,
+                    msgctxt=e.msgctxt,
+                    msgstr=e.msgstr,
+                    tcomment=e.tcomment,
+                    flags=list(e.flags),
+                    obsolete=True,
                 )
                 po.append(gone)
     return po

@@ -26,8 +26,14 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="localise", description="Localise Markdown articles through gettext.")
-    parser.add_argument("-C", dest="directory", metavar="DIR", type=Path, default=Path("."),
-                        help="run in project folder DIR (with its own localise.toml)")
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        metavar="DIR",
+        type=Path,
+        default=Path("."),
+        help="run in project folder DIR (with its own localise.toml)",
+    )
     parser.add_argument("--version", action="version", version=f"localise {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -40,8 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("translate", help="fill untranslated entries with machine drafts (fuzzy)")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
     p.add_argument("--engine", help="argos, apertium or pseudo (default: from localise.toml)")
-    p.add_argument("--retranslate", action="store_true",
-                   help="also refresh existing machine drafts (never human translations)")
+    p.add_argument(
+        "--retranslate",
+        action="store_true",
+        help="also refresh existing machine drafts (never human translations)",
+    )
     p.add_argument("--beam-size", type=int, help="CTranslate2 beam size")
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device")
     p.add_argument("--threads", type=int, help="CTranslate2 threads (0: its default)")
@@ -50,14 +59,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="PO + source → build/<lang>/…")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
     p.add_argument("--draft", action="store_true", help="also use fuzzy drafts; mark draft: true")
-    p.add_argument("--strict", action="store_true",
-                   help="exit 1 instead of falling back when a unit has an error")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 instead of falling back when a unit has an error",
+    )
 
     p = sub.add_parser("status", help="translated / fuzzy / untranslated per language")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--fail-under", type=float, metavar="PCT",
-                   help="exit 1 when a language's reviewed share is below PCT")
+    p.add_argument(
+        "--fail-under",
+        type=float,
+        metavar="PCT",
+        help="exit 1 when a language's reviewed share is below PCT",
+    )
 
     p = sub.add_parser("check", help="quality checks over every catalogue")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
@@ -68,8 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     msub.add_parser("list", help="installed argos packages")
     mi = msub.add_parser("install", help="install a package file, or download one from the index")
     mi.add_argument("file", nargs="?", type=Path, help="FILE.argosmodel")
-    mi.add_argument("--from-index", nargs=2, metavar=("FROM", "TO"),
-                    help="download from the Argos package index (needs the network)")
+    mi.add_argument(
+        "--from-index",
+        nargs=2,
+        metavar=("FROM", "TO"),
+        help="download from the Argos package index (needs the network)",
+    )
 
     p = sub.add_parser("run", help="extract + update + translate + build")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
@@ -133,7 +153,8 @@ def cmd_status(config: Any, args: argparse.Namespace) -> int:
     if args.json:
         payload = {
             "languages": {
-                lang: _counts_json(total) | {"articles": {s: _counts_json(c) for s, c in result[lang].items()}}
+                lang: _counts_json(total)
+                | {"articles": {s: _counts_json(c) for s, c in result[lang].items()}}
                 for lang, total in totals.items()
             }
         }
@@ -141,13 +162,17 @@ def cmd_status(config: Any, args: argparse.Namespace) -> int:
     else:
         for lang, per in result.items():
             total = totals[lang]
-            print(f"{lang}  {_bar(total.percent)} {total.percent:5.1f}% reviewed  "
-                  f"{total.translated} translated, {total.fuzzy} fuzzy, "
-                  f"{total.untranslated} untranslated ({total.words_translated}/"
-                  f"{total.words_total} words)")
+            print(
+                f"{lang}  {_bar(total.percent)} {total.percent:5.1f}% reviewed  "
+                f"{total.translated} translated, {total.fuzzy} fuzzy, "
+                f"{total.untranslated} untranslated ({total.words_translated}/"
+                f"{total.words_total} words)"
+            )
             for slug, counts in per.items():
-                print(f"    {slug:<40} {counts.percent:5.1f}%  {counts.translated:>4} ✓ "
-                      f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty")
+                print(
+                    f"    {slug:<40} {counts.percent:5.1f}%  {counts.translated:>4} ✓ "
+                    f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty"
+                )
     if args.fail_under is not None:
         low = [lang for lang, total in totals.items() if total.percent < args.fail_under]
         if low:
@@ -222,9 +247,14 @@ def cmd_translate(config: Any, args: argparse.Namespace) -> int:
         payload = {
             "languages": {
                 lang: {
-                    "engine": s.engine, "model": s.version, "units": s.units,
-                    "segments": s.segments, "sent": s.sent, "cached": s.cached,
-                    "filled": s.filled, "flagged": s.flagged,
+                    "engine": s.engine,
+                    "model": s.version,
+                    "units": s.units,
+                    "segments": s.segments,
+                    "sent": s.sent,
+                    "cached": s.cached,
+                    "filled": s.filled,
+                    "flagged": s.flagged,
                     "files": [p.as_posix() for p in s.files],
                 }
                 for lang, s in summaries.items()
@@ -236,8 +266,10 @@ def cmd_translate(config: Any, args: argparse.Namespace) -> int:
             if not s.units:
                 print(f"{lang}: nothing to translate")
                 continue
-            print(f"{lang}: {s.filled} drafts from {s.engine} ({s.version}); "
-                  f"{s.sent} sentences sent, {s.cached} from cache; {s.flagged} flagged for review")
+            print(
+                f"{lang}: {s.filled} drafts from {s.engine} ({s.version}); "
+                f"{s.sent} sentences sent, {s.cached} from cache; {s.flagged} flagged for review"
+            )
             for path in s.files:
                 print(f"  wrote {path}")
     return EXIT_OK
@@ -250,8 +282,10 @@ def cmd_models(config: Any, args: argparse.Namespace) -> int:
     if args.models_command == "list":
         installed = models.list_installed(packages_dir=packages_dir)
         if not installed:
-            print("no argos packages installed; add one with "
-                  "`localise models install FILE.argosmodel`")
+            print(
+                "no argos packages installed; add one with "
+                "`localise models install FILE.argosmodel`"
+            )
         for info in installed:
             print(f"{info.from_code} → {info.to_code}  version {info.package_version}  {info.path}")
         return EXIT_OK
@@ -273,8 +307,11 @@ def cmd_run(config: Any, args: argparse.Namespace) -> int:
     _print_files(pipeline.extract(config), "wrote")
     _print_files(pipeline.update(config, langs=args.lang), "wrote")
     summaries = translate.translate(
-        config, langs=pipeline.languages(config, args.lang), engine_name=args.engine,
-        options=_engine_options(config, args), progress=_progress(),
+        config,
+        langs=pipeline.languages(config, args.lang),
+        engine_name=args.engine,
+        options=_engine_options(config, args),
+        progress=_progress(),
         glossary=load_glossary(config),
     )
     for lang, s in summaries.items():
@@ -292,8 +329,9 @@ def cmd_check(config: Any, args: argparse.Namespace) -> int:
     findings = checks.run(config, langs=args.lang)
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
-        print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2,
-                         ensure_ascii=False))
+        print(
+            json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False)
+        )
     else:
         current = None
         for f in findings:
@@ -305,8 +343,10 @@ def cmd_check(config: Any, args: argparse.Namespace) -> int:
             print(f"  {f.file}:{f.line}: {f.severity}: [{f.check}] {f.message}")
         warnings = sum(f.severity == "warning" for f in findings)
         infos = sum(f.severity == "info" for f in findings)
-        print(f"{errors} errors, {warnings} warnings, {infos} notes "
-              "(untranslated and fuzzy entries; see --json)")
+        print(
+            f"{errors} errors, {warnings} warnings, {infos} notes "
+            "(untranslated and fuzzy entries; see --json)"
+        )
     return EXIT_FAILED if errors else EXIT_OK
 
 

@@ -153,7 +153,9 @@ class _Reader:
             return default
         value = self.data.pop(key)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
             raise self.error(key, f"expected {names}, got {type(value).__name__}")
         return value
 
@@ -197,7 +199,9 @@ def load(root: Path) -> Config:
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         line = int(match.group(1)) if match else max(1, len(text.splitlines()))
         excerpt = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
-        raise ConfigError(f"invalid TOML: {message}", path=path, line=line, excerpt=excerpt) from None
+        raise ConfigError(
+            f"invalid TOML: {message}", path=path, line=line, excerpt=excerpt
+        ) from None
     return _parse(path, text, data)
 
 
@@ -210,8 +214,11 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
     if source_language in languages:
         raise top.error("languages", f"the source language {source_language!r} is a target")
     dirs = {}
-    for key, default in (("source_dir", "source"), ("locales_dir", "locales"),
-                         ("output_dir", "build")):
+    for key, default in (
+        ("source_dir", "source"),
+        ("locales_dir", "locales"),
+        ("output_dir", "build"),
+    ):
         value = Path(top.take(key, str, default))
         if value.is_absolute() or ".." in value.parts:
             raise top.error(key, "must be a folder inside the project")

@@ -14,7 +14,7 @@ from localise.errors import LocaliseError, LockError
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically replace ``path`` with ``data`` unless it already holds exactly that; True if written."""
+    """Atomically replace ``path`` with ``data`` unless it holds exactly that; True if written."""
     try:
         if path.read_bytes() == data:
             return False
@@ -25,7 +25,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder + rename: readers see old or new, never half."""
+    """Write a temporary file in the same folder, then rename it: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -58,7 +58,8 @@ def project_lock(folder: Path) -> Iterator[None]:
             holder = handle.read().strip() or "another process"
             raise LockError(
                 f"another localise run ({holder}) is working on this project; "
-                "wait for it to finish", path=path
+                "wait for it to finish",
+                path=path,
             ) from None
         handle.seek(0)
         handle.truncate()

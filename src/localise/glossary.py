@@ -56,7 +56,8 @@ class Glossary:
         """Terms (do-not-translate, or required for ``lang``; every language when None) occurring
         in ``text`` as words, longest first; a term seen only inside a longer one is left out."""
         wanted = [
-            t for t in self.terms
+            t
+            for t in self.terms
             if t.keep or (t.translation and (lang is None or t.language == lang))
         ]
         taken: list[tuple[int, int]] = []
@@ -93,7 +94,9 @@ def parse(data: str, *, path: Path) -> Glossary:
     header = [cell.strip().lower() for cell in rows[0]]
     if header[:2] != ["term", "language"] or "translation" not in header:
         raise ConfigError(
-            f"glossary header must start with {','.join(COLUMNS[:3])}", path=path, line=1,
+            f"glossary header must start with {','.join(COLUMNS[:3])}",
+            path=path,
+            line=1,
             excerpt=",".join(rows[0]),
         )
     unknown = [h for h in header if h not in COLUMNS]
@@ -107,13 +110,22 @@ def parse(data: str, *, path: Path) -> Glossary:
             raise ConfigError("too many columns", path=path, line=number, excerpt=",".join(row))
         cells = dict(zip(header, (c.strip() for c in row), strict=False))
         if not cells.get("term") or not cells.get("language"):
-            raise ConfigError("term and language are required", path=path, line=number,
-                              excerpt=",".join(row))
+            raise ConfigError(
+                "term and language are required", path=path, line=number, excerpt=",".join(row)
+            )
         strict = cells.get("strict", "").lower()
         if strict not in ("", "yes", "no", "true", "false"):
             raise ConfigError("strict must be yes or no", path=path, line=number)
-        terms.append(Term(cells["term"], cells["language"], cells.get("translation", ""),
-                          cells.get("note", ""), strict in ("yes", "true"), number))
+        terms.append(
+            Term(
+                cells["term"],
+                cells["language"],
+                cells.get("translation", ""),
+                cells.get("note", ""),
+                strict in ("yes", "true"),
+                number,
+            )
+        )
     return Glossary(tuple(terms), path)
 
 
@@ -127,6 +139,7 @@ def load_glossary(config: Config) -> Glossary:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError("not valid UTF-8", path=path,
-                          line=data[: exc.start].count(b"\n") + 1) from None
+        raise ConfigError(
+            "not valid UTF-8", path=path, line=data[: exc.start].count(b"\n") + 1
+        ) from None
     return parse(text, path=path.relative_to(config.root))

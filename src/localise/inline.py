@@ -17,8 +17,16 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 SpanKind = Literal[
-    "code", "autolink", "html", "entity", "escape", "delimiter", "link", "image",
-    "hardbreak", "softbreak",
+    "code",
+    "autolink",
+    "html",
+    "entity",
+    "escape",
+    "delimiter",
+    "link",
+    "image",
+    "hardbreak",
+    "softbreak",
 ]
 RefStyle = Literal["inline", "full", "collapsed", "shortcut"]
 
@@ -105,7 +113,9 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
             spans.append(Span("delimiter", start, end))
         elif name in ("link", "image"):
             open_at = start + (1 if name == "image" else 0)
-            label_end = state.md.helpers.parseLinkLabel(state, open_at - base, name == "link") + base
+            label_end = (
+                state.md.helpers.parseLinkLabel(state, open_at - base, name == "link") + base
+            )
             tail = src[label_end + 1 : end]
             if end == label_end + 1:
                 ref: RefStyle = "shortcut"
@@ -120,9 +130,8 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
             spans.append(Span("autolink", start, end))
         elif name == "html_inline":
             spans.append(Span("html", start, end))
-        elif name == "entity":
-            if (last is not None and last != "text") or src[start] == "&":
-                spans.append(Span("entity", start, end))
+        elif name == "entity" and ((last is not None and last != "text") or src[start] == "&"):
+            spans.append(Span("entity", start, end))
         return ok
 
     return recording_rule
@@ -130,12 +139,14 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
 
 @functools.cache
 def parser() -> MarkdownIt:
-    """The shared markdown-it-py parser: CommonMark + GFM tables and strikethrough + front matter."""
+    """The shared parser: CommonMark + GFM tables and strikethrough + YAML front matter."""
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
     for name in [rule.name for rule in md.inline.ruler.__rules__]:
-        md.inline.ruler.at(name, _recorder(name, md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn))
+        md.inline.ruler.at(
+            name, _recorder(name, md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn)
+        )
     return md
 
 

@@ -131,7 +131,7 @@ class State:
 
 @functools.cache
 def _code_digest() -> bytes:
-    """Fingerprint of localise's own code, so an upgrade rebuilds what it would write differently."""
+    """Fingerprint of localise's own code: an upgrade rebuilds what it would write differently."""
     package = Path(__file__).parent
     return _digest(*(p.read_bytes() for p in sorted(package.rglob("*.py")))).encode()
 
@@ -222,7 +222,9 @@ def _update_one(job: tuple[Article, str], config: Config, keep_obsolete: bool) -
     return po_path, write_if_changed(po_path, catalogue.render(merged))
 
 
-def update(config: Config, *, langs: Sequence[str] | None = None, keep_obsolete: bool = True) -> Report:
+def update(
+    config: Config, *, langs: Sequence[str] | None = None, keep_obsolete: bool = True
+) -> Report:
     """POT → PO per language with msgmerge semantics; unchanged catalogues are not rewritten."""
     report = Report()
     state = State(config)
@@ -299,8 +301,13 @@ class BuildResult:
 
 
 def build_document(
-    config: Config, document: Document, lang: str, *, draft: bool = False,
-    po: catalogue.POFile | None = None, reject: Callable[[Unit, str], str | None] | None = None,
+    config: Config,
+    document: Document,
+    lang: str,
+    *,
+    draft: bool = False,
+    po: catalogue.POFile | None = None,
+    reject: Callable[[Unit, str], str | None] | None = None,
 ) -> tuple[str, list[Fallback], int]:
     """Target Markdown for one article: reviewed translations (and fuzzy ones in drafts)."""
     if po is None:
@@ -319,7 +326,10 @@ def build_document(
     reviewed = catalogue.translations(po)
     fuzzy_used = sum(1 for u in document.units if u.msgid in usable and u.msgid not in reviewed)
     text, fallbacks = assemble(
-        document, usable, lang=lang, format_value=value_formatter(config, lang),
+        document,
+        usable,
+        lang=lang,
+        format_value=value_formatter(config, lang),
         localise_identical=lang != config.source_language,
     )
     if draft and fuzzy_used:
@@ -327,9 +337,9 @@ def build_document(
     return text, rejected + fallbacks, fuzzy_used
 
 
-def publishing_gate(config: Config, document: Document, lang: str, glossary: Glossary) -> Callable[
-    [Unit, str], str | None
-]:
+def publishing_gate(
+    config: Config, document: Document, lang: str, glossary: Glossary
+) -> Callable[[Unit, str], str | None]:
     """A reason to withhold a translation: any error-level QA finding (see checks)."""
     from localise import checks
 
@@ -338,8 +348,13 @@ def publishing_gate(config: Config, document: Document, lang: str, glossary: Glo
     def reject(unit: Unit, text: str) -> str | None:
         flags = ["python-brace-format"] if unit.placeholders else []
         return checks.errors_for_build(
-            unit.msgid, text, lang=lang, flags=flags, glossary=glossary,
-            localisable_links=config.check.localisable_links, references=references,
+            unit.msgid,
+            text,
+            lang=lang,
+            flags=flags,
+            glossary=glossary,
+            localisable_links=config.check.localisable_links,
+            references=references,
         )
 
     return reject
@@ -352,7 +367,10 @@ def _build_one(
     out = _inside(config.output_path(lang, article.slug), config.output_root)
     document = load(config, article)
     text, fallbacks, fuzzy_used = build_document(
-        config, document, lang, draft=draft,
+        config,
+        document,
+        lang,
+        draft=draft,
         reject=publishing_gate(config, document, lang, glossary),
     )
     written = write_if_changed(out, text.encode("utf-8"))
@@ -392,7 +410,9 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
 # -- status ----------------------------------------------------------------------------
 
 
-def status(config: Config, *, langs: Sequence[str] | None = None) -> dict[str, dict[str, catalogue.Counts]]:
+def status(
+    config: Config, *, langs: Sequence[str] | None = None
+) -> dict[str, dict[str, catalogue.Counts]]:
     """Per language, per article slug: unit and word counts of the catalogue on disk."""
     result: dict[str, dict[str, catalogue.Counts]] = {}
     all_articles = articles(config)

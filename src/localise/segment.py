@@ -122,7 +122,9 @@ def full_reference_form(text: str, spans: Sequence[inline.Span]) -> str:
 def has_letters(text: str, spans: Sequence[inline.Span]) -> bool:
     """True when the plain-text parts of ``text`` hold at least one letter."""
     return any(
-        ch.isalpha() for start, end in inline.text_ranges(text, list(spans)) for ch in text[start:end]
+        ch.isalpha()
+        for start, end in inline.text_ranges(text, list(spans))
+        for ch in text[start:end]
     )
 
 
@@ -140,7 +142,9 @@ def protect_values(
     ranges = inline.text_ranges(text, list(spans)) if markdown else [(0, len(text))]
     found: list[Any] = []
     for start, end in ranges:
-        for value in fmt.scan(text[start:end], currency=formatting.currency, dates=formatting.dates):
+        for value in fmt.scan(
+            text[start:end], currency=formatting.currency, dates=formatting.dates
+        ):
             found.append((start + value.start, start + value.end, value))
     if not found:
         return text, ()
@@ -170,7 +174,6 @@ class _Context:
 
     def section(self) -> str | None:
         return self.sections[-1][1] if self.sections else None
-
 
 
 class _Segmenter:
@@ -241,7 +244,9 @@ class _Segmenter:
             )
         )
 
-    def block(self, first: int, last: int, content: str, *, kind: Any, describe: Callable[[], str]) -> None:
+    def block(
+        self, first: int, last: int, content: str, *, kind: Any, describe: Callable[[], str]
+    ) -> None:
         """A paragraph-like block on lines ``first..last`` (0-based, inclusive)."""
         parts = content.split("\n")
         if len(parts) != last - first + 1:
@@ -291,7 +296,9 @@ class _Segmenter:
             mark = getattr(exc, "problem_mark", None)
             line = first + (mark.line if mark else 0) + 1
             problem = getattr(exc, "problem", None) or str(exc)
-            raise SourceError(f"invalid YAML front matter: {problem}", path=self.path, line=line) from None
+            raise SourceError(
+                f"invalid YAML front matter: {problem}", path=self.path, line=line
+            ) from None
         if not isinstance(data, dict):
             return  # valid YAML but no keys to translate: kept verbatim
         for key in self.front_matter_keys:
@@ -309,7 +316,8 @@ class _Segmenter:
             rest = line[match.end() :]
             end_index = index
             while end_index + 1 <= last and (
-                self.lines[end_index + 1][:1] in (" ", "\t") or not self.lines[end_index + 1].strip()
+                self.lines[end_index + 1][:1] in (" ", "\t")
+                or not self.lines[end_index + 1].strip()
             ):
                 end_index += 1
             while end_index > index and not self.lines[end_index].strip():
@@ -400,7 +408,10 @@ class _Segmenter:
         if section:
             text += f' (section "{section}")'
         self.block(
-            token.map[0], token.map[1] - 1, content.content, kind="paragraph",
+            token.map[0],
+            token.map[1] - 1,
+            content.content,
+            kind="paragraph",
             describe=lambda: text,
         )
         return i + 2
@@ -456,7 +467,9 @@ class _Segmenter:
                     header = [c.strip() for c in cells]
                 else:
                     row_number += 1
-                self.table_row(token.map[0], len(cells), in_header, row_number, header, table_name, inside)
+                self.table_row(
+                    token.map[0], len(cells), in_header, row_number, header, table_name, inside
+                )
                 j = k
             j += 1
         return j
@@ -506,7 +519,11 @@ class _Segmenter:
                 col = f'column "{column_name}"' if column_name else f"column {column + 1}"
                 if in_header:
                     return f'Table "{table_name}"{inside}, header of column {column + 1}'
-                row = f'row {row_number} "{first_cell}"' if column and first_cell else f"row {row_number}"
+                row = (
+                    f'row {row_number} "{first_cell}"'
+                    if column and first_cell
+                    else f"row {row_number}"
+                )
                 return f'Table "{table_name}"{inside}, {row}, {col}'
 
             self.add(

@@ -42,7 +42,9 @@ class Cache:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, target TEXT NOT NULL)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
+        )
 
     @staticmethod
     def key(engine: str, version: str, source: str, target: str, text: str) -> str:
@@ -56,7 +58,9 @@ class Cache:
         for i in range(0, len(keys), 500):
             chunk = list(keys[i : i + 500])
             marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT key, target FROM mt WHERE key IN ({marks})", chunk))
+            found.update(
+                self.db.execute(f"SELECT key, target FROM mt WHERE key IN ({marks})", chunk)
+            )
         return found
 
     def put_many(self, items: Sequence[tuple[str, str]]) -> None:
@@ -93,7 +97,7 @@ def translate(
     progress: Callable[[int, int], None] | None = None,
     glossary: Glossary | None = None,
 ) -> dict[str, LanguageSummary]:
-    """Machine-translate pending entries of every catalogue of ``langs``; human work is untouched."""
+    """Machine-translate pending entries of ``langs``' catalogues; human work is untouched."""
     from localise import engines
     from localise.pipeline import articles
 
@@ -112,7 +116,8 @@ def translate(
                 if po is None:
                     continue
                 pending = [
-                    e for e in catalogue.live_entries(po)
+                    e
+                    for e in catalogue.live_entries(po)
                     if _needs_draft(e, retranslate=retranslate)
                 ]
                 if not pending:
@@ -122,8 +127,10 @@ def translate(
                 for entry in pending:
                     if entry.msgid not in plans:
                         protected = placeholders.protect(
-                            entry.msgid, braces="python-brace-format" in entry.flags,
-                            terms=glossary.keep_terms() if glossary else (), env=env,
+                            entry.msgid,
+                            braces="python-brace-format" in entry.flags,
+                            terms=glossary.keep_terms() if glossary else (),
+                            env=env,
                         )
                         split = sentences.split(protected.text, lang=config.source_language)
                         plans[entry.msgid] = (protected, split)
@@ -132,8 +139,14 @@ def translate(
             engine = engines.get_engine(name, options=options or _engine_options(config))
             summary.version = engine.version(source=config.source_language, target=lang)
             drafts = _draft(
-                plans, engine=engine, version=summary.version, source=config.source_language,
-                target=lang, cache=cache, summary=summary, progress=progress,
+                plans,
+                engine=engine,
+                version=summary.version,
+                source=config.source_language,
+                target=lang,
+                cache=cache,
+                summary=summary,
+                progress=progress,
             )
             for path, po, pending in work:
                 for entry in pending:
@@ -151,8 +164,11 @@ def _engine_options(config: Config) -> object:
 
     t = config.translate
     return EngineOptions(
-        beam_size=t.beam_size, device=t.device, threads=t.threads,
-        max_batch_size=t.max_batch_size, packages_dir=t.packages_dir,
+        beam_size=t.beam_size,
+        device=t.device,
+        threads=t.threads,
+        max_batch_size=t.max_batch_size,
+        packages_dir=t.packages_dir,
     )
 
 
@@ -207,7 +223,8 @@ def _apply(entry: catalogue.POEntry, text: str, problems: list[str], *, attribut
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
     kept = [
-        line for line in entry.tcomment.split("\n")
+        line
+        for line in entry.tcomment.split("\n")
         if line and not line.startswith((catalogue.MT_PREFIX, catalogue.MT_FLAG_PREFIX))
     ]
     kept.append(catalogue.MT_PREFIX + attribution)

@@ -423,7 +423,8 @@ def format_value(value: Value, *, locale: str, policy: CurrencyPolicy = DEFAULT_
     CLDR compact patterns from their first real magnitude (ja 万 from 10,000) with as many
     decimals as needed to stay exact (``￥97.5万``).  Converted amounts (``rate_currency`` only)
     are prefixed with CLDR's approximatelySign; with ``show_original`` both parts switch to the
-    CLDR long form, original in the locale's brackets: ja ``約97.5万円（6,500米ドル）``,
+    CLDR long form, original (never compacted) in the locale's brackets:
+    ja ``約97.5万円（6,500米ドル）``, ``約195万円（13,000米ドル）``,
     es ``~975.000 yenes japoneses (6500 dólares estadounidenses)``.
     """
     loc = _locale(locale)
@@ -444,8 +445,9 @@ def format_value(value: Value, *, locale: str, policy: CurrencyPolicy = DEFAULT_
         shown = _format_symbol(converted, policy.display_currency, digits, loc, compact=compact)
         return approximately + shown
     shown = _format_named(converted, policy.display_currency, digits, loc, compact=compact)
+    # the original is quoted as the author wrote it, only in the reader's number format
     original = _format_named(
-        value.number, value.currency, value.fraction_digits, loc, compact=compact
+        value.number, value.currency, value.fraction_digits, loc, compact=False
     )
     opening, closing = _brackets(loc)
     return f"{approximately}{shown}{opening}{original}{closing}"

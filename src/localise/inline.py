@@ -168,23 +168,19 @@ def scan(source: str, *, env: MutableMapping[str, Any] | None = None) -> list[Sp
 
 def text_ranges(source: str, spans: list[Span]) -> list[tuple[int, int]]:
     """Ranges of ``source`` that are plain text: outside every span, or inside a link label."""
-    covered = [False] * len(source)
+    covered: list[tuple[int, int]] = []
     for span in spans:
-        parts = (
-            [(span.start, span.label_start), (span.label_end, span.end)]
-            if span.is_container
-            else [(span.start, span.end)]
-        )
-        for start, end in parts:
-            for i in range(start, end):
-                covered[i] = True
+        if span.is_container:
+            covered.append((span.start, span.label_start))
+            covered.append((span.label_end, span.end))
+        else:
+            covered.append((span.start, span.end))
     ranges: list[tuple[int, int]] = []
-    start = None
-    for i in range(len(source) + 1):
-        if i < len(source) and not covered[i]:
-            if start is None:
-                start = i
-        elif start is not None:
-            ranges.append((start, i))
-            start = None
+    pos = 0
+    for start, end in sorted(covered):
+        if start > pos:
+            ranges.append((pos, start))
+        pos = max(pos, end)
+    if pos < len(source):
+        ranges.append((pos, len(source)))
     return ranges

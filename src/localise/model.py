@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 UnitKind = Literal["heading", "paragraph", "table-cell", "front-matter"]
 
@@ -68,3 +69,5 @@ class Document:
     """The whole source text, exactly as read (newlines untouched)."""
     units: tuple[Unit, ...]
     """Translatable units, ordered by :attr:`Unit.start`, never overlapping."""
+    references: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Link reference definitions (markdown-it ``env["references"]``) the msgids rely on."""

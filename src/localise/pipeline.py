@@ -19,7 +19,7 @@ from localise.errors import SourceError, UsageError
 from localise.files import write_if_changed
 from localise.glossary import Glossary, load_glossary
 from localise.model import Document, Unit
-from localise.segment import decode, link_references, segment
+from localise.segment import decode, segment
 
 _PARALLEL_MIN_ARTICLES = 24
 
@@ -343,7 +343,7 @@ def publishing_gate(
     """A reason to withhold a translation: any error-level QA finding (see checks)."""
     from localise import checks
 
-    references = link_references(document.text)
+    references = document.references
 
     def reject(unit: Unit, text: str) -> str | None:
         flags = ["python-brace-format"] if unit.placeholders else []
@@ -361,20 +361,24 @@ def publishing_gate(
 
 
 def _build_one(
-    job: tuple[Article, str], config: Config, draft: bool, glossary: Glossary
-) -> BuildResult:
-    article, lang = job
-    out = _inside(config.output_path(lang, article.slug), config.output_root)
+    job: tuple[Article, list[str]], config: Config, draft: bool, glossary: Glossary
+) -> list[BuildResult]:
+    """Build one article in each of the job's languages, segmenting it once."""
+    article, langs = job
     document = load(config, article)
-    text, fallbacks, fuzzy_used = build_document(
-        config,
-        document,
-        lang,
-        draft=draft,
-        reject=publishing_gate(config, document, lang, glossary),
-    )
-    written = write_if_changed(out, text.encode("utf-8"))
-    return BuildResult(out, written, tuple(fallbacks), fuzzy_used)
+    results = []
+    for lang in langs:
+        out = _inside(config.output_path(lang, article.slug), config.output_root)
+        text, fallbacks, fuzzy_used = build_document(
+            config,
+            document,
+            lang,
+            draft=draft,
+            reject=publishing_gate(config, document, lang, glossary),
+        )
+        written = write_if_changed(out, text.encode("utf-8"))
+        results.append(BuildResult(out, written, tuple(fallbacks), fuzzy_used))
+    return results
 
 
 def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = False) -> Report:
@@ -383,26 +387,31 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
     state = State(config)
     glossary = load_glossary(config)
     extra = (b"draft" if draft else b"reviewed", _read(config.root / config.check.glossary))
-    jobs = []
+    jobs: list[tuple[Article, list[str]]] = []
 
     def inputs(article: Article, lang: str) -> tuple[bytes, ...]:
         po = _read(config.po_path(lang, article.slug))
         return (_read(config.root / article.path), po, *extra)
 
     for article in articles(config):
+        stale = []
         for lang in languages(config, langs):
             out = config.output_path(lang, article.slug)
             if state.fresh(out, *inputs(article, lang)):
                 report.unchanged.append(_rel(config, out))
             else:
-                jobs.append((article, lang))
+                stale.append(lang)
+        if stale:
+            jobs.append((article, stale))
     results = _map(_build_one, jobs, config, draft, glossary)
-    for (article, lang), result in zip(jobs, results, strict=True):
-        (report.written if result.written else report.unchanged).append(_rel(config, result.path))
-        for fallback in result.fallbacks:
-            report.fallbacks.append((lang, article.path, fallback))
-        if not result.fallbacks:
-            state.record(result.path, *inputs(article, lang))
+    for (article, stale), per_lang in zip(jobs, results, strict=True):
+        for lang, result in zip(stale, per_lang, strict=True):
+            done = report.written if result.written else report.unchanged
+            done.append(_rel(config, result.path))
+            for fallback in result.fallbacks:
+                report.fallbacks.append((lang, article.path, fallback))
+            if not result.fallbacks:
+                state.record(result.path, *inputs(article, lang))
     state.save()
     return report
 

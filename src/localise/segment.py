@@ -25,6 +25,8 @@ from localise.model import Document, Placeholder, Unit
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _MARKER_RE = re.compile(r"[-+*]|\d{1,9}[.)]")
+_SOFT_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
+_INLINE_BREAK_SENSITIVE_RE = re.compile(r"[`<]|\\\n| {2,}\n")
 _PLACEHOLDER_FREE = FormattingOptions(currency=False, dates=False)
 
 
@@ -90,6 +92,9 @@ def normalise(raw: str, *, env: dict[str, Any]) -> str:
     """
     if "\n" not in raw:
         return raw
+    if not _INLINE_BREAK_SENSITIVE_RE.search(raw):
+        # no code span, HTML, autolink or hard break: every line break is a soft one
+        return _SOFT_BREAK_RE.sub(" ", raw)
     spans = inline.scan(raw, env=env)
     soft = {s.end - 1 for s in spans if s.kind == "softbreak"}
     for span in spans:
@@ -119,17 +124,13 @@ def full_reference_form(text: str, spans: Sequence[inline.Span]) -> str:
     return text
 
 
-def has_letters(text: str, spans: Sequence[inline.Span]) -> bool:
-    """True when the plain-text parts of ``text`` hold at least one letter."""
-    return any(
-        ch.isalpha()
-        for start, end in inline.text_ranges(text, list(spans))
-        for ch in text[start:end]
-    )
+def has_letters(text: str, ranges: Sequence[tuple[int, int]]) -> bool:
+    """True when the plain-text ``ranges`` of ``text`` hold at least one letter."""
+    return any(ch.isalpha() for start, end in ranges for ch in text[start:end])
 
 
 def protect_values(
-    text: str, spans: Sequence[inline.Span], *, formatting: FormattingOptions, markdown: bool = True
+    text: str, ranges: Sequence[tuple[int, int]], *, formatting: FormattingOptions
 ) -> tuple[str, tuple[Placeholder, ...]]:
     """Replace amounts and dates in the text parts by ``{amount_N}``/``{date_N}``.
 
@@ -139,7 +140,6 @@ def protect_values(
         return text, ()
     from localise import formatting as fmt
 
-    ranges = inline.text_ranges(text, list(spans)) if markdown else [(0, len(text))]
     found: list[Any] = []
     for start, end in ranges:
         for value in fmt.scan(
@@ -217,12 +217,11 @@ class _Segmenter:
             if rewritten != msgid:
                 msgid = rewritten
                 spans = inline.scan(msgid, env=self.env)
-            letters = has_letters(msgid, spans)
+            ranges = inline.text_ranges(msgid, spans)
         else:
-            msgid, spans, letters = raw, [], any(ch.isalpha() for ch in raw)
-        msgid, placeholders = protect_values(
-            msgid, spans, formatting=self.formatting, markdown=markdown
-        )
+            msgid, ranges = raw, [(0, len(raw))]
+        letters = has_letters(msgid, ranges)
+        msgid, placeholders = protect_values(msgid, ranges, formatting=self.formatting)
         if not (letters or placeholders) or not msgid.strip():
             return
         comment = describe()
@@ -547,7 +546,9 @@ def segment(
     formatting: FormattingOptions = _PLACEHOLDER_FREE,
 ) -> Document:
     """Split a Markdown article into translatable units carrying their source spans."""
-    units = _Segmenter(
+    segmenter = _Segmenter(
         text, path=path, front_matter_keys=front_matter_keys, formatting=formatting
-    ).run()
-    return Document(path=path, slug=slug, text=text, units=tuple(units))
+    )
+    units = segmenter.run()
+    references = dict(segmenter.env.get("references", {}))
+    return Document(path=path, slug=slug, text=text, units=tuple(units), references=references)

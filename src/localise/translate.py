@@ -108,7 +108,7 @@ def translate(
             name = engine_name or config.translate.engine_for(lang)
             summary = LanguageSummary(engine=name)
             result[lang] = summary
-            work: list[tuple[Path, catalogue.POFile, list[catalogue.POEntry]]] = []
+            work: list[tuple[Path, catalogue.POFile, list[catalogue.POEntry], dict]] = []
             plans: dict[str, tuple[placeholders.Protected, list[str]]] = {}
             for article in all_articles:
                 path = config.po_path(lang, article.slug)
@@ -122,8 +122,8 @@ def translate(
                 ]
                 if not pending:
                     continue
-                work.append((path, po, pending))
                 env = {"references": _references(config, article.path)}
+                work.append((path, po, pending, env["references"]))
                 for entry in pending:
                     if entry.msgid not in plans:
                         protected = placeholders.protect(
@@ -148,9 +148,17 @@ def translate(
                 summary=summary,
                 progress=progress,
             )
-            for path, po, pending in work:
+            for path, po, pending, references in work:
                 for entry in pending:
                     text, problems = drafts[entry.msgid]
+                    problems = problems + _verify(
+                        entry,
+                        text,
+                        lang=lang,
+                        config=config,
+                        glossary=glossary,
+                        references=references,
+                    )
                     _apply(entry, text, problems, attribution=summary.version)
                     summary.filled += 1
                     summary.flagged += bool(problems)
@@ -215,6 +223,40 @@ def _draft(
         joined = sentences.join([done.get(p, p) if p.strip() else p for p in parts], lang=target)
         drafts[msgid] = placeholders.restore(joined, protected)
     return drafts
+
+
+VERIFIED_CHECKS = frozenset(
+    {"placeholders", "markup", "link-targets", "glossary", "do-not-translate"}
+)
+"""QA checks run on every machine draft; their findings become ``MT-check:`` lines."""
+
+
+def _verify(
+    entry: catalogue.POEntry,
+    text: str,
+    *,
+    lang: str,
+    config: Config,
+    glossary: Glossary | None,
+    references: dict,
+) -> list[str]:
+    """What the reviewer must fix in a restored draft: markup, placeholders, glossary terms."""
+    from localise import checks
+
+    findings = checks.check_entry(
+        entry.msgid,
+        text,
+        lang=lang,
+        flags=entry.flags,
+        glossary=glossary,
+        localisable_links=config.check.localisable_links,
+        references=references,
+    )
+    return [
+        f"{check}: {message}"
+        for check, severity, message in findings
+        if check in VERIFIED_CHECKS and severity in ("error", "warning")
+    ]
 
 
 def _apply(entry: catalogue.POEntry, text: str, problems: list[str], *, attribution: str) -> None:

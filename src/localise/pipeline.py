@@ -210,16 +210,22 @@ def languages(config: Config, langs: Sequence[str] | None) -> list[str]:
     return list(langs)
 
 
-def _update_one(job: tuple[Article, str], config: Config, keep_obsolete: bool) -> tuple[Path, bool]:
-    article, lang = job
+def _update_one(
+    job: tuple[Article, list[str]], config: Config, keep_obsolete: bool
+) -> list[tuple[Path, bool]]:
+    """Merge one article's template into each of the job's languages (reading it once)."""
+    article, langs = job
     pot_path = config.pot_path(article.slug)
     pot = catalogue.read(pot_path)
     if pot is None:
         raise UsageError("no template: run `localise extract` first", path=_rel(config, pot_path))
-    po_path = _inside(config.po_path(lang, article.slug), config.locales_root)
-    old = catalogue.read(po_path)
-    merged = catalogue.merge(old, pot, lang=lang, keep_obsolete=keep_obsolete)
-    return po_path, write_if_changed(po_path, catalogue.render(merged))
+    results = []
+    for lang in langs:
+        po_path = _inside(config.po_path(lang, article.slug), config.locales_root)
+        old = catalogue.read(po_path)
+        merged = catalogue.merge(old, pot, lang=lang, keep_obsolete=keep_obsolete)
+        results.append((po_path, write_if_changed(po_path, catalogue.render(merged))))
+    return results
 
 
 def update(
@@ -228,20 +234,26 @@ def update(
     """POT → PO per language with msgmerge semantics; unchanged catalogues are not rewritten."""
     report = Report()
     state = State(config)
-    jobs = []
+    jobs: list[tuple[Article, list[str]]] = []
     flag = b"obsolete" if keep_obsolete else b"no-obsolete"
     for article in articles(config):
+        pot = _read(config.pot_path(article.slug))
+        stale = []
         for lang in languages(config, langs):
             po_path = config.po_path(lang, article.slug)
-            if state.fresh(po_path, _read(config.pot_path(article.slug)), flag):
+            if state.fresh(po_path, pot, flag):
                 report.unchanged.append(_rel(config, po_path))
             else:
-                jobs.append((article, lang))
-    for (article, _), (po_path, written) in zip(
+                stale.append(lang)
+        if stale:
+            jobs.append((article, stale))
+    for (article, _), per_lang in zip(
         jobs, _map(_update_one, jobs, config, keep_obsolete), strict=True
     ):
-        (report.written if written else report.unchanged).append(_rel(config, po_path))
-        state.record(po_path, _read(config.pot_path(article.slug)), flag)
+        pot = _read(config.pot_path(article.slug))
+        for po_path, written in per_lang:
+            (report.written if written else report.unchanged).append(_rel(config, po_path))
+            state.record(po_path, pot, flag)
     state.save()
     return report
 

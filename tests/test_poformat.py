@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from localise import poformat
 from localise.poformat import dumps, format_string
 
 MSGCAT = shutil.which("msgcat")
@@ -305,3 +306,69 @@ def test_random_catalogues_match_msgcat(
 ) -> None:
     metadata = {**METADATA, "Last-Translator": translator}
     assert_matches_msgcat(catalogue(drawn, header=header, fuzzy=fuzzy, metadata=metadata))
+
+
+# ------------------------------------------- fast path against the reference implementation
+
+# One or more characters of every line-break class libunistring distinguishes (after
+# resolution), plus escapes, mandatory breaks and characters of every width.
+CLASS_SAMPLES = list(
+    " \u3000\u00a0\u2060\u200b\u200d\u0301\u0300\x01\x7f\x1b\u2028\u2029\x85\t\n\r\a\"\\'"
+    "-\u2010|!?,.:;/()[]{}%$+#0123456789aZ_@~&*<>=`^\u2014\u00ad\u3001\u3002\u300c\u300d"
+    "\uff08\uff09\u30fc\u3041\u3063\u65e5\u672c\u3042\uff21\uff11\u05d0\u05d1\u0e01\u0e32"
+    "\U0001f1e6\U0001f1ef\U0001f1f5\U0001f44d\U0001f3fb\u261d\u1100\u1161\u11a8\uac00\uac01"
+    "\u0915\u094d\u0f0b\u17d4\u2024\u2026\u201c\u201d\u00ab\u00bb\u20ac\u00b0\u2030"
+)
+UNICODE_TEXT = st.text(
+    st.one_of(
+        st.sampled_from(CLASS_SAMPLES),
+        st.sampled_from(JAPANESE),
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\0\x04"),
+    ),
+    max_size=120,
+)
+MIXED_TEXT = st.one_of(
+    TEXT,
+    UNICODE_TEXT,
+    st.lists(st.one_of(FRAGMENTS, UNICODE_TEXT), max_size=12).map("".join),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300),
+    st.lists(st.sampled_from([*WORDS, " ", "  ", "-", "/", "(", ")", "%", "$"]), max_size=60).map(
+        "".join
+    ),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(UNICODE_TEXT | MIXED_TEXT)
+def test_break_opportunities_match_reference(text: str) -> None:
+    chars = list(text)
+    expected = poformat._reference_possible_breaks(chars)
+    classes = text.translate(poformat._CLASS_CODES).encode("latin-1")
+    assert list(classes) == [poformat._line_break_class(char) for char in chars]
+    for i, status in enumerate(expected):
+        if i > 0 and status != poformat._MANDATORY:
+            assert poformat._can_break_before(classes, i) == (status == poformat._POSSIBLE), i
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    MIXED_TEXT,
+    st.sampled_from(["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[1]"]),
+    st.sampled_from(["", "#~ ", "#| ", "#~| "]),
+    st.one_of(st.just(poformat.PAGE_WIDTH), st.integers(1, 100), st.just(2**31 - 1)),
+)
+def test_fast_string_lines_match_reference(
+    value: str, keyword: str, prefix: str, page_width: int
+) -> None:
+    expected = poformat._reference_string_lines(keyword, value, prefix, page_width)
+    assert list(poformat._string_lines(keyword, value, prefix, page_width)) == expected
+
+
+@given(MIXED_TEXT, MIXED_TEXT, st.sampled_from(["\0", "\x04"]))
+def test_fast_path_rejects_like_reference(before: str, after: str, char: str) -> None:
+    value = before + char + after
+    with pytest.raises(ValueError) as reference:
+        poformat._reference_string_lines("msgid", value, "", poformat.PAGE_WIDTH)
+    with pytest.raises(ValueError) as fast:
+        poformat._string_lines("msgid", value, "", poformat.PAGE_WIDTH)
+    assert str(fast.value) == str(reference.value)

@@ -440,7 +440,9 @@ def _check_numbers(src: _Inline, tgt: _Inline, *, lang: str) -> list[str]:
     if not source:
         return []
     target = _numbers(tgt.text, lang, source=False)
-    present = set().union(*(n.values for n in target)) if target else set()
+    # a number the translator left in English form (e.g. "1,1" as two numbers) also counts
+    as_written = _numbers(tgt.text, "en", source=True)
+    present = set().union(*(n.values for n in target + as_written))
     small = _SMALL_WORDS.get(_base(lang), ())
     missing = []
     for number in source:

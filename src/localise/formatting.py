@@ -272,6 +272,8 @@ def _scan_dates(text: str) -> list[Value]:
 
 def scan(text: str, *, currency: bool = True, dates: bool = True) -> list[Value]:
     """Find currency amounts and English dates in ``text``, in order, non-overlapping."""
+    if not _DIGIT_RE.search(text):
+        return []  # every amount and date has a digit
     candidates = (_scan_amounts(text) if currency else []) + (_scan_dates(text) if dates else [])
     candidates.sort(key=lambda v: (v.start, -v.end))
     values: list[Value] = []
@@ -282,6 +284,9 @@ def scan(text: str, *, currency: bool = True, dates: bool = True) -> list[Value]
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+_DIGIT_RE = re.compile(r"\d")
 
 
 @cache

@@ -9,6 +9,7 @@ reference-link rewriting work on the exact characters the parser saw.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -33,6 +34,7 @@ RefStyle = Literal["inline", "full", "collapsed", "shortcut"]
 _ENV_KEY = "localise.spans"
 _ENV_SRC = "localise.src"
 _ENV_NEST = "localise.nest"
+_MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~]")
 
 
 def _offset(state: StateInline) -> int:
@@ -152,6 +154,8 @@ def parser() -> MarkdownIt:
 
 def scan(source: str, *, env: MutableMapping[str, Any] | None = None) -> list[Span]:
     """Inline markup spans of ``source`` in source order (nested link labels included)."""
+    if not _MARKUP_RE.search(source):
+        return []  # no character any inline rule could start on
     env = {} if env is None else env
     env[_ENV_KEY] = []
     env[_ENV_SRC] = source

@@ -39,6 +39,8 @@ Known differences from msgcat (documented rather than hidden):
 from __future__ import annotations
 
 import bisect
+import itertools
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -77,7 +79,216 @@ _FORMAT_LANGUAGES = (
 _FLAG_SEPARATORS = "\n \t\r\f\v,"
 
 
-# --------------------------------------------------------------------------- characters
+# ------------------------------------------------------- strings (the fast path, used)
+#
+# The same decisions as the reference below, computed with less work:
+#
+# * A string is escaped, mapped to display widths and (only when it does not fit on one
+#   line) to line-break classes with ``str.translate``, all at C speed.
+# * Line-break opportunities are decided one position at a time, and only where the greedy
+#   algorithm needs one: going back from the last column that fits, or (when nothing fits)
+#   forward from it. The state the reference carries along (the last class that is not a
+#   space, whether spaces followed it, what a run of combining marks resolved to, the
+#   length of a run of regional indicators) is recovered by looking back from the position.
+# * Lines are found with ``bisect`` on the running width instead of character by character.
+# * Each (keyword, string, prefix, width) is formatted once per process: the same msgid is
+#   written into the POT and into every language's PO.
+
+
+class _LazyTable(dict):  # type: ignore[type-arg]
+    """A ``str.translate`` table filled on first use: code point -> one-character code."""
+
+    def __init__(self, code: Any) -> None:
+        """`code(code_point)` returns the (one-character) string to store for it."""
+        super().__init__()
+        self._code = code
+
+    def __missing__(self, code_point: int) -> str:
+        value = self[code_point] = self._code(code_point)
+        return value
+
+
+# A character's line-break class (and its display width, negative counted as 0) as chr().
+_CLASS_CODES = _LazyTable(
+    lambda code_point: chr(lb.LB_CLASSES[bisect.bisect_right(lb.LB_STARTS, code_point) - 1])
+)
+_WIDTH_CODES = _LazyTable(
+    lambda code_point: chr(
+        max(lb.WIDTH_VALUES[bisect.bisect_right(lb.WIDTH_STARTS, code_point) - 1] - 1, 0)
+    )
+)
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_PAIR = re.compile(r"\\.", re.DOTALL)  # in escaped text every "\" starts a pair
+_UNREPRESENTABLE = re.compile("[\0\x04]")
+_MANDATORY_CLASSES = re.compile(f"[{chr(lb.BK)}{chr(lb.CR)}{chr(lb.LF)}]".encode("latin-1"))
+
+_SP, _ZW, _CM, _ZWJ, _RI, _HL, _AL = lb.SP, lb.ZW, lb.CM, lb.ZWJ, lb.RI, lb.HL, lb.AL
+_BREAK_CLASSES = (lb.BK, lb.CR, lb.LF)
+_MARK_CLASSES = (lb.CM, lb.ZWJ)
+_HYPHEN_CLASSES = (lb.HY, lb.BA)
+_NO_BASE_CLASSES = (lb.BK, lb.CR, lb.LF, lb.SP, lb.ZW)  # combining marks after these are AL
+_PAIR_TABLE = lb.PAIR_TABLE
+_N_PAIR = lb.N_PAIR_CLASSES
+
+
+def _can_break_before(cls: bytes, i: int) -> bool:
+    """Return whether the reference's `_reference_possible_breaks` says _POSSIBLE at `i`.
+
+    `cls` holds the line-break class of every character; the caller guarantees that
+    character `i` is not a mandatory break (BK, CR, LF) itself.
+    """
+    c = cls[i]
+    if c in (_SP, _ZW):
+        return False
+    j = i - 1
+    while j >= 0 and cls[j] == _SP:
+        j -= 1
+    seen_space = j < i - 1
+    if j < 0:
+        return False  # only spaces before: still the start of the text
+    last = cls[j]
+    if last in _BREAK_CLASSES:
+        return False  # just after a mandatory break
+    if c in _MARK_CLASSES:  # a mark breaks only after spaces or a zero width space
+        return seen_space or last == _ZW
+    prev = cls[i - 1]
+    if prev == _ZWJ or (prev in _HYPHEN_CLASSES and i >= 2 and cls[i - 2] == _HL):
+        return False
+    if last == _ZW:
+        return True
+    if last in _MARK_CLASSES:  # a run of marks takes the class of its base (or AL)
+        k = j - 1
+        while k >= 0 and cls[k] in _MARK_CLASSES:
+            k -= 1
+        last = _AL if k < 0 or cls[k] in _NO_BASE_CLASSES else cls[k]
+    if last == _RI and c == _RI:
+        if seen_space:
+            return True
+        k = i - 1
+        while k >= 0 and cls[k] == _RI:
+            k -= 1
+        return (i - 1 - k) % 2 == 0
+    rule = _PAIR_TABLE[last * _N_PAIR + c]
+    return rule == _DIRECT or (rule == _INDIRECT and seen_space)
+
+
+class _Portion:
+    """One escaped piece of a string (up to and including a "\\n"), ready to be wrapped."""
+
+    __slots__ = ("_classes", "_columns", "_prohibited", "text")
+
+    def __init__(self, portion: str) -> None:
+        """Escape `portion` and note where gettext forbids breaks (inside escapes)."""
+        text = self.text = portion.translate(_ESCAPE_TABLE)
+        prohibited: set[int] = set()
+        if "\\" in text:
+            prohibited.update(match.end() - 1 for match in _ESCAPE_PAIR.finditer(text))
+            if portion.endswith("\n"):  # nor just before the final "\n"
+                prohibited.add(len(text) - 2)
+        self._prohibited = prohibited
+        self._columns: Any = None  # [width of text[:i] for i in 0..len(text)]
+        self._classes: bytes | None = None
+
+    def columns(self) -> Any:
+        """Return the running display width: item i is the width of ``text[:i]``."""
+        if self._columns is None:
+            text = self.text
+            if text.isascii() and text.isprintable():
+                self._columns = range(len(text) + 1)
+            else:
+                widths = text.translate(_WIDTH_CODES).encode("latin-1")
+                self._columns = [0, *itertools.accumulate(widths)]
+        return self._columns
+
+    def breaks(self, width: int, start: int) -> list[int]:
+        """Return the indexes before which `_reference_width_breaks` breaks the text."""
+        columns = self.columns()
+        end = len(self.text)
+        if start + columns[end] <= width:
+            return []
+        if self._classes is None:
+            self._classes = self.text.translate(_CLASS_CODES).encode("latin-1")
+        cls, prohibited = self._classes, self._prohibited
+        # Mandatory breaks restart the count (without the breaking character's width).
+        segments = [(0, start, end)]
+        for match in _MANDATORY_CLASSES.finditer(cls):
+            mandatory = match.start()
+            segments[-1] = (*segments[-1][:2], mandatory)
+            segments.append((mandatory + 1, 0, end))
+        result: list[int] = []
+        for line_start, column, stop in segments:
+            while True:
+                limit = width - column + columns[line_start]
+                if columns[stop] <= limit:
+                    break
+                # Last position whose line up to it fits, then the last opportunity there.
+                fits = bisect.bisect_right(columns, limit, line_start, stop) - 1
+                at = fits
+                while at > line_start and (at in prohibited or not _can_break_before(cls, at)):
+                    at -= 1
+                if at <= line_start:  # nothing fits: break at the first opportunity after
+                    at = max(fits, line_start) + 1
+                    while at < stop and (at in prohibited or not _can_break_before(cls, at)):
+                        at += 1
+                    if at >= stop:
+                        break
+                result.append(at)
+                line_start, column = at, 0
+        return result
+
+
+def _split_after_newlines(value: str) -> list[str]:
+    """Split `value` after each "\\n" (only that character), like msgcat; "" gives [""]."""
+    portions = []
+    start = 0
+    while (end := value.find("\n", start)) != -1 and end + 1 < len(value):
+        portions.append(value[start : end + 1])
+        start = end + 1
+    portions.append(value[start:])
+    return portions
+
+
+@lru_cache(maxsize=1 << 15)
+def _string_lines(keyword: str, value: str, prefix: str, page_width: int) -> tuple[str, ...]:
+    """Return the lines of one keyword/string field (the core of format_string)."""
+    if bad := _UNREPRESENTABLE.search(value):  # string terminator, msgctxt separator in .mo
+        raise ValueError(f"gettext strings cannot contain {bad.group()!r}")
+    lines: list[str] = []
+    first_line = True
+    portions = _split_after_newlines(value)
+    # Columns are counted from just after the opening quote of a continuation line.
+    width = page_width - 1 - (len(prefix) + 1)  # -1 leaves room for the closing quote
+    for index, text in enumerate(portions):
+        portion = _Portion(text)
+        chars = portion.text
+        if first_line and chars:
+            start = len(keyword) + 1  # the `keyword ` before the quote
+            if index + 1 < len(portions) or start > width or portion.breaks(width, start):
+                lines.append(f'{prefix}{keyword} ""')
+                first_line = False
+        if first_line:
+            lines.append(f'{prefix}{keyword} "{chars}"')  # (breaks would be empty)
+            first_line = False
+            continue
+        piece_start = 0
+        for i in portion.breaks(width, 0):
+            lines.append(f'{prefix}"{chars[piece_start:i]}"')
+            piece_start = i
+        lines.append(f'{prefix}"{chars[piece_start:]}"')
+    return tuple(lines)
+
+
+def format_string(
+    keyword: str, value: str, *, prefix: str = "", width: int = PAGE_WIDTH
+) -> list[str]:
+    """Return the lines (without newlines) msgcat writes for `keyword "value"` after `prefix`."""
+    return list(_string_lines(keyword, value, prefix, width))
+
+
+# ---------------------------------------------------------- strings (the reference path)
+#
+# The straightforward transcription of gettext and libunistring, character by character.
+# Not used by dumps; kept as the specification the fast path above is tested against.
 
 
 @lru_cache(maxsize=4096)
@@ -92,7 +303,7 @@ def _char_width(char: str) -> int:
     return lb.WIDTH_VALUES[bisect.bisect_right(lb.WIDTH_STARTS, ord(char)) - 1] - 1
 
 
-def _possible_breaks(chars: list[str]) -> list[int]:
+def _reference_possible_breaks(chars: list[str]) -> list[int]:
     """Return, for each character, whether a line may (or must) break just before it."""
     breaks = [_PROHIBITED] * len(chars)
     prev_cls = lb.BK  # class of the previous character
@@ -135,14 +346,16 @@ def _possible_breaks(chars: list[str]) -> list[int]:
     return breaks
 
 
-def _width_breaks(chars: list[str], overrides: list[int], width: int, start: int) -> list[bool]:
+def _reference_width_breaks(
+    chars: list[str], overrides: list[int], width: int, start: int
+) -> list[bool]:
     """Return where to break so lines fit in `width` columns, the first starting at `start`.
 
     Like libunistring's ``ulc_width_linebreaks``: keep each unbreakable piece whole and
     break before a piece only when it would overflow; `overrides` replaces the possible
     breaks wherever it is not _UNDECIDED.
     """
-    possible = _possible_breaks(chars)
+    possible = _reference_possible_breaks(chars)
     result = [False] * len(chars)
     last_break = -1  # index of the last break opportunity on the current line
     column, piece = start, 0  # column where the current piece starts, and its width
@@ -162,7 +375,7 @@ def _width_breaks(chars: list[str], overrides: list[int], width: int, start: int
     return result
 
 
-def _escape(portion: str) -> tuple[list[str], list[int]]:
+def _reference_escape(portion: str) -> tuple[list[str], list[int]]:
     """Return the escaped characters of `portion` and gettext's break overrides for them."""
     chars: list[str] = []
     overrides: list[int] = []
@@ -181,36 +394,22 @@ def _escape(portion: str) -> tuple[list[str], list[int]]:
     return chars, overrides
 
 
-# ------------------------------------------------------------------------------ strings
-
-
-def _split_after_newlines(value: str) -> list[str]:
-    """Split `value` after each "\\n" (only that character), like msgcat; "" gives [""]."""
-    portions = []
-    start = 0
-    while (end := value.find("\n", start)) != -1 and end + 1 < len(value):
-        portions.append(value[start : end + 1])
-        start = end + 1
-    portions.append(value[start:])
-    return portions
-
-
-def _string_lines(keyword: str, value: str, prefix: str, page_width: int) -> list[str]:
-    """Return the lines of one keyword/string field (the core of format_string)."""
+def _reference_string_lines(keyword: str, value: str, prefix: str, page_width: int) -> list[str]:
+    """Return the lines of one keyword/string field, as `_string_lines` does."""
     lines: list[str] = []
     first_line = True
     portions = _split_after_newlines(value)
     # Columns are counted from just after the opening quote of a continuation line.
     width = page_width - 1 - (len(prefix) + 1)  # -1 leaves room for the closing quote
     for index, portion in enumerate(portions):
-        chars, overrides = _escape(portion)
+        chars, overrides = _reference_escape(portion)
         start = len(keyword) + 1 if first_line else 0  # the `keyword ` before the quote
-        breaks = _width_breaks(chars, overrides, width, start)
+        breaks = _reference_width_breaks(chars, overrides, width, start)
         more_follows = index + 1 < len(portions)
         if first_line and chars and (more_follows or start > width or any(breaks)):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = _width_breaks(chars, overrides, width, 0)
+            breaks = _reference_width_breaks(chars, overrides, width, 0)
         head = f"{prefix}{keyword} " if first_line else prefix
         first_line = False
         piece_start = 0
@@ -218,13 +417,6 @@ def _string_lines(keyword: str, value: str, prefix: str, page_width: int) -> lis
             lines.append(f'{head}"{"".join(chars[piece_start:i])}"')
             head, piece_start = prefix, i
     return lines
-
-
-def format_string(
-    keyword: str, value: str, *, prefix: str = "", width: int = PAGE_WIDTH
-) -> list[str]:
-    """Return the lines (without newlines) msgcat writes for `keyword "value"` after `prefix`."""
-    return _string_lines(keyword, value, prefix, width)
 
 
 # ------------------------------------------------------------------------------ entries
@@ -305,7 +497,7 @@ def _comment_lines(marker: str, text: str | None) -> list[str]:
     return [f"{marker} {line}" if line else marker for line in text.split("\n")]
 
 
-def _reference_lines(occurrences: Iterable[tuple[str, Any]]) -> list[str]:
+def _occurrence_lines(occurrences: Iterable[tuple[str, Any]]) -> list[str]:
     """Return the `#:` lines, wrapped at the page width the way msgcat wraps them."""
     references: list[str] = []
     for file_name, line_number in occurrences:
@@ -341,7 +533,7 @@ def _entry_lines(entry: Any, flags: _Flags, *, obsolete: bool) -> list[str]:
     msgstr_is_empty = msgstrs[0][1] == ""
     lines = _comment_lines("#", getattr(entry, "tcomment", None))
     lines += _comment_lines("#.", getattr(entry, "comment", None))
-    lines += _reference_lines(getattr(entry, "occurrences", None) or [])
+    lines += _occurrence_lines(getattr(entry, "occurrences", None) or [])
     flag_line = flags.line(msgstr_is_empty=msgstr_is_empty, obsolete=obsolete)
     lines += [flag_line] if flag_line else []
 

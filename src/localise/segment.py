@@ -40,6 +40,18 @@ def _block_parser() -> MarkdownIt:
     return md
 
 
+def _load_yaml(text: str) -> Any:
+    """Parse YAML with libyaml when available; errors come from the pure-Python parser,
+    whose marks point at the line where the problem starts."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.load(text, Loader=fast)  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 def link_references(text: str) -> dict[str, Any]:
     """The article's link reference definitions (markdown-it ``env["references"]``)."""
     env: dict[str, Any] = {}
@@ -290,7 +302,7 @@ class _Segmenter:
         assert token.map is not None
         first, last = token.map[0] + 1, token.map[1] - 2  # between the --- lines
         try:
-            data = yaml.safe_load(token.content) if token.content.strip() else {}
+            data = _load_yaml(token.content) if token.content.strip() else {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = first + (mark.line if mark else 0) + 1

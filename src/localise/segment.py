@@ -46,7 +46,7 @@ def _load_yaml(text: str) -> Any:
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
-            return yaml.load(text, Loader=fast)  # noqa: S506 - a safe loader
+            return yaml.load(text, Loader=fast)  # CSafeLoader: a safe loader
         except yaml.YAMLError:
             pass
     return yaml.safe_load(text)

@@ -43,6 +43,12 @@ demo: setup
 	@find build -name '*.md' | sort | sed 's/^/  /'
 	@echo
 	$(LOCALISE) status --fail-under 100
+	@echo
+	@echo "Machine drafts for comparison: the same articles through apertium (en→es), unreviewed:"
+	@rm -rf .localise/mt-demo && mkdir -p .localise/mt-demo/locales
+	@cp -r source localise.toml .localise/mt-demo/ && cp locales/glossary.csv .localise/mt-demo/locales/
+	$(LOCALISE) -C .localise/mt-demo run --lang es --draft
+	@echo "Draft edition (draft: true): .localise/mt-demo/build/es/stem-cell-therapy-japan.md"
 
 test: setup
 	$(PY) -m ruff check src tests benchmarks

@@ -219,7 +219,7 @@ def git_describe() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--copies", type=int, default=3,
-                        help="copies of the shipped units, each varied (3: about 4 min in all)")
+                        help="copies of the shipped units, each varied (3: about 1 min in all)")
     parser.add_argument("--only", action="append", default=[], metavar="SLUG",
                         help="only this shipped article, e.g. guides/japan-treatment-checklist")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each process, best kept")

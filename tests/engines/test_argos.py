@@ -147,3 +147,40 @@ def test_importing_engines_stays_cheap() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_batches_cap_sentences_and_padded_tokens() -> None:
+    from localise.engines.argos import _batches
+
+    assert _batches([], 32, 1024) == []
+    assert _batches([5] * 10, 4, 1024) == [range(0, 4), range(4, 8), range(8, 10)]
+    # 200-piece inputs: 5 per batch under 1024 padded tokens, not 32
+    lengths = [10] * 40 + [200] * 12
+    runs = _batches(lengths, 32, 1024)
+    assert [len(r) for r in runs] == [32, 8, 5, 5, 2]
+    assert all(len(r) * lengths[r[-1]] <= 1024 for r in runs)
+    assert _batches([2000], 32, 1024) == [range(0, 1)]  # one over-long input still goes alone
+
+
+def test_max_decoding_length_scales_with_input() -> None:
+    from localise.engines.argos import _max_decoding_length
+
+    assert _max_decoding_length(5, False) == 25
+    assert _max_decoding_length(5, True) == 26
+    assert _max_decoding_length(200, True) == 256
+
+
+def test_copy_model_beams_all_stop_at_the_source_end(
+    tiny_argosmodel: Path, tmp_path: Path
+) -> None:
+    """Like a real model, every beam ends at about the input length (no run to 256 steps)."""
+    import ctranslate2
+
+    info = install_file(tiny_argosmodel, packages_dir=tmp_path / "p")
+    translator = ctranslate2.Translator(str(info.path / "model"), intra_threads=1)
+    source = [["▁the"] * n for n in (1, 30, 200)]
+    results = translator.translate_batch(source, beam_size=4, num_hypotheses=4, return_scores=True)
+    for tokens, result in zip(source, results, strict=True):
+        assert result.hypotheses[0] == tokens and result.scores[0] > -0.01
+        assert all(len(h) <= len(tokens) + 1 for h in result.hypotheses)
+        assert all(s < result.scores[0] for s in result.scores[1:])

@@ -13,9 +13,22 @@ import numpy as np
 
 VOCAB_SIZE = 512
 MAX_POSITIONS = 256
-COPY_GAIN = 8.0
-QUERY_GAIN = 3.0
 EOS_ID = 2
+
+# Model geometry (see _save_copy_model). The states are dense codes, not one-hot blocks: a
+# one-hot token block + one-hot position block made d_model 768, and CTranslate2's beam search
+# copies every hypothesis's decoder cache (steps × 2 × d_model floats) at each step, so large
+# beam-4 batches of long inputs moved hundreds of MB per step and batching made decoding
+# *slower* — unlike a real argos model, whose cost per step is dominated by its weights.
+TOKEN_DIMS = 30  # balanced ±1 code per vocabulary entry (512 distinct codes)
+FREQUENCIES = 40  # position t → [cos ωt, sin ωt, −cos ωt, −sin ωt] for 40 frequencies ω
+FREQUENCY_SEED = 199  # ω ~ U(0.05, π); this seed keeps every off-peak dot product ≤ 0.24 × peak
+TOKEN_SEED = 5
+D_MODEL = TOKEN_DIMS + 4 * FREQUENCIES + 2  # + a source-</s> flag and a constant query dim
+QUERY_GAIN = 8.0  # sharpness of the position match in the cross-attention
+EOS_BONUS = 77.5 * QUERY_GAIN  # extra attention score of the source </s>, see _save_copy_model
+COPY_GAIN = 4.0  # weight of the copied token code in the decoder output
+LOGIT_GAIN = 4.0  # projection gain: a wrong token's logit is ≥ ~20 below the copied one
 
 _WORDS = [
     "the", "a", "an", "of", "to", "and", "in", "is", "was", "for", "on", "with", "as", "by", "at",
@@ -89,66 +102,101 @@ def _train_sentencepiece(workdir: Path) -> Path:
     return prefix.with_suffix(".model")
 
 
+def _codes() -> tuple[np.ndarray, np.ndarray]:
+    """Return (token codes ``VOCAB_SIZE × TOKEN_DIMS``, position codes ``MAX_POSITIONS × 4K``).
+
+    Both have zero sum and constant norm per row, so the layer norms only rescale them.
+    """
+    rng = np.random.default_rng(TOKEN_SEED)
+    half = TOKEN_DIMS // 2
+    tokens: list[np.ndarray] = []
+    seen: set[bytes] = set()
+    while len(tokens) < VOCAB_SIZE:
+        code = rng.permutation(np.array([1.0] * half + [-1.0] * half, dtype=np.float32))
+        if code.tobytes() not in seen:
+            seen.add(code.tobytes())
+            tokens.append(code)
+    omega = np.random.default_rng(FREQUENCY_SEED).uniform(0.05, np.pi, FREQUENCIES)
+    angle = np.arange(MAX_POSITIONS)[:, None] * omega[None, :]
+    cos, sin = np.cos(angle), np.sin(angle)
+    positions = np.concatenate([cos, sin, -cos, -sin], axis=1).astype(np.float32)
+    return np.stack(tokens), positions
+
+
 def _save_copy_model(model_dir: Path, vocab: list[str]) -> None:
-    """Save a 1+1 layer CTranslate2 Transformer whose greedy/beam output equals its input."""
+    """Save a 1+1 layer CTranslate2 Transformer whose greedy/beam output equals its input.
+
+    ``d_model`` is 192: [token code | position code | source-</s> flag | constant]. Encoder
+    state = token code + position code (+ the flag for ``</s>``). The decoder sees only its
+    position; its one cross-attention head matches target position t to source position t
+    (query/key = position codes) and writes that source token's code, which the output
+    projection turns back into the token. The source ``</s>`` key also gets ``EOS_BONUS`` via
+    flag × constant: less than a position match, more than any mismatch, so positions past
+    the end of the source attend to ``</s>`` and every hypothesis stops there.
+    """
     from ctranslate2.specs import transformer_spec
 
-    v, p = len(vocab), MAX_POSITIONS
-    d = v + p  # one-hot token block followed by one-hot position block
+    v, d, t, p = len(vocab), D_MODEL, TOKEN_DIMS, 4 * FREQUENCIES
+    tok, pos, flag, const = slice(0, t), slice(t, t + p), t + p, t + p + 1
     f32 = np.float32
+    token_codes, position_codes = _codes()
+    token_codes = token_codes[:v]
 
     def zeros(*shape: int) -> np.ndarray:
         return np.zeros(shape, dtype=f32)
 
-    def norm(spec: object) -> None:
-        spec.gamma = np.ones(d, dtype=f32)  # type: ignore[attr-defined]
-        spec.beta = zeros(d)  # type: ignore[attr-defined]
+    def norm(spec: object, gamma: np.ndarray | None = None, beta: np.ndarray | None = None) -> None:
+        spec.gamma = np.ones(d, dtype=f32) if gamma is None else gamma  # type: ignore[attr-defined]
+        spec.beta = zeros(d) if beta is None else beta  # type: ignore[attr-defined]
 
     def linear(spec: object, weight: np.ndarray) -> None:
         spec.weight = weight  # type: ignore[attr-defined]
         spec.bias = zeros(weight.shape[0])  # type: ignore[attr-defined]
 
-    tok_block = zeros(d, d)
-    tok_block[:v, :v] = np.eye(v, dtype=f32)
-    pos_block = zeros(d, d)
-    pos_block[v:, v:] = np.eye(p, dtype=f32)
-    positions = np.concatenate([zeros(p, v), np.eye(p, dtype=f32)], axis=1)
+    def zero_block(layer: object) -> None:
+        norm(layer.self_attention.layer_norm)  # type: ignore[attr-defined]
+        linear(layer.self_attention.linear[0], zeros(3 * d, d))  # type: ignore[attr-defined]
+        linear(layer.self_attention.linear[1], zeros(d, d))  # type: ignore[attr-defined]
+        norm(layer.ffn.layer_norm)  # type: ignore[attr-defined]
+        linear(layer.ffn.linear_0, zeros(4, d))  # type: ignore[attr-defined]
+        linear(layer.ffn.linear_1, zeros(d, 4))  # type: ignore[attr-defined]
 
+    positions = zeros(MAX_POSITIONS, d)
+    positions[:, pos] = position_codes
     spec = transformer_spec.TransformerSpec.from_config((1, 1), 1)
     enc, dec = spec.encoder, spec.decoder
 
-    enc.embeddings[0].weight = np.concatenate([np.eye(v, dtype=f32), zeros(v, p)], axis=1)
+    embeddings = zeros(v, d)
+    embeddings[:, tok] = token_codes
+    embeddings[EOS_ID, flag] = 1.0
+    enc.embeddings[0].weight = embeddings
     enc.scale_embeddings = False
     enc.position_encodings.encodings = positions
     norm(enc.layer_norm)
-    layer = enc.layer[0]
-    norm(layer.self_attention.layer_norm)
-    linear(layer.self_attention.linear[0], zeros(3 * d, d))
-    linear(layer.self_attention.linear[1], zeros(d, d))
-    norm(layer.ffn.layer_norm)
-    linear(layer.ffn.linear_0, zeros(4, d))
-    linear(layer.ffn.linear_1, zeros(d, 4))
+    zero_block(enc.layer[0])
 
     dec.embeddings.weight = zeros(v, d)  # the decoder only needs to know its position
     dec.scale_embeddings = False
     dec.position_encodings.encodings = positions
     norm(dec.layer_norm)
     layer = dec.layer[0]
-    norm(layer.self_attention.layer_norm)
-    linear(layer.self_attention.linear[0], zeros(3 * d, d))
-    linear(layer.self_attention.linear[1], zeros(d, d))
-    norm(layer.attention.layer_norm)
-    # Query = target position; key = source position, and the source </s> also matches every
-    # position half as well, so positions past the end of the source attend to </s> and stop.
-    keys = pos_block.copy()
-    keys[v:, EOS_ID] = 0.5
-    linear(layer.attention.linear[0], pos_block * QUERY_GAIN)
-    linear(layer.attention.linear[1], np.concatenate([keys, tok_block]))  # key, value
-    linear(layer.attention.linear[2], tok_block * COPY_GAIN)  # write the source token
-    norm(layer.ffn.layer_norm)
-    linear(layer.ffn.linear_0, zeros(4, d))
-    linear(layer.ffn.linear_1, zeros(d, 4))
-    linear(dec.projection, np.concatenate([np.eye(v, dtype=f32), zeros(v, p)], axis=1))
+    zero_block(layer)
+    gamma, beta = np.ones(d, dtype=f32), zeros(d)
+    gamma[const], beta[const] = 0.0, 1.0  # the query input carries a constant 1
+    norm(layer.attention.layer_norm, gamma, beta)
+    query, key, value, out = zeros(d, d), zeros(d, d), zeros(d, d), zeros(d, d)
+    query[pos, pos] = np.eye(p, dtype=f32) * QUERY_GAIN
+    query[const, const] = 1.0
+    key[pos, pos] = np.eye(p, dtype=f32)
+    key[const, flag] = EOS_BONUS
+    value[tok, tok] = np.eye(t, dtype=f32)
+    out[tok, tok] = np.eye(t, dtype=f32) * COPY_GAIN
+    linear(layer.attention.linear[0], query)
+    linear(layer.attention.linear[1], np.concatenate([key, value]))
+    linear(layer.attention.linear[2], out)
+    projection = zeros(v, d)
+    projection[:, tok] = token_codes * LOGIT_GAIN
+    linear(dec.projection, projection)
 
     spec.config.add_source_eos = True
     spec.register_source_vocabulary(vocab)

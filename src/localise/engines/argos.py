@@ -3,7 +3,9 @@
 We reuse argostranslate's package format (see :mod:`localise.models`) but not
 ``argostranslate.translate``: that path sentence-splits with MiniSBD/Stanza (which download
 models on first use) and translates paragraph by paragraph. Here the caller has already split
-sentences, and all segments of a call go through one ``translate_batch``.
+sentences, and all segments of a call are translated together: sorted by length and cut into
+batches of at most ``max_batch_size`` sentences and ``MAX_BATCH_TOKENS`` padded source tokens
+(see :func:`_batches` for why both), each one ``translate_batch`` call.
 
 Pre/post-processing mirrors ``argostranslate.translate.apply_packaged_translation`` 1.11:
 SentencePiece pieces in, ``target_prefix`` from metadata as the decoder prefix,
@@ -44,6 +46,51 @@ MAX_INPUT_PIECES = 200
 """Longest token list sent to a model in one piece (argos models have 256 positions)."""
 
 
+MAX_POSITIONS = 256
+"""Positions of argos models; CTranslate2's default ``max_decoding_length``."""
+
+
+MAX_BATCH_TOKENS = 1024
+"""Most padded source tokens (sentences × longest) in one batch; see :func:`_batches`."""
+
+
+def _batches(lengths: list[int], max_examples: int, max_tokens: int) -> list[range]:
+    """Cut ``lengths`` (sorted ascending) into consecutive runs for one ``translate_batch`` each.
+
+    A run holds at most ``max_examples`` sentences and, unless a single sentence is longer,
+    at most ``max_tokens`` padded tokens (count × longest). Counting sentences alone lets a
+    batch of the longest inputs grow to 32 × 200 source tokens: in beam search CTranslate2
+    keeps, and reorders at every step, a decoder cache of steps × layers × 2 × d_model floats
+    per hypothesis, so such a batch (128 hypotheses at beam 4) moves hundreds of MB per step,
+    falls out of the CPU caches and pages fresh memory in each step; measured on the test copy
+    model, larger batches of long inputs were slower per sentence than batches of one. A
+    token budget (as OpenNMT, fairseq and argostranslate batch) keeps batches of short
+    sentences at ``max_examples`` and batches of long ones small.
+    """
+    runs: list[range] = []
+    start = 0
+    for end, length in enumerate(lengths):
+        count = end - start + 1
+        if end > start and (count > max_examples or count * length > max_tokens):
+            runs.append(range(start, end))
+            start = end
+    if lengths:
+        runs.append(range(start, len(lengths)))
+    return runs
+
+
+def _max_decoding_length(longest: int, prefix: bool) -> int:
+    """Decoding steps allowed for a batch whose longest input has ``longest`` pieces.
+
+    CTranslate2's default cap is 256 steps whatever the input, so a real model that starts
+    repeating itself spends up to 256 beam steps on a five-piece sentence, and its batch keeps
+    stepping until then. Translations are rarely over twice as long as their source in pieces,
+    so we allow 3 × the longest input + 10 (like Marian's ``--max-length-factor 3``), plus the
+    prefix, never more than the 256 positions argos models have.
+    """
+    return min(MAX_POSITIONS, 3 * longest + 10 + int(prefix))
+
+
 def _chunk(tokens: list[str], limit: int) -> list[list[str]]:
     """Split ``tokens`` into runs of at most ``limit``, cutting before a word start if possible."""
     chunks: list[list[str]] = []
@@ -57,7 +104,7 @@ def _chunk(tokens: list[str], limit: int) -> list[list[str]]:
 
 
 class ArgosEngine:
-    """The default engine: installed argos packages, translated in one batch per call."""
+    """The default engine: installed argos packages, all segments of a call batched together."""
 
     name = "argos"
 
@@ -89,17 +136,21 @@ class ArgosEngine:
                 owner.append((i, n > 0 and chunk[0].startswith("▁")))
         order = sorted(range(len(chunks)), key=lambda k: len(chunks[k]))
         prefix = loaded.package.target_prefix
+        lengths = [len(chunks[k]) for k in order]
+        results: list[Any] = []
         try:
-            results = loaded.translator.translate_batch(
-                [chunks[k] for k in order],
-                target_prefix=[[prefix]] * len(order) if prefix else None,
-                max_batch_size=self._options.max_batch_size,
-                batch_type="examples",
-                beam_size=self._options.beam_size,
-                num_hypotheses=1,
-                length_penalty=LENGTH_PENALTY,
-                replace_unknowns=True,
-            )
+            for run in _batches(lengths, self._options.max_batch_size, MAX_BATCH_TOKENS):
+                results += loaded.translator.translate_batch(
+                    [chunks[order[j]] for j in run],
+                    target_prefix=[[prefix]] * len(run) if prefix else None,
+                    max_batch_size=len(run),
+                    batch_type="examples",
+                    beam_size=self._options.beam_size,
+                    num_hypotheses=1,
+                    length_penalty=LENGTH_PENALTY,
+                    replace_unknowns=True,
+                    max_decoding_length=_max_decoding_length(lengths[run[-1]], bool(prefix)),
+                )
         except (RuntimeError, ValueError) as err:
             raise EngineError(
                 f"CTranslate2 failed on {loaded.package.name}: {err}", path=loaded.package.path

@@ -19,6 +19,12 @@ does when it writes a catalogue:
 * Obsolete entries go after all live ones, with ``#~ `` and ``#~| `` prefixes; those with
   an empty msgstr are dropped, and their ``#,`` line has no ``range:``.
 
+Speed: strings are wrapped by a fast path (``_string_lines``: ``str.translate`` into
+class/width codes, ``bisect`` on running widths, break opportunities decided only near
+where a line must end, one result per string cached). The character-by-character
+transcription of gettext/libunistring is kept as ``_reference_string_lines``; the tests
+check that both give the same lines (and that dumps matches real msgcat).
+
 Known differences from msgcat (documented rather than hidden):
 
 * Entries with a ``*-format`` flag: msgcat also forbids breaks *inside* a format
@@ -41,7 +47,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -95,10 +101,10 @@ _FLAG_SEPARATORS = "\n \t\r\f\v,"
 #   written into the POT and into every language's PO.
 
 
-class _LazyTable(dict):  # type: ignore[type-arg]
+class _LazyTable(dict[int, str]):
     """A ``str.translate`` table filled on first use: code point -> one-character code."""
 
-    def __init__(self, code: Any) -> None:
+    def __init__(self, code: Callable[[int], str]) -> None:
         """`code(code_point)` returns the (one-character) string to store for it."""
         super().__init__()
         self._code = code
@@ -108,18 +114,24 @@ class _LazyTable(dict):  # type: ignore[type-arg]
         return value
 
 
-# A character's line-break class (and its display width, negative counted as 0) as chr().
+# A character's line-break class as chr(class), and both at once as chr(class * 4 + width)
+# (display width, negative counted as 0); bytes.translate tables take the latter apart.
 _CLASS_CODES = _LazyTable(
     lambda code_point: chr(lb.LB_CLASSES[bisect.bisect_right(lb.LB_STARTS, code_point) - 1])
 )
-_WIDTH_CODES = _LazyTable(
+_CHAR_CODES = _LazyTable(
     lambda code_point: chr(
-        max(lb.WIDTH_VALUES[bisect.bisect_right(lb.WIDTH_STARTS, code_point) - 1] - 1, 0)
+        ord(_CLASS_CODES[code_point]) * 4
+        + max(lb.WIDTH_VALUES[bisect.bisect_right(lb.WIDTH_STARTS, code_point) - 1] - 1, 0)
     )
 )
+_CODE_CLASS = bytes(code >> 2 for code in range(256))
+_CODE_WIDTH = bytes(code & 3 for code in range(256))
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _ESCAPE_PAIR = re.compile(r"\\.", re.DOTALL)  # in escaped text every "\" starts a pair
 _UNREPRESENTABLE = re.compile("[\0\x04]")
+_SPECIAL = re.compile("[\0\x04" + re.escape("".join(_ESCAPES)) + "]")
 _MANDATORY_CLASSES = re.compile(f"[{chr(lb.BK)}{chr(lb.CR)}{chr(lb.LF)}]".encode("latin-1"))
 
 _SP, _ZW, _CM, _ZWJ, _RI, _HL, _AL = lb.SP, lb.ZW, lb.CM, lb.ZWJ, lb.RI, lb.HL, lb.AL
@@ -128,6 +140,7 @@ _MARK_CLASSES = (lb.CM, lb.ZWJ)
 _HYPHEN_CLASSES = (lb.HY, lb.BA)
 _NO_BASE_CLASSES = (lb.BK, lb.CR, lb.LF, lb.SP, lb.ZW)  # combining marks after these are AL
 _PAIR_TABLE = lb.PAIR_TABLE
+_RI_BYTE = bytes([lb.RI])
 _N_PAIR = lb.N_PAIR_CLASSES
 
 
@@ -164,10 +177,8 @@ def _can_break_before(cls: bytes, i: int) -> bool:
     if last == _RI and c == _RI:
         if seen_space:
             return True
-        k = i - 1
-        while k >= 0 and cls[k] == _RI:
-            k -= 1
-        return (i - 1 - k) % 2 == 0
+        run = i - len(cls[:i].rstrip(_RI_BYTE))  # regional indicators just before i
+        return run % 2 == 0
     rule = _PAIR_TABLE[last * _N_PAIR + c]
     return rule == _DIRECT or (rule == _INDIRECT and seen_space)
 
@@ -179,42 +190,51 @@ class _Portion:
 
     def __init__(self, portion: str) -> None:
         """Escape `portion` and note where gettext forbids breaks (inside escapes)."""
-        text = self.text = portion.translate(_ESCAPE_TABLE)
         prohibited: set[int] = set()
-        if "\\" in text:
+        if _NEEDS_ESCAPE.search(portion):
+            text = portion.translate(_ESCAPE_TABLE)
             prohibited.update(match.end() - 1 for match in _ESCAPE_PAIR.finditer(text))
             if portion.endswith("\n"):  # nor just before the final "\n"
                 prohibited.add(len(text) - 2)
+        else:
+            text = portion
+        self.text = text
         self._prohibited = prohibited
         self._columns: Any = None  # [width of text[:i] for i in 0..len(text)]
-        self._classes: bytes | None = None
+        self._classes = b""  # line-break class of each character
 
-    def columns(self) -> Any:
-        """Return the running display width: item i is the width of ``text[:i]``."""
-        if self._columns is None:
-            text = self.text
-            if text.isascii() and text.isprintable():
-                self._columns = range(len(text) + 1)
-            else:
-                widths = text.translate(_WIDTH_CODES).encode("latin-1")
-                self._columns = [0, *itertools.accumulate(widths)]
-        return self._columns
+    def _analyse(self) -> None:
+        """Compute the running display widths and the line-break classes."""
+        text = self.text
+        if text.isascii() and text.isprintable():  # every character one column wide
+            self._columns = range(len(text) + 1)
+            self._classes = text.translate(_CLASS_CODES).encode("ascii")
+        else:
+            codes = text.translate(_CHAR_CODES).encode("latin-1")
+            self._columns = [0, *itertools.accumulate(codes.translate(_CODE_WIDTH))]
+            self._classes = codes.translate(_CODE_CLASS)
 
-    def breaks(self, width: int, start: int) -> list[int]:
-        """Return the indexes before which `_reference_width_breaks` breaks the text."""
-        columns = self.columns()
+    def breaks(self, width: int, start: int, *, first_only: bool = False) -> list[int]:
+        """Return the indexes before which `_reference_width_breaks` breaks the text.
+
+        With `first_only`, stop after the first one (enough to know whether there is one).
+        """
         end = len(self.text)
+        if self._columns is None:
+            if start + 2 * end <= width:  # fits, however wide its characters are
+                return []
+            self._analyse()
+        columns = self._columns
         if start + columns[end] <= width:
             return []
-        if self._classes is None:
-            self._classes = self.text.translate(_CLASS_CODES).encode("latin-1")
         cls, prohibited = self._classes, self._prohibited
         # Mandatory breaks restart the count (without the breaking character's width).
         segments = [(0, start, end)]
-        for match in _MANDATORY_CLASSES.finditer(cls):
-            mandatory = match.start()
-            segments[-1] = (*segments[-1][:2], mandatory)
-            segments.append((mandatory + 1, 0, end))
+        if _MANDATORY_CLASSES.search(cls):
+            for match in _MANDATORY_CLASSES.finditer(cls):
+                mandatory = match.start()
+                segments[-1] = (*segments[-1][:2], mandatory)
+                segments.append((mandatory + 1, 0, end))
         result: list[int] = []
         for line_start, column, stop in segments:
             while True:
@@ -233,6 +253,8 @@ class _Portion:
                     if at >= stop:
                         break
                 result.append(at)
+                if first_only:
+                    return result
                 line_start, column = at, 0
         return result
 
@@ -251,19 +273,29 @@ def _split_after_newlines(value: str) -> list[str]:
 @lru_cache(maxsize=1 << 15)
 def _string_lines(keyword: str, value: str, prefix: str, page_width: int) -> tuple[str, ...]:
     """Return the lines of one keyword/string field (the core of format_string)."""
-    if bad := _UNREPRESENTABLE.search(value):  # string terminator, msgctxt separator in .mo
+    # Columns are counted from just after the opening quote of a continuation line.
+    width = page_width - 1 - (len(prefix) + 1)  # -1 leaves room for the closing quote
+    if not _SPECIAL.search(value):  # no newline, nothing to escape, nothing to reject
+        start = len(keyword) + 1
+        if start + 2 * len(value) <= width or (
+            start + len(value) <= width and value.isascii() and value.isprintable()
+        ):
+            return (f'{prefix}{keyword} "{value}"',)  # fits on the keyword's line
+    elif bad := _UNREPRESENTABLE.search(value):  # string terminator, msgctxt separator in .mo
         raise ValueError(f"gettext strings cannot contain {bad.group()!r}")
     lines: list[str] = []
     first_line = True
     portions = _split_after_newlines(value)
-    # Columns are counted from just after the opening quote of a continuation line.
-    width = page_width - 1 - (len(prefix) + 1)  # -1 leaves room for the closing quote
     for index, text in enumerate(portions):
         portion = _Portion(text)
         chars = portion.text
         if first_line and chars:
             start = len(keyword) + 1  # the `keyword ` before the quote
-            if index + 1 < len(portions) or start > width or portion.breaks(width, start):
+            if (
+                index + 1 < len(portions)
+                or start > width
+                or portion.breaks(width, start, first_only=True)
+            ):
                 lines.append(f'{prefix}{keyword} ""')
                 first_line = False
         if first_line:

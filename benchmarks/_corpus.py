@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -404,3 +405,15 @@ def make_corpus(dest: Path, *, count: int, words: int, seed: int) -> list[Path]:
         path.write_text(maker.article(slug=slug, target_words=words), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def git_describe() -> str:
+    """The commit the benchmark measured, noting uncommitted changes under src/."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + uncommitted src changes" if dirty else "")

@@ -220,17 +220,6 @@ def ratio(a: float | None, b: float | None) -> str:
     return "—" if a is None or b is None or b == 0 else f"{a / b:6.1f}×"
 
 
-def git_describe() -> str:
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" + uncommitted src changes" if dirty else "")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--articles", type=int, default=500, help="number of articles (500)")
@@ -258,7 +247,7 @@ def main() -> int:
 
     machine = {"nproc": os.cpu_count(), "python": platform.python_version(),
                "platform": platform.platform(), "loadavg_at_start": os.getloadavg(),
-               "code": git_describe()}
+               "code": _corpus.git_describe()}
     print(f"machine: {machine['nproc']} cores, Python {machine['python']}, {machine['platform']}, "
           f"load average {machine['loadavg_at_start'][0]:.2f} at start")
     print(f"localise: {machine['code']}")

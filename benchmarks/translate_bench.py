@@ -205,17 +205,6 @@ def compare(units: list[str], ours: dict[str, str], theirs: list[str]) -> dict[s
             "examples_of_differences": differ}
 
 
-def git_describe() -> str:
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" + uncommitted src changes" if dirty else "")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--copies", type=int, default=3,
@@ -239,7 +228,7 @@ def main() -> int:
 
     machine = {"nproc": os.cpu_count(), "python": platform.python_version(),
                "platform": platform.platform(), "loadavg_at_start": os.getloadavg(),
-               "code": git_describe()}
+               "code": _corpus.git_describe()}
     print(f"machine: {machine['nproc']} cores, Python {machine['python']}, "
           f"load average {machine['loadavg_at_start'][0]:.2f} at start; localise {machine['code']}")
     with tempfile.TemporaryDirectory(prefix="localise-translate-bench-") as tmp:

@@ -54,17 +54,26 @@ def project_lock(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = _lock_holder(path)
+            who = f" (pid {holder})" if holder else ""
             raise LockError(
-                f"another localise run ({holder}) is working on this project; "
-                "wait for it to finish",
+                f"another localise run{who} is working on this project; wait for it to finish",
                 path=path,
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
-        yield
+        yield  # nothing is written to the lock file, so a rerun changes no file at all
     finally:
         handle.close()
+
+
+def _lock_holder(path: Path) -> int | None:
+    """PID holding a flock on ``path``, from Linux's /proc/locks (None elsewhere)."""
+    try:
+        inode = path.stat().st_ino
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return None
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[5].endswith(f":{inode}"):
+            return int(fields[4])
+    return None

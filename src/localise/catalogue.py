@@ -93,6 +93,8 @@ def _lint(text: str, *, path: Path) -> dict[str, str]:
 
     current: str | None = None
     for number, line in enumerate(lines, 1):
+        if line[:1] == "#" and line[1:2] not in ("~", "|"):
+            continue  # a comment: translator, extracted, reference, flags (the common case)
         stripped = line.strip()
         if not stripped:
             continue
@@ -117,9 +119,10 @@ def _lint(text: str, *, path: Path) -> dict[str, str]:
                 raise fail("unterminated or malformed string", number)
             raise fail("not PO syntax", number)
         quoted = (keyword or continuation).group(2 if keyword else 1)  # type: ignore[union-attr]
-        for escape in _ESCAPE_RE.finditer(quoted[1:-1]):
-            if escape.group(1) not in _VALID_ESCAPES:
-                raise fail(f"invalid escape sequence '\\{escape.group(1)}'", number)
+        if "\\" in quoted:
+            for escape in _ESCAPE_RE.finditer(quoted[1:-1]):
+                if escape.group(1) not in _VALID_ESCAPES:
+                    raise fail(f"invalid escape sequence '\\{escape.group(1)}'", number)
         if previous:
             if obsolete and keyword:
                 previous_field = keyword.group(1)

@@ -320,3 +320,18 @@ def test_invalid_yaml_front_matter_names_its_line(
     result = cli(project, "extract")
     _assert_clean_failure(result, "source/guides/travel.md", line, "front matter")
     assert source.read_bytes() == data
+
+
+def test_status_counts_an_article_never_extracted_as_untranslated(project: Path, cli) -> None:
+    result = cli(project, "status", "--json")
+    assert result.code == 0
+    ja = json.loads(result.out)["languages"]["ja"]
+    assert ja["total"] > 0 and ja["untranslated"] == ja["total"] and ja["translated"] == 0
+    assert cli(project, "status", "--fail-under", "1").code == 1
+
+
+def test_unknown_engine_is_a_usage_error_even_with_nothing_to_do(project: Path, cli) -> None:
+    result = cli(project, "translate", "--engine", "nope")
+    assert result.code == 2 and "unknown translation engine 'nope'" in result.err
+    result = cli(project, "run", "--engine", "nope")
+    assert result.code == 2 and not (project / "locales").exists()

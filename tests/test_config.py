@@ -137,9 +137,29 @@ def test_bad_config_fails_cleanly_on_the_command_line(
 
 def test_policy_values_are_typed(tmp_path: Path) -> None:
     """[formatting.<lang>] values are usable by the pipeline's currency policy."""
-    from localise import pipeline
-
     loaded = config.load(_project_with(tmp_path, "full.toml"))
-    policy = pipeline.currency_policy(loaded, "ja")
+    policy = config.currency_policy(loaded.formatting.policies["ja"])
     assert policy.rate == Decimal("150.25")
     assert policy.display_currency == "JPY"
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "fragment"),
+    [
+        ('languages = ["ja", "qq"]\n', 1, "no CLDR locale data for 'qq'"),
+        ("[translate]\nbeam_size = 0\n", 2, "beam_size"),
+        ("[translate]\nmax_batch_size = 0\n", 2, "max_batch_size"),
+        ('[translate]\nengine = "nope"\n', 2, "unknown engine 'nope'"),
+        ('[translate.engines]\nes = "nope"\n', 2, "unknown engine 'nope'"),
+        ('[formatting.ja]\ndisplay_currency = "JPY"\n', 1, "formatting.ja"),
+        ('[formatting.ja]\ndisplay_currency = "JPY"\nrate = "abc"\n', 1, "rate is not a number"),
+    ],
+)
+def test_bad_values_are_reported_at_load_with_their_line(
+    tmp_path: Path, toml: str, line: int, fragment: str
+) -> None:
+    (tmp_path / "localise.toml").write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        config.load(tmp_path)
+    assert fragment in str(info.value)
+    assert f"localise.toml:{line}:" in str(info.value)

@@ -383,3 +383,12 @@ def test_sigint_exits_130_without_traceback(corpus: Corpus, tmp_path: Path, mode
     assert "interrupted" in stderr
     assert "Traceback" not in stderr
     _assert_never_partial(root, corpus, "interrupted")
+
+
+def test_new_files_get_the_usual_mode(tmp_path: Path) -> None:
+    """mkstemp makes 0600 files; what we publish must be readable like any file open() makes."""
+    target = tmp_path / "new.md"
+    write_atomic(target, b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

@@ -257,3 +257,33 @@ def test_translate_in_a_network_namespace(
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["languages"]["ja"]["filled"] > 0
+
+
+def test_retranslate_keeps_edited_drafts_and_reviewed_work_after_a_source_change(
+    shipped: Path, packages: dict[str, Path]
+) -> None:
+    run(shipped, "models", "install", str(packages["ja"]))
+    run(shipped, "extract")
+    run(shipped, "update", "--lang", "ja")
+    assert run(shipped, "translate", "--lang", "ja") == 0
+    path = shipped / "locales" / "ja" / "LC_MESSAGES" / "stem-cell-therapy-japan.po"
+    po = polib.pofile(str(path))
+    edited = po.find("Frequently Asked Questions")
+    edited.msgstr = "よくある質問"  # a translator edits the draft but leaves it fuzzy
+    reviewed = po.find("Top Destinations: Tokyo and Osaka")
+    reviewed.msgstr = "人気の渡航先：東京と大阪"
+    reviewed.flags.remove("fuzzy")  # … and reviews another one
+    po.save(str(path))
+    article = shipped / "source" / "stem-cell-therapy-japan.md"
+    article.write_text(article.read_text().replace("Top Destinations:", "Top destinations:"))
+    run(shipped, "extract")
+    run(shipped, "update", "--lang", "ja")
+    assert run(shipped, "translate", "--lang", "ja", "--retranslate") == 0
+    po = polib.pofile(str(path))
+    assert po.find("Frequently Asked Questions").msgstr == "よくある質問"
+    moved = po.find("Top destinations: Tokyo and Osaka")
+    assert moved.msgstr == "人気の渡航先：東京と大阪"
+    assert "fuzzy" in moved.flags and moved.previous_msgid == "Top Destinations: Tokyo and Osaka"
+    assert "MT:" not in moved.tcomment
+    untouched = po.find("Frequently Asked Questions")
+    assert "fuzzy" in untouched.flags

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,19 +310,42 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+|[^\w\s]", text)
 
 
+SHORT_TEXT = 80
+"""Up to this length texts are compared by characters (a heading gaining one letter still
+matches); longer ones by words, so that unrelated paragraphs sharing letters do not."""
+
+
 def similarity(a: str, b: str) -> float:
-    """Word-level similarity in [0, 1] used to find the previous version of an edited unit."""
-    wa, wb = _words(a), _words(b)
-    matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    """Similarity in [0, 1] used to find the previous version of an edited unit."""
+    if max(len(a), len(b)) <= SHORT_TEXT:
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    else:
+        matcher = difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False)
     if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
         return 0.0
     return matcher.ratio()
 
 
+def draft_mark(text: str) -> str:
+    """Short fingerprint of a machine draft, written after its ``MT:`` attribution."""
+    return "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
 def is_machine_draft(entry: POEntry) -> bool:
-    """True for an unreviewed machine translation (fuzzy and attributed to an engine)."""
-    return "fuzzy" in entry.flags and any(
-        line.startswith(MT_PREFIX) for line in entry.tcomment.split("\n")
+    """True for an unreviewed machine translation: fuzzy, attributed to an engine, and still
+    exactly the text the engine wrote (a translator's edit, even left fuzzy, is human work)."""
+    if "fuzzy" not in entry.flags:
+        return False
+    mark = draft_mark(entry.msgstr)
+    return any(
+        line.startswith(MT_PREFIX) and line.endswith(mark) for line in entry.tcomment.split("\n")
+    )
+
+
+def _reviewed_comment(tcomment: str) -> str:
+    """Translator comment of a reviewed entry: machine-draft notes no longer apply."""
+    return "\n".join(
+        line for line in tcomment.split("\n") if not line.startswith((MT_PREFIX, MT_FLAG_PREFIX))
     )
 
 
@@ -393,7 +417,9 @@ def merge(old: POFile | None, pot: POFile, *, lang: str, keep_obsolete: bool = T
         if best is not None:
             used.add(id(best))
             entry.msgstr = best.msgstr
-            entry.tcomment = best.tcomment
+            # a reviewed translation carried to a changed msgid is human work, not a draft
+            reviewed = "fuzzy" not in best.flags
+            entry.tcomment = _reviewed_comment(best.tcomment) if reviewed else best.tcomment
             entry.flags.insert(0, "fuzzy")
             # like msgmerge: a fuzzy entry keeps the msgid its translation was made for
             earlier = best.previous_msgid if "fuzzy" in best.flags else None
@@ -480,10 +506,3 @@ def translations(catalogue: POFile | None, *, include_fuzzy: bool = False) -> di
 def live_entries(catalogue: POFile) -> Iterable[POEntry]:
     """Non-obsolete entries other than the header."""
     return (e for e in catalogue if not e.obsolete and e.msgid != "")
-
-
-def new_header_values(catalogue: POFile, values: Sequence[tuple[str, str]]) -> None:
-    """Set header fields in canonical order."""
-    metadata = dict(catalogue.metadata)
-    metadata.update(values)
-    catalogue.metadata = _ordered(metadata)

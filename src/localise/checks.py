@@ -652,9 +652,9 @@ def _fuzzy(entry: catalogue.POEntry) -> tuple[str, str, str]:
     comments = entry.tcomment.split("\n")
     problems = [c.removeprefix(catalogue.MT_FLAG_PREFIX) for c in comments
                 if c.startswith(catalogue.MT_FLAG_PREFIX)]
-    if catalogue.is_machine_draft(entry):
-        engine = next((c.removeprefix(catalogue.MT_PREFIX) for c in comments
-                       if c.startswith(catalogue.MT_PREFIX)), "")
+    engine = next((c.removeprefix(catalogue.MT_PREFIX).rsplit(" #", 1)[0] for c in comments
+                   if c.startswith(catalogue.MT_PREFIX)), "")
+    if engine:
         if problems:
             return ("fuzzy", "warning",
                     f"machine draft ({engine}) with problems to fix: {'; '.join(problems)}")

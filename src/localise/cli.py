@@ -133,6 +133,8 @@ def cmd_build(config: Any, args: argparse.Namespace) -> int:
 
     report = pipeline.build(config, langs=args.lang, draft=args.draft)
     _print_files(report, "built")
+    for path, count in report.drafts.items():
+        print(f"  {path}: draft with {count} unreviewed (fuzzy) units")
     _print_fallbacks(report)
     if args.strict and report.fallbacks:
         return EXIT_FAILED
@@ -202,7 +204,7 @@ def _engine_options(config: Any, args: argparse.Namespace) -> Any:
 
     t = config.translate
     return EngineOptions(
-        beam_size=args.beam_size if getattr(args, "beam_size", None) else t.beam_size,
+        beam_size=args.beam_size if getattr(args, "beam_size", None) is not None else t.beam_size,
         device=getattr(args, "device", None) or t.device,
         threads=args.threads if getattr(args, "threads", None) is not None else t.threads,
         max_batch_size=t.max_batch_size,
@@ -301,9 +303,11 @@ def cmd_models(config: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_run(config: Any, args: argparse.Namespace) -> int:
-    from localise import pipeline, translate
+    from localise import engines, pipeline, translate
     from localise.glossary import load_glossary
 
+    if args.engine:
+        engines.check_name(args.engine)
     _print_files(pipeline.extract(config), "wrote")
     _print_files(pipeline.update(config, langs=args.lang), "wrote")
     summaries = translate.translate(
@@ -377,8 +381,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return handler(config, args)
         return handler(config, args)
     except LocaliseError as exc:
+        if exc.path is not None and exc.path.is_absolute():
+            root = (args.directory).resolve()
+            if exc.path != root and exc.path.is_relative_to(root):  # project files: relative
+                exc.path = exc.path.relative_to(root)
         print(f"localise: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system refused: name the file, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"localise: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("localise: interrupted; files already written are complete", file=sys.stderr)
         return 130

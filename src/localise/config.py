@@ -125,8 +125,8 @@ def _line_of(text: str, key: str, *, table: str | None = None) -> int | None:
             name = stripped.strip("[] ")
             if table is not None:
                 in_table = name == table
-            if table is None and name == key:
-                return number
+            if name == (f"{table}.{key}" if table else key):
+                return number  # a whole table: its header line
             continue
         if in_table and pattern.match(line):
             return number
@@ -175,6 +175,12 @@ class _Reader:
 def _language(reader: _Reader, key: str, value: str) -> str:
     if not _LANG_RE.match(value):
         raise reader.error(key, f"not a language code: {value!r}")
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise reader.error(key, f"no CLDR locale data for {value!r}") from None
     return value
 
 
@@ -238,26 +244,40 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         policy = {key: table.take(key, kind, None) for key, kind in _POLICY_KEYS.items()}
         table.finish()
         policies[lang] = {k: v for k, v in policy.items() if v is not None}
+        try:
+            currency_policy(policies[lang])
+        except ValueError as exc:
+            raise fmt.error(lang, str(exc)) from None
     fmt.finish()
 
     tr = _Reader(path, text, top.take("translate", dict, {}), "translate")
     engines = tr.take("engines", dict, {})
+    from localise.engines import ENGINE_NAMES
+
     for lang, name in engines.items():
-        if not isinstance(name, str):
-            raise _Reader(path, text, {}, "translate.engines").error(lang, "expected a string")
+        if name not in ENGINE_NAMES:
+            raise _Reader(path, text, {}, "translate.engines").error(
+                lang, f"unknown engine {name!r} (known: {', '.join(ENGINE_NAMES)})"
+            )
     packages_dir = tr.take("packages_dir", str, None)
     device = tr.take("device", str, "cpu")
     if device not in ("cpu", "cuda", "auto"):
         raise tr.error("device", "must be 'cpu', 'cuda' or 'auto'")
     root = path.parent
+    engine = tr.take("engine", str, "argos")
+    if engine not in ENGINE_NAMES:
+        raise tr.error("engine", f"unknown engine {engine!r} (known: {', '.join(ENGINE_NAMES)})")
+    numbers = {}
+    for key, default, least in (("beam_size", 4, 1), ("threads", 0, 0), ("max_batch_size", 32, 1)):
+        numbers[key] = tr.take(key, int, default)
+        if numbers[key] < least:
+            raise tr.error(key, f"must be at least {least}")
     translate = TranslateOptions(
-        engine=tr.take("engine", str, "argos"),
+        engine=engine,
         engines=dict(engines),
-        beam_size=tr.take("beam_size", int, 4),
         device=device,
-        threads=tr.take("threads", int, 0),
-        max_batch_size=tr.take("max_batch_size", int, 32),
         packages_dir=(root / packages_dir) if packages_dir else None,
+        **numbers,
     )
     tr.finish()
 
@@ -285,3 +305,18 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         translate=translate,
         check=check,
     )
+
+
+def currency_policy(raw: Mapping[str, Any]) -> Any:
+    """A ``[formatting.<lang>]`` table as a CurrencyPolicy; ValueError says what is wrong."""
+    from decimal import Decimal, InvalidOperation
+
+    from localise import formatting
+
+    values = dict(raw)
+    if "rate" in values:
+        try:
+            values["rate"] = Decimal(str(values["rate"]))
+        except InvalidOperation:
+            raise ValueError(f"rate is not a number: {values['rate']!r}") from None
+    return formatting.CurrencyPolicy(**values)

@@ -33,8 +33,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        try:
+            mode = path.stat().st_mode & 0o777  # keep the mode of the file it replaces
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()  # a new file: what open() would have created
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -42,6 +45,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES):
             raise LocaliseError(f"cannot write: {exc.strerror}", path=path) from None
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 @contextlib.contextmanager

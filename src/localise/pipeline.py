@@ -6,7 +6,8 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 
 from localise import __version__, catalogue
 from localise.assemble import Fallback, assemble
-from localise.config import Config
-from localise.errors import SourceError, UsageError
+from localise.config import Config, currency_policy
+from localise.errors import UsageError
 from localise.files import write_if_changed
 from localise.glossary import Glossary, load_glossary
 from localise.model import Document, Unit
@@ -36,18 +37,13 @@ class Article:
 
 @dataclass(slots=True)
 class Report:
-    """What a stage did: files written, files left alone, units that fell back, notes."""
+    """What a stage did: files written, files left alone, units that fell back."""
 
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     fallbacks: list[tuple[str, Path, Fallback]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def extend(self, other: Report) -> None:
-        self.written += other.written
-        self.unchanged += other.unchanged
-        self.fallbacks += other.fallbacks
-        self.notes += other.notes
+    drafts: dict[Path, int] = field(default_factory=dict)
+    """Built files that include fuzzy (unreviewed) units, with how many."""
 
 
 def articles(config: Config) -> list[Article]:
@@ -187,6 +183,8 @@ def extract(config: Config) -> Report:
             report.unchanged.append(_rel(config, pot_path))
         else:
             todo.append(article)
+    for article in todo:  # encoding errors stop the run before any template is written
+        decode((config.root / article.path).read_bytes(), path=article.path)
     results = _map(_extract_one, todo, config, glossary)
     for article, (pot_path, written) in zip(todo, results, strict=True):
         (report.written if written else report.unchanged).append(_rel(config, pot_path))
@@ -265,7 +263,7 @@ def value_formatter(config: Config, lang: str) -> Callable[[Unit, str], str]:
     """Formats a unit's placeholder for ``lang`` with Babel and the language's policy."""
     from localise import formatting
 
-    policy = currency_policy(config, lang)
+    policy = currency_policy(config.formatting.policies.get(lang, {}))
 
     def format_value(unit: Unit, name: str) -> str:
         for placeholder in unit.placeholders:
@@ -276,29 +274,19 @@ def value_formatter(config: Config, lang: str) -> Callable[[Unit, str], str]:
     return format_value
 
 
-def currency_policy(config: Config, lang: str) -> Any:
-    """The ``[formatting.<lang>]`` policy as a CurrencyPolicy (errors name the config key)."""
-    from decimal import Decimal, InvalidOperation
-
-    from localise import formatting
-    from localise.errors import ConfigError
-
-    raw = dict(config.formatting.policies.get(lang, {}))
-    try:
-        if "rate" in raw:
-            raw["rate"] = Decimal(str(raw["rate"]))
-        return formatting.CurrencyPolicy(**raw)
-    except (ValueError, InvalidOperation) as exc:
-        raise ConfigError(f"[formatting.{lang}]: {exc}", path=Path("localise.toml")) from None
-
-
 def mark_draft(text: str) -> str:
-    """Add ``draft: true`` to the front matter (creating one if needed)."""
+    """Set ``draft: true`` in the front matter (replacing a ``draft:`` key, or adding one)."""
     newline = "\r\n" if "\r\n" in text else "\n"
     if text.startswith("---" + newline):
         end = text.find(newline + "---", 3)
         if end >= 0:
-            return text[: end + len(newline)] + "draft: true" + text[end:]
+            head = text[: end + len(newline)]
+            existing = re.search(r"(?m)^draft[ \t]*:.*$", head)
+            if existing:
+                return head[: existing.start()] + "draft: true" + head[existing.end() :] + text[
+                    end + len(newline) :
+                ]
+            return head + "draft: true" + text[end:]
     return f"---{newline}draft: true{newline}---{newline}{newline}{text}"
 
 
@@ -358,7 +346,7 @@ def publishing_gate(
     references = document.references
 
     def reject(unit: Unit, text: str) -> str | None:
-        flags = ["python-brace-format"] if unit.placeholders else []
+        flags = ["python-brace-format"] if unit.has_braces else []
         return checks.errors_for_build(
             unit.msgid,
             text,
@@ -422,6 +410,8 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
             done.append(_rel(config, result.path))
             for fallback in result.fallbacks:
                 report.fallbacks.append((lang, article.path, fallback))
+            if result.fuzzy_used:
+                report.drafts[_rel(config, result.path)] = result.fuzzy_used
             if not result.fallbacks:
                 state.record(result.path, *inputs(article, lang))
     state.save()
@@ -443,19 +433,11 @@ def status(
             po = catalogue.read(config.po_path(lang, article.slug))
             if po is None:
                 pot = catalogue.read(config.pot_path(article.slug))
-                counts = catalogue.stats(pot) if pot is not None else catalogue.Counts()
+                if pot is None:  # never extracted: every unit of the source is untranslated
+                    pot = catalogue.template(load(config, article), references="none")
+                counts = catalogue.stats(pot)
             else:
                 counts = catalogue.stats(po)
             per[article.slug] = counts
         result[lang] = per
     return result
-
-
-def check_sources(config: Config, paths: Iterable[Article]) -> None:
-    """Decode every source once so that encoding errors surface before any write."""
-    for article in paths:
-        data = (config.root / article.path).read_bytes()
-        try:
-            decode(data, path=article.path)
-        except SourceError:
-            raise

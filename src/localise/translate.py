@@ -11,6 +11,7 @@ from pathlib import Path
 
 from localise import catalogue, placeholders, sentences
 from localise.config import Config
+from localise.errors import EngineError, LocaliseError
 from localise.files import write_if_changed
 from localise.glossary import Glossary
 
@@ -42,6 +43,13 @@ class Cache:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
+        try:
+            self.db.execute("PRAGMA schema_version")
+        except sqlite3.DatabaseError:
+            self.db.close()
+            raise LocaliseError(
+                "the translation cache is damaged; delete it (it only saves time)", path=path
+            ) from None
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
         )
@@ -101,6 +109,8 @@ def translate(
     from localise import engines
     from localise.pipeline import articles
 
+    for lang in langs:  # a wrong engine name is an error even when nothing needs a draft
+        engines.check_name(engine_name or config.translate.engine_for(lang))
     all_articles = articles(config)
     result: dict[str, LanguageSummary] = {}
     with open_cache(config) as cache:
@@ -213,7 +223,7 @@ def _draft(
         batch = missing[i : i + step]
         outputs = engine.translate(batch, source=source, target=target)  # type: ignore[attr-defined]
         if len(outputs) != len(batch):
-            raise RuntimeError(f"engine {name} returned {len(outputs)} outputs for {len(batch)}")
+            raise EngineError(f"engine {name} returned {len(outputs)} outputs for {len(batch)}")
         done.update(zip(batch, outputs, strict=True))
         cache.put_many([(keys[s], out) for s, out in zip(batch, outputs, strict=True)])
         if progress is not None:
@@ -269,7 +279,7 @@ def _apply(entry: catalogue.POEntry, text: str, problems: list[str], *, attribut
         for line in entry.tcomment.split("\n")
         if line and not line.startswith((catalogue.MT_PREFIX, catalogue.MT_FLAG_PREFIX))
     ]
-    kept.append(catalogue.MT_PREFIX + attribution)
+    kept.append(f"{catalogue.MT_PREFIX}{attribution} {catalogue.draft_mark(text)}")
     kept.extend(catalogue.MT_FLAG_PREFIX + problem for problem in problems)
     entry.tcomment = "\n".join(kept)
     entry.previous_msgid = None

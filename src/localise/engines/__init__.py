@@ -65,6 +65,14 @@ class Engine(Protocol):
         ...
 
 
+def check_name(name: str) -> None:
+    """Raise EngineError unless ``name`` is a registered engine."""
+    if name not in _REGISTRY:
+        raise EngineError(
+            f"unknown translation engine {name!r}; known engines: {', '.join(_REGISTRY)}"
+        )
+
+
 def get_engine(name: str, *, options: EngineOptions) -> Engine:
     """Build the engine registered as ``name``; unknown names raise EngineError listing them."""
     target = _REGISTRY.get(name)

@@ -63,7 +63,7 @@ class Glossary:
         taken: list[tuple[int, int]] = []
         out: list[Term] = []
         for t in sorted(wanted, key=lambda t: -len(t.term)):
-            spans = [(m.start(), m.end()) for m in _pattern(t.term).finditer(text)]
+            spans = [(m.start(), m.end()) for m in term_pattern(t.term).finditer(text)]
             free = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
             if free:
                 out.append(t)
@@ -73,7 +73,7 @@ class Glossary:
         return out
 
 
-def _pattern(term: str) -> re.Pattern[str]:
+def term_pattern(term: str) -> re.Pattern[str]:
     """Whole-word match; only Latin letters and digits count as word characters, so that
     ``PlacidWay`` is found in ``PlacidWayは`` (Japanese has no spaces between words)."""
     flags = re.IGNORECASE if term.islower() else 0
@@ -82,7 +82,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 def occurs(term: str, text: str) -> bool:
     """True when ``term`` occurs in ``text`` as a whole word (case-insensitive if lower-case)."""
-    return bool(_pattern(term).search(text))
+    return bool(term_pattern(term).search(text))
 
 
 def parse(data: str, *, path: Path) -> Glossary:

@@ -7,14 +7,15 @@ whitespace normalisation and apertium's HTML mode; digits inside them survive to
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from localise import inline
+from localise.glossary import term_pattern
 
 _BRACE_RE = re.compile(r"\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}")
-_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
+_TOKEN_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*⟧")
 OPEN, CLOSE = "⟦", "⟧"
 
 
@@ -23,13 +24,13 @@ class Protected:
     """A msgid with its markup replaced by numbered tokens."""
 
     text: str
-    """The text sent to the engine, e.g. ``⟦1⟧Cost:⟦2⟧ from ⟦3⟧ per knee``."""
-    originals: tuple[str, ...]
-    """``originals[n - 1]`` is what token ``⟦n⟧`` stands for."""
+    """The text sent to the engine, e.g. ``⟦1⟧Cost:⟦2⟧ see ⟦3⟧PlacidWay⟦/3⟧ for ⟦4⟧``."""
+    originals: Mapping[str, str]
+    """Token label (``"1"``, or ``"/3"`` for the end of link 3) → the markup it stands for."""
 
 
-def _token(number: int) -> str:
-    return f"{OPEN}{number}{CLOSE}"
+def _token(label: str) -> str:
+    return f"{OPEN}{label}{CLOSE}"
 
 
 def protect(
@@ -40,14 +41,19 @@ def protect(
     env: dict[str, Any] | None = None,
 ) -> Protected:
     """Replace markup (emphasis runs, links' targets, code, HTML, autolinks, entities, escapes,
-    hard breaks), ``{placeholders}`` (when ``braces``) and do-not-translate ``terms`` by tokens."""
+    hard breaks), ``{placeholders}`` (when ``braces``) and do-not-translate ``terms`` by tokens.
+
+    A link or image becomes a pair, ``⟦n⟧text⟦/n⟧``, so that its text is translated in place
+    and the sentence splitter keeps it in one piece."""
     cuts: list[tuple[int, int]] = []
+    pairs: dict[tuple[int, int], tuple[int, int]] = {}  # opening cut → closing cut
     for span in inline.scan(msgid, env=env):
         if span.kind == "softbreak":
             continue
         if span.is_container:
-            cuts.append((span.start, span.label_start))
-            cuts.append((span.label_end, span.end))
+            opening, closing = (span.start, span.label_start), (span.label_end, span.end)
+            cuts += [opening, closing]
+            pairs[opening] = closing
         else:
             cuts.append((span.start, span.end))
     if braces:
@@ -55,22 +61,32 @@ def protect(
     covered = _merge(cuts)
     free = _gaps(covered, len(msgid))
     for term in sorted(set(terms), key=len, reverse=True):
-        pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
+        pattern = term_pattern(term)
         for start, end in free:
             for match in pattern.finditer(msgid, start, end):
                 covered.append((match.start(), match.end()))
         covered = _merge(covered)
         free = _gaps(covered, len(msgid))
     out: list[str] = []
-    originals: list[str] = []
+    originals: dict[str, str] = {}
+    closing_label: dict[tuple[int, int], str] = {}
+    number = 0
     pos = 0
-    for start, end in covered:
+    for cut in covered:
+        start, end = cut
         out.append(msgid[pos:start])
-        originals.append(msgid[start:end])
-        out.append(_token(len(originals)))
+        if cut in closing_label:
+            label = closing_label[cut]
+        else:
+            number += 1
+            label = str(number)
+            if cut in pairs and pairs[cut] in covered:
+                closing_label[pairs[cut]] = f"/{number}"
+        originals[label] = msgid[start:end]
+        out.append(_token(label))
         pos = end
     out.append(msgid[pos:])
-    return Protected("".join(out), tuple(originals))
+    return Protected("".join(out), originals)
 
 
 def _merge(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -97,25 +113,23 @@ def _gaps(covered: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
 
 def restore(translated: str, protected: Protected) -> tuple[str, list[str]]:
     """Put the original markup back; list what could not be restored exactly."""
-    seen: dict[int, int] = {}
+    seen: dict[str, int] = {}
     problems: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        if not 1 <= number <= len(protected.originals):
-            problems.append(f"the engine invented token {number}")
+        label = match.group(1) + match.group(2)
+        if label not in protected.originals:
+            problems.append(f"the engine invented token {label}")
             return ""
-        seen[number] = seen.get(number, 0) + 1
-        if seen[number] > 1:
-            return ""
-        return protected.originals[number - 1]
+        seen[label] = seen.get(label, 0) + 1
+        return protected.originals[label] if seen[label] == 1 else ""
 
     text = _TOKEN_RE.sub(replace, translated)
-    for number, original in enumerate(protected.originals, 1):
-        if number not in seen:
+    for label, original in protected.originals.items():
+        if label not in seen:
             problems.append(f"missing {original!r}")
-        elif seen[number] > 1:
-            problems.append(f"{original!r} appeared {seen[number]} times; kept once")
+        elif seen[label] > 1:
+            problems.append(f"{original!r} appeared {seen[label]} times; kept once")
     if OPEN in text or CLOSE in text:
         problems.append("damaged protection tokens left in the text")
         text = text.replace(OPEN, "").replace(CLOSE, "")

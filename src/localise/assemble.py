@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 import yaml
 
+from localise.langs import is_unspaced
 from localise.model import Document, Unit
 
-# Languages written without spaces between words: a soft break would render as a space.
-UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "km", "my", "bo"})
 _PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # A continuation line that would open a new block: escaped, or (HTML) joined to the line before.
 _ESCAPABLE_START_RE = re.compile(
@@ -24,11 +23,6 @@ _HTML_START_RE = re.compile(r"^[ \t]*<")
 _MARKER_GROUPS = tuple(f"marker{n}" if n > 1 else "marker" for n in range(1, 8))
 _LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-
-
-def is_unspaced(lang: str) -> bool:
-    """True for languages written without spaces between words (ja, zh, th, …)."""
-    return lang.split("_")[0].split("-")[0].lower() in UNSPACED_LANGUAGES
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from localise import catalogue
-from localise.assemble import is_unspaced
 from localise.config import Config
 from localise.glossary import Glossary, load_glossary, occurs
 from localise.inline import parser
+from localise.langs import base, is_cjk, is_unspaced
 from localise.placeholders import names
 
 Severity = Literal["error", "warning", "info"]
@@ -330,10 +330,6 @@ _SMALL_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _base(lang: str) -> str:
-    return lang.replace("-", "_").split("_")[0].lower()
-
-
 @functools.cache
 def _separators(lang: str) -> tuple[tuple[str, str], ...]:
     """(group, decimal) symbol pairs a number written in ``lang`` may use (English first)."""
@@ -395,7 +391,7 @@ def _scale_of(lang: str, word: str) -> int:
 def _numbers(text: str, lang: str, *, source: bool, unscaled: bool = False) -> list[_Number]:
     """Numbers written in ``text`` as sets of acceptable values (separators, scales, ranges);
     ``unscaled`` also accepts "5" for "5 million" (a target language whose scales are unknown)."""
-    lang = _base(lang)
+    lang = base(lang)
     text = text.translate(_FULLWIDTH)
     found: list[_Number] = []
     for match in _NUMBER_RE.finditer(text):
@@ -435,7 +431,7 @@ def _numbers(text: str, lang: str, *, source: bool, unscaled: bool = False) -> l
 
 
 def _check_numbers(src: _Inline, tgt: _Inline, *, lang: str) -> list[str]:
-    known = _base(lang) in _SCALE_WORDS or _base(lang) in _SCALE_CHARS
+    known = base(lang) in _SCALE_WORDS or base(lang) in _SCALE_CHARS
     source = _numbers(src.text, "en", source=True, unscaled=not known)
     if not source:
         return []
@@ -443,7 +439,7 @@ def _check_numbers(src: _Inline, tgt: _Inline, *, lang: str) -> list[str]:
     # a number the translator left in English form (e.g. "1,1" as two numbers) also counts
     as_written = _numbers(tgt.text, "en", source=True)
     present = set().union(*(n.values for n in target + as_written))
-    small = _SMALL_WORDS.get(_base(lang), ())
+    small = _SMALL_WORDS.get(base(lang), ())
     missing = []
     for number in source:
         if number.values & present:
@@ -565,10 +561,6 @@ def _contains_verbatim(term: str, text: str) -> bool:
 # -- per entry --------------------------------------------------------------------------
 
 
-def _is_cjk(lang: str) -> bool:
-    return _base(lang) in ("ja", "zh")
-
-
 def _word_count(src: _Inline, glossary: Glossary | None) -> int:
     text = src.text
     for term in glossary.keep_terms() if glossary else ():
@@ -601,9 +593,9 @@ def check_entry(
     out += [("link-targets", "error", m) for m in _check_targets(
         src, tgt, lang=lang, localisable_links=localisable_links)]
     out += [("numbers", "warning", m) for m in _check_numbers(src, tgt, lang=lang)]
-    if _is_cjk(lang):
+    if is_cjk(lang):
         out += [("cjk-emphasis", "warning", m) for m in _check_cjk_emphasis(src, tgt, msgstr)]
-    if _base(lang) == "ja":
+    if base(lang) == "ja":
         out += [("cjk-punctuation", "warning", m) for m in _check_cjk_punctuation(tgt)]
     if msgstr.strip() == msgid.strip() and _word_count(src, glossary) >= 4:
         out.append(("unchanged", "warning", "translation is identical to the source"))

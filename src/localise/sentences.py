@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from localise.langs import is_cjk, is_unspaced
+
 __all__ = ["join", "separator", "split"]
 
-_NO_SPACE_LANGS = frozenset({"ja", "zh", "zt", "zh-hans", "zh-hant", "yue", "th", "lo", "my"})
-_CJK_LANGS = frozenset({"ja", "zh", "zt", "zh-hans", "zh-hant", "yue"})
 
 ABBREVIATIONS = frozenset(
     [
@@ -44,13 +44,7 @@ _CONTINUATION = frozenset(",;:)]}%")
 
 def separator(lang: str) -> str:
     """Return the whitespace :func:`join` puts between sentences in ``lang`` (' ' or '')."""
-    base = lang.lower().replace("_", "-")
-    return "" if base in _NO_SPACE_LANGS or base.split("-")[0] in _NO_SPACE_LANGS else " "
-
-
-def _is_cjk(lang: str) -> bool:
-    base = lang.lower().replace("_", "-")
-    return base in _CJK_LANGS or base.split("-")[0] in _CJK_LANGS
+    return "" if is_unspaced(lang) else " "
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
@@ -110,7 +104,7 @@ def _boundaries(text: str, lang: str) -> list[tuple[int, int]]:
         if bare == "." and _abbreviation_before(text, match.start()):
             continue
         found.append((end, gap_end))
-    if _is_cjk(lang):
+    if is_cjk(lang):
         for match in _CJK_END.finditer(text):
             end = match.end()
             gap_end = end

@@ -691,18 +691,15 @@ def check_catalogue(
     return findings
 
 
-def _references(path: Path) -> dict[str, Any]:
+def _references(config: Config, path: Path) -> dict[str, Any]:
     """Link reference definitions of a source article (empty when it cannot be read)."""
     from localise.errors import SourceError
-    from localise.segment import decode
+    from localise.translate import references_of
 
     try:
-        source = decode(path.read_bytes(), path=path)
+        return references_of(config, path)
     except (OSError, SourceError):
         return {}
-    env: dict[str, Any] = {}
-    parser().parse(source, env)
-    return dict(env.get("references", {}))
 
 
 def run(config: Config, *, langs: Sequence[str] | None = None) -> list[Finding]:
@@ -714,7 +711,7 @@ def run(config: Config, *, langs: Sequence[str] | None = None) -> list[Finding]:
     chosen = languages(config, langs)
     findings: list[Finding] = []
     for article in articles(config):
-        references = _references(config.root / article.path)
+        references = _references(config, article.path)
         for lang in chosen:
             path = config.po_path(lang, article.slug)
             try:

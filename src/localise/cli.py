@@ -200,15 +200,13 @@ def _counts_json(counts: Any) -> dict[str, Any]:
 
 
 def _engine_options(config: Any, args: argparse.Namespace) -> Any:
-    from localise.engines import EngineOptions
+    from localise.translate import engine_options
 
-    t = config.translate
-    return EngineOptions(
-        beam_size=args.beam_size if getattr(args, "beam_size", None) is not None else t.beam_size,
-        device=getattr(args, "device", None) or t.device,
-        threads=args.threads if getattr(args, "threads", None) is not None else t.threads,
-        max_batch_size=t.max_batch_size,
-        packages_dir=t.packages_dir,
+    return engine_options(
+        config,
+        beam_size=getattr(args, "beam_size", None),
+        device=getattr(args, "device", None),
+        threads=getattr(args, "threads", None),
     )
 
 
@@ -278,7 +276,7 @@ def cmd_translate(config: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_models(config: Any, args: argparse.Namespace) -> int:
-    from localise import models
+    from localise import argos_packages as models
 
     packages_dir = config.translate.packages_dir
     if args.models_command == "list":
@@ -337,14 +335,9 @@ def cmd_check(config: Any, args: argparse.Namespace) -> int:
             json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False)
         )
     else:
-        current = None
         for f in findings:
-            if f.severity == "info":
-                continue
-            if f.file != current:
-                current = f.file
-                print(f"{f.file}")
-            print(f"  {f.file}:{f.line}: {f.severity}: [{f.check}] {f.message}")
+            if f.severity != "info":
+                print(f"{f.file}:{f.line}: {f.severity}: [{f.check}] {f.message}")
         warnings = sum(f.severity == "warning" for f in findings)
         infos = sum(f.severity == "info" for f in findings)
         print(

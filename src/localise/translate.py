@@ -8,12 +8,16 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from localise import catalogue, placeholders, sentences
 from localise.config import Config
 from localise.errors import EngineError, LocaliseError
 from localise.files import write_if_changed
 from localise.glossary import Glossary
+
+if TYPE_CHECKING:
+    from localise.engines import EngineOptions
 
 
 @dataclass(slots=True)
@@ -101,7 +105,7 @@ def translate(
     langs: Sequence[str],
     engine_name: str | None = None,
     retranslate: bool = False,
-    options: object | None = None,
+    options: EngineOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
     glossary: Glossary | None = None,
 ) -> dict[str, LanguageSummary]:
@@ -132,7 +136,7 @@ def translate(
                 ]
                 if not pending:
                     continue
-                env = {"references": _references(config, article.path)}
+                env = {"references": references_of(config, article.path)}
                 work.append((path, po, pending, env["references"]))
                 for entry in pending:
                     if entry.msgid not in plans:
@@ -146,7 +150,7 @@ def translate(
                         plans[entry.msgid] = (protected, split)
             if not work:
                 continue
-            engine = engines.get_engine(name, options=options or _engine_options(config))
+            engine = engines.get_engine(name, options=options or engine_options(config))
             summary.version = engine.version(source=config.source_language, target=lang)
             drafts = _draft(
                 plans,
@@ -177,20 +181,28 @@ def translate(
     return result
 
 
-def _engine_options(config: Config) -> object:
+def engine_options(
+    config: Config,
+    *,
+    beam_size: int | None = None,
+    device: str | None = None,
+    threads: int | None = None,
+) -> EngineOptions:
+    """CTranslate2 settings from ``[translate]``, with command-line overrides where given."""
     from localise.engines import EngineOptions
 
     t = config.translate
     return EngineOptions(
-        beam_size=t.beam_size,
-        device=t.device,
-        threads=t.threads,
+        beam_size=t.beam_size if beam_size is None else beam_size,
+        device=device or t.device,
+        threads=t.threads if threads is None else threads,
         max_batch_size=t.max_batch_size,
         packages_dir=t.packages_dir,
     )
 
 
-def _references(config: Config, path: Path) -> dict[str, object]:
+def references_of(config: Config, path: Path) -> dict[str, Any]:
+    """Link reference definitions of a source article (relative ``path``)."""
     from localise.segment import decode, link_references
 
     return link_references(decode((config.root / path).read_bytes(), path=path))

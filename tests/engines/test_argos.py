@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from localise.argos_packages import install_file
 from localise.engines import EngineOptions, get_engine
 from localise.engines.argos import ArgosEngine
 from localise.errors import EngineError
-from localise.models import install_file
 from support import block_network
 
 PROSE = [
@@ -141,7 +141,7 @@ def test_argostranslate_own_pipeline_offline(tiny_argosmodel: Path, argos_packag
 def test_importing_engines_stays_cheap() -> None:
     code = (
         "import sys, localise.engines, localise.engines.argos, localise.engines.apertium, "
-        "localise.engines.pseudo, localise.models, localise.sentences\n"
+        "localise.engines.pseudo, localise.argos_packages, localise.sentences\n"
         "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'stanza', 'torch', 'spacy'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )

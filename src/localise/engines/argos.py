@@ -1,6 +1,6 @@
 """Argos Translate packages run directly through CTranslate2, batched and fully offline.
 
-We reuse argostranslate's package format (see :mod:`localise.models`) but not
+We reuse argostranslate's package format (see :mod:`localise.argos_packages`) but not
 ``argostranslate.translate``: that path sentence-splits with MiniSBD/Stanza (which download
 models on first use) and translates paragraph by paragraph. Here the caller has already split
 sentences, and all segments of a call are translated together: sorted by length and cut into
@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from localise.argos_packages import PackageInfo, find_package
 from localise.engines import EngineOptions, split_outer_space
 from localise.errors import EngineError
-from localise.models import PackageInfo, find_package
 
 if TYPE_CHECKING:
     import ctranslate2

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/support importable
 
-from localise import models
+from localise import argos_packages as models
 from localise.errors import EngineError
 from support import block_network, isolate_argos
 from support.tiny_argos import build_copy_package

@@ -118,10 +118,34 @@ def test_missing_project_folder_exits_2(cli, tmp_path: Path) -> None:
     assert "nowhere" in result.err
 
 
-def test_every_advertised_subcommand_is_wired(built: Path, cli) -> None:
-    result = cli(built, "check")
-    assert result.code in (0, 1)
-    assert "Traceback" not in result.err
+@pytest.mark.parametrize(
+    ("args", "codes"),
+    [
+        (["extract"], {0}),
+        (["update"], {0}),
+        (["translate", "--engine", "pseudo", "--json"], {0}),
+        (["build", "--draft"], {0}),
+        (["status", "--json"], {0}),
+        (["status", "--fail-under", "100"], {1}),
+        (["check", "--json"], {0, 1}),
+        (["models", "list"], {0}),
+        (["run", "--engine", "pseudo"], {0}),
+        (["models", "install"], {2}),
+        (["bogus"], {2}),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else None,
+)
+def test_every_advertised_subcommand_runs_as_a_process(
+    built: Path, python: str, tmp_path: Path, args: list[str], codes: set[int]
+) -> None:
+    """Each subcommand in a real process: its exit code, and never a traceback."""
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "d")}
+    done = subprocess.run(
+        [python, "-m", "localise", "-C", str(built), *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode in codes, done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_many_articles_on_many_cores(project: Path, cli, monkeypatch) -> None:

@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--beam-size", type=int, help="CTranslate2 beam size")
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device")
-    p.add_argument("--threads", type=int, help="CTranslate2 threads (0: its default)")
+    p.add_argument("--threads", type=int,
+                   help="CPU: parallel CTranslate2 workers (0: one per core); GPU: threads")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
 
     p = sub.add_parser("build", help="PO + source → build/<lang>/…")

@@ -16,6 +16,7 @@ space, which corrupts identifiers such as ``snake_case``; we only map the ``▁`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -137,10 +138,13 @@ class ArgosEngine:
         order = sorted(range(len(chunks)), key=lambda k: len(chunks[k]))
         prefix = loaded.package.target_prefix
         lengths = [len(chunks[k]) for k in order]
-        results: list[Any] = []
+        pending: list[Any] = []
         try:
+            # Batches are submitted asynchronously: on the CPU each of the translator's workers
+            # (inter_threads) decodes its own batch, so all cores stay busy without the cost of
+            # splitting every small matrix product across threads.
             for run in _batches(lengths, self._options.max_batch_size, MAX_BATCH_TOKENS):
-                results += loaded.translator.translate_batch(
+                pending += loaded.translator.translate_batch(
                     [chunks[order[j]] for j in run],
                     target_prefix=[[prefix]] * len(run) if prefix else None,
                     max_batch_size=len(run),
@@ -150,7 +154,9 @@ class ArgosEngine:
                     length_penalty=LENGTH_PENALTY,
                     replace_unknowns=True,
                     max_decoding_length=_max_decoding_length(lengths[run[-1]], bool(prefix)),
+                    asynchronous=True,
                 )
+            results = [job.result() for job in pending]
         except (RuntimeError, ValueError) as err:
             raise EngineError(
                 f"CTranslate2 failed on {loaded.package.name}: {err}", path=loaded.package.path
@@ -198,13 +204,18 @@ class ArgosEngine:
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         model_dir = package.path / "model"
+        if device == "cpu":
+            # throughput: one worker per core, each single-threaded (``threads`` = workers)
+            inter, intra = self._options.threads or os.cpu_count() or 1, 1
+        else:
+            inter, intra = 1, self._options.threads
         try:
             return ctranslate2.Translator(
                 str(model_dir),
                 device=device,
                 compute_type="auto",
-                inter_threads=1,
-                intra_threads=self._options.threads,
+                inter_threads=inter,
+                intra_threads=intra,
             )
         except (RuntimeError, ValueError, OSError) as err:
             raise EngineError(f"cannot load the CTranslate2 model: {err}", path=model_dir) from err

@@ -86,3 +86,12 @@ def snapshot() -> Callable[[Path], dict[str, bytes]]:
 def python() -> str:
     """The interpreter running the tests (the project venv), for ``python -m localise``."""
     return sys.executable
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real en→ja and en→es ``.argosmodel`` files whose tiny model copies its input, built once."""
+    from support.tiny_argos import build_copy_package
+
+    folder = tmp_path_factory.mktemp("tiny-argos")
+    return {lang: build_copy_package(folder, from_code="en", to_code=lang) for lang in ("ja", "es")}

@@ -15,12 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/support i
 from localise import argos_packages as models
 from localise.errors import EngineError
 from support import block_network, isolate_argos
-from support.tiny_argos import build_copy_package
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_copy_package(tmp_path_factory.mktemp("tiny"), from_code="en", to_code="es")
+def tiny(tiny_models: dict[str, Path]) -> Path:
+    return tiny_models["es"]
 
 
 @pytest.fixture(autouse=True)

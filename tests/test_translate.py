@@ -16,17 +16,15 @@ import pytest
 from localise import placeholders, sentences
 from localise.cli import main
 from support import block_network, isolate_argos
-from support.tiny_argos import build_copy_package
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ("stem-cell-therapy-japan", "guides/japan-treatment-checklist")
 
 
 @pytest.fixture(scope="module")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def packages(tiny_models: dict[str, Path]) -> dict[str, Path]:
     """Real en→ja and en→es ``.argosmodel`` files whose model copies its input."""
-    folder = tmp_path_factory.mktemp("argos-models")
-    return {lang: build_copy_package(folder, from_code="en", to_code=lang) for lang in ("ja", "es")}
+    return tiny_models
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # make tests/support importable
 
 from support import isolate_argos
-from support.tiny_argos import build_copy_package
 
 
 @pytest.fixture(scope="session")
-def tiny_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real en→ja ``.argosmodel`` whose model copies its input, built once per session."""
-    return build_copy_package(tmp_path_factory.mktemp("tiny-argos"), from_code="en", to_code="ja")
+def tiny_argosmodel(tiny_models: dict[str, Path]) -> Path:
+    """A real en→ja ``.argosmodel`` whose model copies its input (see tests/conftest.py)."""
+    return tiny_models["ja"]
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,9 @@ import json
 import random
 import re
 import subprocess
+import sys
 import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -417,3 +419,16 @@ def git_describe() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" + uncommitted src changes" if dirty else "")
+
+
+def timed(
+    cmd: list[str], *, env: dict[str, str] | None, cwd: Path | None, who: str
+) -> tuple[float, str]:
+    """Run one whole process; return (wall seconds, stdout); exit with its output on failure."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{who}: {' '.join(cmd)} exited {proc.returncode}\n"
+                 f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return elapsed, proc.stdout

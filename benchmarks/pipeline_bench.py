@@ -84,13 +84,7 @@ def _tt_env() -> dict[str, str] | None:
 
 def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
     """Run one process to completion; return its wall time in seconds (fail loudly)."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"pipeline_bench: {' '.join(cmd)} exited {proc.returncode}\n"
-                 f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return elapsed
+    return _corpus.timed(cmd, env=env, cwd=cwd, who="pipeline_bench")[0]
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:

@@ -35,10 +35,8 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import _corpus
@@ -64,13 +62,7 @@ def sandbox_env(root: Path, packages: Path) -> dict[str, str]:
 
 def run(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> tuple[float, str]:
     """Run one process; return (wall seconds, stdout). Exit on failure."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"translate_bench: {' '.join(cmd)} exited {proc.returncode}\n"
-                 f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return elapsed, proc.stdout
+    return _corpus.timed(cmd, env=env, cwd=cwd, who="translate_bench")
 
 
 def build_package(dest: Path) -> Path:

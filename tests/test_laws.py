@@ -153,7 +153,10 @@ def words(text: str) -> set[str]:
 def front_matter(text: str) -> dict[str, Any] | None:
     for token in inline.parser().parse(text):
         if token.type == "front_matter":
-            data = yaml.safe_load(token.content) if token.content.strip() else None
+            try:
+                data = yaml.safe_load(token.content) if token.content.strip() else None
+            except yaml.YAMLError:
+                return None  # "---" rules around Markdown: not metadata, kept verbatim
             return data if isinstance(data, dict) else None
     return None
 

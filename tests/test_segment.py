@@ -23,6 +23,7 @@ import pytest
 
 from localise.assemble import assemble
 from localise.config import FormattingOptions
+from localise.errors import SourceError
 from localise.model import Document
 from localise.segment import decode, segment
 
@@ -222,3 +223,13 @@ def test_placeholders() -> None:
     assert units[0].msgid == "Treatment costs {amount_1} to {amount_2} ({{approx.}})."
     assert [p.source for p in units[0].placeholders] == ["$6,500", "$13,000"]
     assert "{amount_1} = " in units[0].comment
+
+
+def test_rules_that_look_like_front_matter_are_kept_verbatim() -> None:
+    """A document opening with a thematic break and closing another later is claimed as front
+    matter by the plugin; when it is not YAML and has no ``key:`` line, it is not metadata."""
+    source = "---\n\n| the |\n| --- |\n\n---\n"
+    document = segment(source, path=Path("a.md"), slug="a")
+    assert document.units == ()
+    with pytest.raises(SourceError, match=r"a\.md:3: invalid YAML front matter"):
+        segment("---\ntitle: a\n  bad: [\n---\n", path=Path("a.md"), slug="a")

@@ -25,6 +25,7 @@ from localise.model import Document, Placeholder, Unit
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _MARKER_RE = re.compile(r"[-+*]|\d{1,9}[.)]")
+_YAML_KEY_RE = re.compile(r"(?m)^[\w-]+[ \t]*:(?:[ \t]|$)")
 _SOFT_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
 _INLINE_BREAK_SENSITIVE_RE = re.compile(r"[`<]|\\\n| {2,}\n")
 _PLACEHOLDER_FREE = FormattingOptions(currency=False, dates=False)
@@ -304,6 +305,8 @@ class _Segmenter:
         try:
             data = _load_yaml(token.content) if token.content.strip() else {}
         except yaml.YAMLError as exc:
+            if not _YAML_KEY_RE.search(token.content):
+                return  # "---" rules around Markdown, not metadata: kept verbatim
             mark = getattr(exc, "problem_mark", None)
             line = first + (mark.line if mark else 0) + 1
             problem = getattr(exc, "problem", None) or str(exc)

@@ -37,9 +37,7 @@ from localise.assemble import assemble
 from localise.config import FormattingOptions
 from localise.model import Document
 from localise.segment import segment
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/strategies importable
-from strategies import documents
+from strategies import documents  # tests/ is on pythonpath (pyproject)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = json.loads((ROOT / "tests/fixtures/commonmark/spec-0.31.2.json").read_text("utf-8"))

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/support importable
-
 from localise import argos_packages as models
 from localise.errors import EngineError
-from support import block_network, isolate_argos
+from support import block_network
 
 
 @pytest.fixture(scope="module")
 def tiny(tiny_models: dict[str, Path]) -> Path:
     return tiny_models["es"]
-
-
-@pytest.fixture(autouse=True)
-def argos_packages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    return isolate_argos(monkeypatch, tmp_path / "argos")
 
 
 def _zip(path: Path, files: dict[str, str]) -> Path:

@@ -176,19 +176,21 @@ def extract(config: Config) -> Report:
     state = State(config)
     glossary = load_glossary(config)
     glossary_bytes = _read(config.root / config.check.glossary)
-    todo = []
+    todo: list[Article] = []
+    sources: dict[Article, bytes] = {}  # read once: what the template is recorded as made from
     for article in articles(config):
         pot_path = config.pot_path(article.slug)
-        if state.fresh(pot_path, _read(config.root / article.path), glossary_bytes):
+        sources[article] = _read(config.root / article.path)
+        if state.fresh(pot_path, sources[article], glossary_bytes):
             report.unchanged.append(_rel(config, pot_path))
         else:
             todo.append(article)
     for article in todo:  # encoding errors stop the run before any template is written
-        decode((config.root / article.path).read_bytes(), path=article.path)
+        decode(sources[article], path=article.path)
     results = _map(_extract_one, todo, config, glossary)
     for article, (pot_path, written) in zip(todo, results, strict=True):
         (report.written if written else report.unchanged).append(_rel(config, pot_path))
-        state.record(pot_path, _read(config.root / article.path), glossary_bytes)
+        state.record(pot_path, sources[article], glossary_bytes)
     state.save()
     return report
 
@@ -234,8 +236,9 @@ def update(
     state = State(config)
     jobs: list[tuple[Article, list[str]]] = []
     flag = b"obsolete" if keep_obsolete else b"no-obsolete"
+    templates: dict[Article, bytes] = {}
     for article in articles(config):
-        pot = _read(config.pot_path(article.slug))
+        pot = templates[article] = _read(config.pot_path(article.slug))
         stale = []
         for lang in languages(config, langs):
             po_path = config.po_path(lang, article.slug)
@@ -248,10 +251,9 @@ def update(
     for (article, _), per_lang in zip(
         jobs, _map(_update_one, jobs, config, keep_obsolete), strict=True
     ):
-        pot = _read(config.pot_path(article.slug))
         for po_path, written in per_lang:
             (report.written if written else report.unchanged).append(_rel(config, po_path))
-            state.record(po_path, pot, flag)
+            state.record(po_path, templates[article], flag)
     state.save()
     return report
 
@@ -388,16 +390,17 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
     glossary = load_glossary(config)
     extra = (b"draft" if draft else b"reviewed", _read(config.root / config.check.glossary))
     jobs: list[tuple[Article, list[str]]] = []
-
-    def inputs(article: Article, lang: str) -> tuple[bytes, ...]:
-        po = _read(config.po_path(lang, article.slug))
-        return (_read(config.root / article.path), po, *extra)
+    # inputs read once: an edit made while the build runs must not be recorded as built
+    inputs: dict[tuple[Article, str], tuple[bytes, ...]] = {}
 
     for article in articles(config):
+        source = _read(config.root / article.path)
         stale = []
         for lang in languages(config, langs):
             out = config.output_path(lang, article.slug)
-            if state.fresh(out, *inputs(article, lang)):
+            po = _read(config.po_path(lang, article.slug))
+            inputs[article, lang] = (source, po, *extra)
+            if state.fresh(out, *inputs[article, lang]):
                 report.unchanged.append(_rel(config, out))
             else:
                 stale.append(lang)
@@ -413,7 +416,7 @@ def build(config: Config, *, langs: Sequence[str] | None = None, draft: bool = F
             if result.fuzzy_used:
                 report.drafts[_rel(config, result.path)] = result.fuzzy_used
             if not result.fallbacks:
-                state.record(result.path, *inputs(article, lang))
+                state.record(result.path, *inputs[article, lang])
     state.save()
     return report
 

@@ -355,6 +355,9 @@ def identity(document: Document) -> dict[str, str]:
 
 @pytest.mark.parametrize("example", SPEC, ids=_spec_id)
 def test_identity_spec(example: dict[str, Any]) -> None:
+    """Law 1 as the issue states it. An identical translation keeps its source bytes by rule, so
+    what can fail here is segmentation (a crash, overlapping spans); the substitution path is
+    proven by ``test_forced_identity_spec`` and by law 2."""
     source = example["markdown"]
     document = seg(source)
     out, fallbacks = assemble(document, identity(document), lang="en")

@@ -13,6 +13,7 @@ import pytest
 
 from localise import config
 from localise.errors import ConfigError
+from localise.formatting import CurrencyPolicy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "config"
 
@@ -29,7 +30,7 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     assert loaded == config.Config(root=tmp_path.resolve())
     assert loaded.languages == ("ja", "es")
     assert loaded.source_language == "en"
-    assert loaded.references == "file"
+    assert loaded.reference_comments == "file"
     assert loaded.formatting.currency and loaded.formatting.dates
 
 
@@ -45,17 +46,19 @@ def test_every_table(tmp_path: Path) -> None:
     assert loaded.source_dir == Path("articles")
     assert loaded.output_root == root.resolve() / "site" / "out"
     assert loaded.front_matter_keys == ("title",)
-    assert loaded.references == "line"
+    assert loaded.reference_comments == "line"
     assert loaded.formatting.currency is False
-    assert dict(loaded.formatting.policies["ja"]) == {
-        "display_currency": "JPY", "rate": "150.25", "rate_currency": "USD",
-        "rate_date": dt.date(2026, 1, 12), "show_original": True,
-    }
+    assert loaded.formatting.policy("ja") == CurrencyPolicy(
+        display_currency="JPY", rate=Decimal("150.25"), rate_currency="USD",
+        rate_date=dt.date(2026, 1, 12), show_original=True,
+    )
+    assert loaded.formatting.policy("es") == CurrencyPolicy()
     assert loaded.translate.engine_for("es") == "apertium"
     assert loaded.translate.engine_for("ja") == "pseudo"
-    assert (loaded.translate.beam_size, loaded.translate.threads) == (2, 4)
-    assert loaded.translate.max_batch_size == 64
-    assert loaded.translate.packages_dir == root.resolve() / "models"
+    options = loaded.translate.options
+    assert (options.beam_size, options.threads) == (2, 4)
+    assert options.max_batch_size == 64
+    assert options.packages_dir == root.resolve() / "models"
     assert loaded.check.glossary == "i18n/glossary.csv"
     assert dict(loaded.check.localisable_links["https://example.com/en/"]) == {
         "ja": "https://example.com/ja/"
@@ -136,9 +139,9 @@ def test_bad_config_fails_cleanly_on_the_command_line(
 
 
 def test_policy_values_are_typed(tmp_path: Path) -> None:
-    """[formatting.<lang>] values are usable by the pipeline's currency policy."""
+    """[formatting.<lang>] values are built into the currency policy once, at load."""
     loaded = config.load(_project_with(tmp_path, "full.toml"))
-    policy = config.currency_policy(loaded.formatting.policies["ja"])
+    policy = loaded.formatting.policy("ja")
     assert policy.rate == Decimal("150.25")
     assert policy.display_currency == "JPY"
 
@@ -149,8 +152,8 @@ def test_policy_values_are_typed(tmp_path: Path) -> None:
         ('languages = ["ja", "qq"]\n', 1, "no CLDR locale data for 'qq'"),
         ("[translate]\nbeam_size = 0\n", 2, "beam_size"),
         ("[translate]\nmax_batch_size = 0\n", 2, "max_batch_size"),
-        ('[translate]\nengine = "nope"\n', 2, "unknown engine 'nope'"),
-        ('[translate.engines]\nes = "nope"\n', 2, "unknown engine 'nope'"),
+        ('[translate]\nengine = "nope"\n', 2, "unknown translation engine 'nope'"),
+        ('[translate.engines]\nes = "nope"\n', 2, "unknown translation engine 'nope'"),
         ('[formatting.ja]\ndisplay_currency = "JPY"\n', 1, "formatting.ja"),
         ('[formatting.ja]\ndisplay_currency = "JPY"\nrate = "abc"\n', 1, "rate is not a number"),
     ],

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
 
+from localise import inline, placeholders
 from localise.langs import is_unspaced
 from localise.model import Document, Unit
 
-_PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # A continuation line that would open a new block: escaped, or (HTML) joined to the line before.
 _ESCAPABLE_START_RE = re.compile(
     r"^[ \t]*(?:(?P<marker>[-+*])(?:[ \t]|$)|\d{1,9}(?P<marker2>[.)])(?:[ \t]|$)"
@@ -31,38 +31,6 @@ class Fallback:
 
     unit: Unit
     reason: str
-
-
-Formatter = Callable[[Unit, str], str]
-"""Given a unit and a placeholder name, return the localised value text."""
-
-
-def fill_placeholders(unit: Unit, text: str, *, format_value: Formatter) -> str:
-    """Replace ``{name}`` by formatted values and undo doubled braces.
-
-    Raises ValueError naming the problem when the placeholders differ from the msgid's.
-    """
-    expected = sorted(p.name for p in unit.placeholders)
-    found = sorted(m.group(1) for m in _PLACEHOLDER_RE.finditer(text) if m.group(1))
-    if found != expected:
-        missing = sorted(set(expected) - set(found))
-        extra = sorted(set(found) - set(expected))
-        doubled = sorted({n for n in found if found.count(n) > 1})
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join("{" + n + "}" for n in missing))
-        if extra:
-            parts.append("unknown " + ", ".join("{" + n + "}" for n in extra))
-        if doubled:
-            parts.append("repeated " + ", ".join("{" + n + "}" for n in doubled))
-        raise ValueError("placeholders differ from the source: " + "; ".join(parts))
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group(1):
-            return format_value(unit, match.group(1))
-        return match.group(0)[0]
-
-    return _PLACEHOLDER_RE.sub(replace, text)
 
 
 def _join_unspaced(lines: list[str]) -> str:
@@ -86,8 +54,6 @@ def _join_unspaced(lines: list[str]) -> str:
 
 def _join_soft_breaks(lines: list[str]) -> list[str]:
     """Join lines at soft breaks (CommonMark renders them as spaces); keep breaks inside HTML."""
-    from localise import inline
-
     text = "\n".join(lines)
     soft = {s.end - 1 for s in inline.scan(text) if s.kind == "softbreak"}
     out = [lines[0]]
@@ -162,7 +128,7 @@ def assemble(
     translations: Mapping[str, str],
     *,
     lang: str,
-    format_value: Formatter | None = None,
+    format_value: placeholders.Formatter = placeholders.source_value,
     keep_identical: bool = True,
     localise_identical: bool = False,
 ) -> tuple[str, list[Fallback]]:
@@ -185,9 +151,7 @@ def assemble(
             continue
         if unit.placeholders:
             try:
-                translation = fill_placeholders(
-                    unit, translation, format_value=format_value or _source_value
-                )
+                translation = placeholders.fill(unit, translation, format_value=format_value)
             except ValueError as exc:
                 fallbacks.append(Fallback(unit, str(exc)))
                 continue
@@ -196,10 +160,3 @@ def assemble(
         pos = unit.end
     pieces.append(document.text[pos:])
     return "".join(pieces), fallbacks
-
-
-def _source_value(unit: Unit, name: str) -> str:
-    for placeholder in unit.placeholders:
-        if placeholder.name == name:
-            return placeholder.source
-    raise KeyError(name)

@@ -6,16 +6,39 @@ Exit codes: 0 ok, 1 a check or gate failed, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from localise import __version__
+from localise.catalogue import Counts
+from localise.config import engine_options
 from localise.errors import LocaliseError, UsageError
+from localise.files import project_lock
+from localise.project import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+STAGES: dict[str, str] = {
+    "extract": "localise.stages.extract",
+    "update": "localise.stages.update",
+    "translate": "localise.stages.translate",
+    "build": "localise.stages.build",
+    "check": "localise.stages.check",
+    "status": "localise.stages.status",
+    "models": "localise.argos_packages",
+}
+"""Stage modules by command; a run imports only the ones its command uses (startup stays
+fast), so this table is the one place the CLI's imports of the stages are written."""
+
+
+def stage(name: str) -> ModuleType:
+    """The module of stage ``name`` (see :data:`STAGES`)."""
+    return importlib.import_module(STAGES[name])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,25 +137,19 @@ def _print_fallbacks(report: Any) -> None:
         )
 
 
-def cmd_extract(config: Any, args: argparse.Namespace) -> int:
-    from localise import pipeline
-
-    _print_files(pipeline.extract(config), "wrote")
+def cmd_extract(project: Project, args: argparse.Namespace) -> int:
+    _print_files(stage("extract").run(project), "wrote")
     return EXIT_OK
 
 
-def cmd_update(config: Any, args: argparse.Namespace) -> int:
-    from localise import pipeline
-
-    report = pipeline.update(config, langs=args.lang, keep_obsolete=not args.no_obsolete)
+def cmd_update(project: Project, args: argparse.Namespace) -> int:
+    report = stage("update").run(project, langs=args.lang, keep_obsolete=not args.no_obsolete)
     _print_files(report, "wrote")
     return EXIT_OK
 
 
-def cmd_build(config: Any, args: argparse.Namespace) -> int:
-    from localise import pipeline
-
-    report = pipeline.build(config, langs=args.lang, draft=args.draft)
+def cmd_build(project: Project, args: argparse.Namespace) -> int:
+    report = stage("build").run(project, langs=args.lang, draft=args.draft)
     _print_files(report, "built")
     for path, count in report.drafts.items():
         print(f"  {path}: draft with {count} unreviewed (fuzzy) units")
@@ -147,11 +164,8 @@ def _bar(percent: float, width: int = 20) -> str:
     return "█" * full + "░" * (width - full)
 
 
-def cmd_status(config: Any, args: argparse.Namespace) -> int:
-    from localise import pipeline
-    from localise.catalogue import Counts
-
-    result = pipeline.status(config, langs=args.lang)
+def cmd_status(project: Project, args: argparse.Namespace) -> int:
+    result = stage("status").run(project, langs=args.lang)
     totals = {lang: sum(per.values(), Counts()) for lang, per in result.items()}
     if args.json:
         payload = {
@@ -200,17 +214,6 @@ def _counts_json(counts: Any) -> dict[str, Any]:
     }
 
 
-def _engine_options(config: Any, args: argparse.Namespace) -> Any:
-    from localise.translate import engine_options
-
-    return engine_options(
-        config,
-        beam_size=getattr(args, "beam_size", None),
-        device=getattr(args, "device", None),
-        threads=getattr(args, "threads", None),
-    )
-
-
 def _progress() -> Callable[[int, int], None] | None:
     if not sys.stderr.isatty():
         return None
@@ -229,20 +232,23 @@ def _progress() -> Callable[[int, int], None] | None:
     return update
 
 
-def cmd_translate(config: Any, args: argparse.Namespace) -> int:
-    from localise import pipeline, translate
-    from localise.glossary import load_glossary
+def _engine_options(project: Project, args: argparse.Namespace) -> Any:
+    return engine_options(
+        project.config,
+        beam_size=getattr(args, "beam_size", None),
+        device=getattr(args, "device", None),
+        threads=getattr(args, "threads", None),
+    )
 
-    langs = pipeline.languages(config, args.lang)
-    glossary = load_glossary(config)
-    summaries = translate.translate(
-        config,
-        langs=langs,
-        engine_name=args.engine,
+
+def cmd_translate(project: Project, args: argparse.Namespace) -> int:
+    summaries = stage("translate").run(
+        project,
+        langs=args.lang,
+        engine=args.engine,
         retranslate=args.retranslate,
-        options=_engine_options(config, args),
+        options=_engine_options(project, args),
         progress=_progress(),
-        glossary=glossary,
     )
     if args.json:
         payload = {
@@ -276,10 +282,9 @@ def cmd_translate(config: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_models(config: Any, args: argparse.Namespace) -> int:
-    from localise import argos_packages as models
-
-    packages_dir = config.translate.packages_dir
+def cmd_models(project: Project, args: argparse.Namespace) -> int:
+    models = stage("models")
+    packages_dir = project.config.translate.options.packages_dir
     if args.models_command == "list":
         installed = models.list_installed(packages_dir=packages_dir)
         if not installed:
@@ -301,35 +306,29 @@ def cmd_models(config: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_run(config: Any, args: argparse.Namespace) -> int:
-    from localise import engines, pipeline, translate
-    from localise.glossary import load_glossary
-
-    if args.engine:
-        engines.check_name(args.engine)
-    _print_files(pipeline.extract(config), "wrote")
-    _print_files(pipeline.update(config, langs=args.lang), "wrote")
-    summaries = translate.translate(
-        config,
-        langs=pipeline.languages(config, args.lang),
-        engine_name=args.engine,
-        options=_engine_options(config, args),
+def cmd_run(project: Project, args: argparse.Namespace) -> int:
+    translate = stage("translate")
+    translate.engine_names(project, project.languages(args.lang), args.engine)
+    _print_files(stage("extract").run(project), "wrote")
+    _print_files(stage("update").run(project, langs=args.lang), "wrote")
+    summaries = translate.run(
+        project,
+        langs=args.lang,
+        engine=args.engine,
+        options=_engine_options(project, args),
         progress=_progress(),
-        glossary=load_glossary(config),
     )
     for lang, s in summaries.items():
         if s.units:
             print(f"{lang}: {s.filled} machine drafts ({s.engine}), {s.flagged} flagged")
-    report = pipeline.build(config, langs=args.lang, draft=args.draft)
+    report = stage("build").run(project, langs=args.lang, draft=args.draft)
     _print_files(report, "built")
     _print_fallbacks(report)
     return EXIT_OK
 
 
-def cmd_check(config: Any, args: argparse.Namespace) -> int:
-    from localise import checks
-
-    findings = checks.run(config, langs=args.lang)
+def cmd_check(project: Project, args: argparse.Namespace) -> int:
+    findings = stage("check").run(project, langs=args.lang)
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(
@@ -348,7 +347,7 @@ def cmd_check(config: Any, args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
     "check": cmd_check,
     "translate": cmd_translate,
     "models": cmd_models,
@@ -365,15 +364,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``localise`` command; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        from localise import config as config_module
-        from localise.files import project_lock
-
-        config = config_module.load(args.directory)
+        project = Project.open(args.directory)
         handler = COMMANDS[args.command]
         if args.command in LOCKED:
-            with project_lock(config.cache_dir):
-                return handler(config, args)
-        return handler(config, args)
+            with project_lock(project.config.cache_dir):
+                return handler(project, args)
+        return handler(project, args)
     except LocaliseError as exc:
         if exc.path is not None and exc.path.is_absolute():
             root = (args.directory).resolve()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from localise.errors import ConfigError
+from babel import Locale, UnknownLocaleError
+
+from localise import engines
+from localise.engines import EngineOptions
+from localise.errors import ConfigError, EngineError
+from localise.files import decode_utf8
+from localise.formatting import DEFAULT_POLICY, CurrencyPolicy
+from localise.segment import SegmentOptions
 
 CONFIG_NAME = "localise.toml"
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
@@ -32,8 +41,12 @@ class FormattingOptions:
     """Currency amounts become ``{amount_N}`` placeholders."""
     dates: bool = True
     """English dates in running text become ``{date_N}`` placeholders."""
-    policies: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    """Per-language currency policy (``[formatting.ja]``): keyword arguments for CurrencyPolicy."""
+    policies: Mapping[str, CurrencyPolicy] = field(default_factory=dict)
+    """Per-language currency policy (``[formatting.ja]``), built and validated at load."""
+
+    def policy(self, lang: str) -> CurrencyPolicy:
+        """How amounts are shown in ``lang`` (the default policy when none is configured)."""
+        return self.policies.get(lang, DEFAULT_POLICY)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,12 +57,8 @@ class TranslateOptions:
     """Default engine name for every language."""
     engines: Mapping[str, str] = field(default_factory=dict)
     """Per-language default engine (``[translate.engines]``), e.g. ``es = "apertium"``."""
-    beam_size: int = 4
-    device: str = "cpu"
-    threads: int = 0
-    max_batch_size: int = 32
-    packages_dir: Path | None = None
-    """Project-local argos package folder (absolute), or None for argos's own."""
+    options: EngineOptions = field(default_factory=EngineOptions)
+    """Engine settings (beam size, device, threads, batch size, argos package folder)."""
 
     def engine_for(self, lang: str) -> str:
         """The engine configured for ``lang``."""
@@ -77,10 +86,21 @@ class Config:
     locales_dir: Path = Path("locales")
     output_dir: Path = Path("build")
     front_matter_keys: tuple[str, ...] = ("title", "description")
-    references: str = "file"
+    reference_comments: str = "file"
+    """How ``#:`` reference comments name a unit's source: ``file``, ``line`` or ``none``
+    (the TOML key ``references``)."""
     formatting: FormattingOptions = field(default_factory=FormattingOptions)
     translate: TranslateOptions = field(default_factory=TranslateOptions)
     check: CheckOptions = field(default_factory=CheckOptions)
+
+    @property
+    def segment_options(self) -> SegmentOptions:
+        """What segmentation extracts, as the ``[formatting]`` and front-matter keys say."""
+        return SegmentOptions(
+            front_matter_keys=self.front_matter_keys,
+            currency=self.formatting.currency,
+            dates=self.formatting.dates,
+        )
 
     @property
     def source_root(self) -> Path:
@@ -101,6 +121,11 @@ class Config:
     def cache_dir(self) -> Path:
         """Folder for the translation cache, build state and lock."""
         return self.root / ".localise"
+
+    @property
+    def glossary_path(self) -> Path:
+        """Absolute path of the glossary CSV (it need not exist)."""
+        return self.root / self.check.glossary
 
     def pot_path(self, slug: str) -> Path:
         """``locales/<slug>.pot``."""
@@ -175,8 +200,6 @@ class _Reader:
 def _language(reader: _Reader, key: str, value: str) -> str:
     if not _LANG_RE.match(value):
         raise reader.error(key, f"not a language code: {value!r}")
-    from babel import Locale, UnknownLocaleError
-
     try:
         Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -192,12 +215,7 @@ def load(root: Path) -> Config:
         raise ConfigError("project folder does not exist", path=root)
     if not path.exists():
         return Config(root=root)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError("not valid UTF-8", path=path, line=line) from None
+    text = decode_utf8(path.read_bytes(), path=path, error=ConfigError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -212,13 +230,42 @@ def load(root: Path) -> Config:
 
 
 def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
+    """The whole file: top-level keys, then each table, then nothing may be left over."""
     top = _Reader(path, text, data, None)
+    source_language, languages = _languages(top)
+    dirs = _folders(top)
+    front_matter_keys = top.strings("front_matter_keys", ("title", "description"))
+    references = top.take("references", str, "file")
+    if references not in ("file", "line", "none"):
+        raise top.error("references", "must be 'file', 'line' or 'none'")
+    formatting = _formatting(_Reader(path, text, top.take("formatting", dict, {}), "formatting"))
+    translate = _translate(_Reader(path, text, top.take("translate", dict, {}), "translate"))
+    check = _check(_Reader(path, text, top.take("check", dict, {}), "check"))
+    top.finish()
+    return Config(
+        root=path.parent,
+        source_language=source_language,
+        languages=languages,
+        front_matter_keys=front_matter_keys,
+        reference_comments=references,
+        formatting=formatting,
+        translate=translate,
+        check=check,
+        **dirs,
+    )
+
+
+def _languages(top: _Reader) -> tuple[str, tuple[str, ...]]:
     source_language = _language(top, "source_language", top.take("source_language", str, "en"))
     languages = top.strings("languages", ("ja", "es"))
     for lang in languages:
         _language(top, "languages", lang)
     if source_language in languages:
         raise top.error("languages", f"the source language {source_language!r} is a target")
+    return source_language, languages
+
+
+def _folders(top: _Reader) -> dict[str, Path]:
     dirs = {}
     for key, default in (
         ("source_dir", "source"),
@@ -229,59 +276,57 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         if value.is_absolute() or ".." in value.parts:
             raise top.error(key, "must be a folder inside the project")
         dirs[key] = value
-    front_matter_keys = top.strings("front_matter_keys", ("title", "description"))
-    references = top.take("references", str, "file")
-    if references not in ("file", "line", "none"):
-        raise top.error("references", "must be 'file', 'line' or 'none'")
+    return dirs
 
-    fmt = _Reader(path, text, top.take("formatting", dict, {}), "formatting")
+
+def _formatting(fmt: _Reader) -> FormattingOptions:
     currency = fmt.take("currency", bool, True)
     dates = fmt.take("dates", bool, True)
-    policies: dict[str, Mapping[str, Any]] = {}
+    policies: dict[str, CurrencyPolicy] = {}
     for lang in [key for key, value in fmt.data.items() if isinstance(value, dict)]:
-        table = _Reader(path, text, fmt.data.pop(lang), f"formatting.{lang}")
+        table = _Reader(fmt.path, fmt.text, fmt.data.pop(lang), f"formatting.{lang}")
         _language(fmt, lang, lang)
-        policy = {key: table.take(key, kind, None) for key, kind in _POLICY_KEYS.items()}
+        raw = {key: table.take(key, kind, None) for key, kind in _POLICY_KEYS.items()}
         table.finish()
-        policies[lang] = {k: v for k, v in policy.items() if v is not None}
         try:
-            currency_policy(policies[lang])
+            policies[lang] = currency_policy({k: v for k, v in raw.items() if v is not None})
         except ValueError as exc:
             raise fmt.error(lang, str(exc)) from None
     fmt.finish()
+    return FormattingOptions(currency=currency, dates=dates, policies=policies)
 
-    tr = _Reader(path, text, top.take("translate", dict, {}), "translate")
-    engines = tr.take("engines", dict, {})
-    from localise.engines import ENGINE_NAMES
 
-    for lang, name in engines.items():
-        if name not in ENGINE_NAMES:
-            raise _Reader(path, text, {}, "translate.engines").error(
-                lang, f"unknown engine {name!r} (known: {', '.join(ENGINE_NAMES)})"
-            )
+def _engine_name(reader: _Reader, key: str, name: str) -> str:
+    try:
+        engines.check_name(name)
+    except EngineError as exc:
+        raise reader.error(key, exc.message) from None
+    return name
+
+
+def _translate(tr: _Reader) -> TranslateOptions:
+    per_lang = _Reader(tr.path, tr.text, tr.take("engines", dict, {}), "translate.engines")
+    chosen = {lang: _engine_name(per_lang, lang, per_lang.take(lang, str, "")) for lang in
+              list(per_lang.data)}
+    engine = _engine_name(tr, "engine", tr.take("engine", str, "argos"))
     packages_dir = tr.take("packages_dir", str, None)
-    device = tr.take("device", str, "cpu")
-    if device not in ("cpu", "cuda", "auto"):
-        raise tr.error("device", "must be 'cpu', 'cuda' or 'auto'")
-    root = path.parent
-    engine = tr.take("engine", str, "argos")
-    if engine not in ENGINE_NAMES:
-        raise tr.error("engine", f"unknown engine {engine!r} (known: {', '.join(ENGINE_NAMES)})")
-    numbers = {}
-    for key, default, least in (("beam_size", 4, 1), ("threads", 0, 0), ("max_batch_size", 32, 1)):
-        numbers[key] = tr.take(key, int, default)
-        if numbers[key] < least:
-            raise tr.error(key, f"must be at least {least}")
-    translate = TranslateOptions(
-        engine=engine,
-        engines=dict(engines),
-        device=device,
-        packages_dir=(root / packages_dir) if packages_dir else None,
-        **numbers,
-    )
+    values = {
+        "device": tr.take("device", str, "cpu"),
+        "beam_size": tr.take("beam_size", int, 4),
+        "threads": tr.take("threads", int, 0),
+        "max_batch_size": tr.take("max_batch_size", int, 32),
+    }
     tr.finish()
+    try:
+        options = EngineOptions(
+            packages_dir=(tr.path.parent / packages_dir) if packages_dir else None, **values
+        )
+    except engines.OptionError as exc:
+        raise tr.error(exc.option, exc.problem) from None
+    return TranslateOptions(engine=engine, engines=chosen, options=options)
 
-    ck = _Reader(path, text, top.take("check", dict, {}), "check")
+
+def _check(ck: _Reader) -> CheckOptions:
     links = ck.take("localisable_links", dict, {})
     for url, per_lang in links.items():
         if not isinstance(per_lang, dict) or not all(isinstance(v, str) for v in per_lang.values()):
@@ -291,32 +336,23 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         glossary=ck.take("glossary", str, "locales/glossary.csv"),
     )
     ck.finish()
-    top.finish()
-    return Config(
-        root=root,
-        source_language=source_language,
-        languages=languages,
-        source_dir=dirs["source_dir"],
-        locales_dir=dirs["locales_dir"],
-        output_dir=dirs["output_dir"],
-        front_matter_keys=front_matter_keys,
-        references=references,
-        formatting=FormattingOptions(currency=currency, dates=dates, policies=policies),
-        translate=translate,
-        check=check,
-    )
+    return check
 
 
-def currency_policy(raw: Mapping[str, Any]) -> Any:
+def currency_policy(raw: Mapping[str, Any]) -> CurrencyPolicy:
     """A ``[formatting.<lang>]`` table as a CurrencyPolicy; ValueError says what is wrong."""
-    from decimal import Decimal, InvalidOperation
-
-    from localise import formatting
-
     values = dict(raw)
     if "rate" in values:
         try:
             values["rate"] = Decimal(str(values["rate"]))
         except InvalidOperation:
             raise ValueError(f"rate is not a number: {values['rate']!r}") from None
-    return formatting.CurrencyPolicy(**values)
+    return CurrencyPolicy(**values)
+
+
+def engine_options(config: Config, **overrides: Any) -> EngineOptions:
+    """The configured engine options with command-line ``overrides`` (None: not given)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return dataclasses.replace(config.translate.options, **given) if given else (
+        config.translate.options
+    )

@@ -1,4 +1,5 @@
-"""File-system safety: atomic writes that skip unchanged content, and the project lock."""
+"""File-system safety: UTF-8 decoding with line numbers, atomic writes that skip unchanged
+content, and the project lock."""
 
 from __future__ import annotations
 
@@ -10,7 +11,21 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from localise.errors import LocaliseError, LockError
+from localise.errors import LocaliseError, LockError, SourceError
+
+
+def decode_utf8(
+    data: bytes, *, path: Path, error: type[LocaliseError] = SourceError
+) -> str:
+    """File bytes → text (a leading BOM dropped); invalid UTF-8 raises ``error`` at its line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path, line=line
+        ) from None
+    return text.removeprefix("\ufeff")
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from localise.config import Config
 from localise.errors import ConfigError
 
 COLUMNS = ("term", "language", "translation", "note", "strict")
@@ -127,19 +126,3 @@ def parse(data: str, *, path: Path) -> Glossary:
             )
         )
     return Glossary(tuple(terms), path)
-
-
-def load_glossary(config: Config) -> Glossary:
-    """The project's glossary, or an empty one when the file does not exist."""
-    path = config.root / config.check.glossary
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Glossary()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            "not valid UTF-8", path=path, line=data[: exc.start].count(b"\n") + 1
-        ) from None
-    return parse(text, path=path.relative_to(config.root))

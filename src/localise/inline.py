@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 SpanKind = Literal[
     "code",
@@ -142,8 +143,6 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
 @functools.cache
 def parser() -> MarkdownIt:
     """The shared parser: CommonMark + GFM tables and strikethrough + YAML front matter."""
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
     for name in [rule.name for rule in md.inline.ruler.__rules__]:
         md.inline.ruler.at(

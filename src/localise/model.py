@@ -52,7 +52,7 @@ class Unit:
     """Values replaced by ``{name}`` placeholders in :attr:`msgid`, in order."""
 
     @property
-    def has_braces(self) -> bool:
+    def brace_format(self) -> bool:
         """True when the msgid uses python-brace-format (placeholders, doubled literal braces)."""
         return bool(self.placeholders)
 
@@ -69,5 +69,5 @@ class Document:
     """The whole source text, exactly as read (newlines untouched)."""
     units: tuple[Unit, ...]
     """Translatable units, ordered by :attr:`Unit.start`, never overlapping."""
-    references: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    link_definitions: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Link reference definitions (markdown-it ``env["references"]``) the msgids rely on."""

@@ -17,25 +17,22 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
-from localise import inline
-from localise.config import FormattingOptions
+from localise import inline, placeholders
 from localise.errors import SourceError
-from localise.model import Document, Placeholder, Unit
+from localise.model import Document, Unit
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _MARKER_RE = re.compile(r"[-+*]|\d{1,9}[.)]")
 _YAML_KEY_RE = re.compile(r"(?m)^[\w-]+[ \t]*:(?:[ \t]|$)")
 _SOFT_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
 _INLINE_BREAK_SENSITIVE_RE = re.compile(r"[`<]|\\\n| {2,}\n")
-_PLACEHOLDER_FREE = FormattingOptions(currency=False, dates=False)
 
 
 @functools.cache
 def _block_parser() -> MarkdownIt:
     """Block-level parser: same syntax as :func:`inline.parser`, without inline parsing."""
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
     md.disable("inline")
     return md
@@ -53,23 +50,26 @@ def _load_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
-def link_references(text: str) -> dict[str, Any]:
+def link_definitions(text: str) -> dict[str, Any]:
     """The article's link reference definitions (markdown-it ``env["references"]``)."""
     env: dict[str, Any] = {}
     _block_parser().parse(text, env)
     return dict(env.get("references", {}))
 
 
-def decode(data: bytes, *, path: Path) -> str:
-    """Source bytes → text; invalid UTF-8 raises SourceError naming the 1-based line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path, line=line
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SegmentOptions:
+    """What to extract from a source besides headings, paragraphs and table cells."""
+
+    front_matter_keys: tuple[str, ...] = ("title", "description")
+    """Front-matter keys whose string values are units."""
+    currency: bool = False
+    """Currency amounts become ``{amount_N}`` placeholders."""
+    dates: bool = False
+    """English dates become ``{date_N}`` placeholders."""
+
+
+DEFAULT_OPTIONS = SegmentOptions()
 
 
 @dataclass(slots=True)
@@ -142,40 +142,6 @@ def has_letters(text: str, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(ch.isalpha() for start, end in ranges for ch in text[start:end])
 
 
-def protect_values(
-    text: str, ranges: Sequence[tuple[int, int]], *, formatting: FormattingOptions
-) -> tuple[str, tuple[Placeholder, ...]]:
-    """Replace amounts and dates in the text parts by ``{amount_N}``/``{date_N}``.
-
-    When any placeholder is made, literal braces are doubled (python-brace-format).
-    """
-    if not (formatting.currency or formatting.dates):
-        return text, ()
-    from localise import formatting as fmt
-
-    found: list[Any] = []
-    for start, end in ranges:
-        for value in fmt.scan(
-            text[start:end], currency=formatting.currency, dates=formatting.dates
-        ):
-            found.append((start + value.start, start + value.end, value))
-    if not found:
-        return text, ()
-    counters = {"amount": 0, "date": 0}
-    out: list[str] = []
-    placeholders: list[Placeholder] = []
-    pos = 0
-    for start, end, value in found:
-        out.append(text[pos:start].replace("{", "{{").replace("}", "}}"))
-        counters[value.kind] += 1
-        name = f"{value.kind}_{counters[value.kind]}"
-        out.append("{" + name + "}")
-        placeholders.append(Placeholder(name, value.source, value.describe(), value))
-        pos = end
-    out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
-    return "".join(out), tuple(placeholders)
-
-
 @dataclass(slots=True)
 class _Context:
     """Where the walker is: enclosing sections and containers, for the translator comment."""
@@ -195,13 +161,11 @@ class _Segmenter:
         text: str,
         *,
         path: Path,
-        front_matter_keys: Sequence[str],
-        formatting: FormattingOptions,
+        options: SegmentOptions,
     ) -> None:
         self.text = text
         self.path = path
-        self.front_matter_keys = front_matter_keys
-        self.formatting = formatting
+        self.options = options
         self.lines = _Lines(text)
         self.env: dict[str, Any] = {}
         self.units: list[Unit] = []
@@ -234,12 +198,14 @@ class _Segmenter:
         else:
             msgid, ranges = raw, [(0, len(raw))]
         letters = has_letters(msgid, ranges)
-        msgid, placeholders = protect_values(msgid, ranges, formatting=self.formatting)
-        if not (letters or placeholders) or not msgid.strip():
+        msgid, values = placeholders.make(
+            msgid, ranges, currency=self.options.currency, dates=self.options.dates
+        )
+        if not (letters or values) or not msgid.strip():
             return
         comment = describe()
-        if placeholders:
-            comment += "".join(f"\n{{{p.name}}} = {p.description}" for p in placeholders)
+        if values:
+            comment += "".join(f"\n{{{p.name}}} = {p.description}" for p in values)
         self.units.append(
             Unit(
                 msgid=msgid,
@@ -252,7 +218,7 @@ class _Segmenter:
                 continuation=continuation,
                 single_line=single_line,
                 yaml_style=yaml_style,
-                placeholders=placeholders,
+                placeholders=values,
             )
         )
 
@@ -315,7 +281,7 @@ class _Segmenter:
             ) from None
         if not isinstance(data, dict):
             return  # valid YAML but no keys to translate: kept verbatim
-        for key in self.front_matter_keys:
+        for key in self.options.front_matter_keys:
             value = data.get(key)
             if isinstance(value, str):
                 self.front_matter_value(key, value, first, last)
@@ -553,17 +519,12 @@ class _Segmenter:
 
 
 def segment(
-    text: str,
-    *,
-    path: Path,
-    slug: str,
-    front_matter_keys: Sequence[str] = ("title", "description"),
-    formatting: FormattingOptions = _PLACEHOLDER_FREE,
+    text: str, *, path: Path, slug: str, options: SegmentOptions = DEFAULT_OPTIONS
 ) -> Document:
     """Split a Markdown article into translatable units carrying their source spans."""
-    segmenter = _Segmenter(
-        text, path=path, front_matter_keys=front_matter_keys, formatting=formatting
-    )
+    segmenter = _Segmenter(text, path=path, options=options)
     units = segmenter.run()
-    references = dict(segmenter.env.get("references", {}))
-    return Document(path=path, slug=slug, text=text, units=tuple(units), references=references)
+    definitions = dict(segmenter.env.get("references", {}))
+    return Document(
+        path=path, slug=slug, text=text, units=tuple(units), link_definitions=definitions
+    )

@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Sequence
 from functools import cache
 
-from localise.engines import EngineOptions, split_outer_space
+from localise.engines.base import EngineOptions, split_outer_space
 from localise.errors import EngineError
 
 __all__ = ["ApertiumEngine", "mode_for"]

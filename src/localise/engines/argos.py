@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from localise.argos_packages import PackageInfo, find_package
-from localise.engines import EngineOptions, split_outer_space
+from localise.engines.base import EngineOptions, split_outer_space
 from localise.errors import EngineError
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from localise.engines import EngineOptions, split_outer_space
+from localise.engines.base import EngineOptions, split_outer_space
 
 __all__ = ["EXPANSION", "PseudoEngine", "pseudolocalise"]
 

@@ -14,7 +14,7 @@ from localise import formatting
 from localise.cli import main
 from localise.inline import parser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ("stem-cell-therapy-japan", "guides/japan-treatment-checklist")
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import polib
 import pytest
 
-from localise import placeholders, sentences
+from localise import mt_tokens, placeholders, sentences
 from localise.cli import main
 from support import block_network, isolate_argos
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ("stem-cell-therapy-japan", "guides/japan-treatment-checklist")
 
 
@@ -51,9 +51,9 @@ def catalogue(project: Path, lang: str, slug: str) -> polib.POFile:
 
 def expected_copy(msgid: str, lang: str) -> str:
     """What a copy model yields: the msgid, re-joined with the target's sentence spacing."""
-    protected = placeholders.protect(msgid, braces=True)
+    protected = mt_tokens.protect(msgid, braces=True)
     joined = sentences.join(sentences.split(protected.text, lang="en"), lang=lang)
-    text, problems = placeholders.restore(joined, protected)
+    text, problems = mt_tokens.restore(joined, protected)
     assert not problems
     return text
 

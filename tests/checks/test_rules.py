@@ -1,19 +1,29 @@
-"""Quality checks: one faulty and one clean fixture per check, plus ``run`` over a project."""
+"""Quality rules: one faulty and one clean fixture per rule, and the rule table's filters."""
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from localise import catalogue, checks, config, glossary, pipeline
-from localise.checks import Finding, check_catalogue, check_entry, errors_for_build
+from localise import catalogue, glossary
+from localise.checks import (
+    CHECKS,
+    DRAFT_RULES,
+    GATE_RULES,
+    RULES,
+    CheckContext,
+    Finding,
+    check_catalogue,
+    check_translation,
+    gate_reason,
+)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "checks"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "checks"
 GLOSSARY = glossary.parse((FIXTURES / "glossary.csv").read_text("utf-8"), path=Path("glossary.csv"))
 LINKS = {
     "https://www.placidway.com/": {
@@ -26,10 +36,29 @@ def findings(name: str) -> list[Finding]:
     path = FIXTURES / name
     po = catalogue.read(path)
     assert po is not None
-    return check_catalogue(
-        po, lang=po.metadata["Language"], file=f"locales/{name}", glossary=GLOSSARY,
-        localisable_links=LINKS, text=path.read_text("utf-8"),
+    ctx = CheckContext(lang=po.language, glossary=GLOSSARY, localisable_links=LINKS)
+    return check_catalogue(po, ctx, file=f"locales/{name}")
+
+
+def check_entry(
+    msgid: str,
+    msgstr: str,
+    *,
+    lang: str,
+    flags: Sequence[str] = (),
+    glossary: glossary.Glossary | None = None,
+    references: Mapping[str, Any] | None = None,
+    localisable_links: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(check, severity, message) per problem, in table order."""
+    ctx = CheckContext(
+        lang=lang,
+        brace_format="python-brace-format" in flags,
+        glossary=glossary,
+        link_definitions=references or {},
+        localisable_links=localisable_links or {},
     )
+    return [(p.check, p.severity, p.message) for p in check_translation(msgid, msgstr, ctx)]
 
 
 def summary(name: str, check: str | None = None) -> list[tuple[int, str, str]]:
@@ -265,12 +294,28 @@ def test_glossary_terms() -> None:
 # -- build gate -------------------------------------------------------------------------
 
 
-def test_errors_for_build() -> None:
-    options = {"lang": "es", "flags": (), "glossary": GLOSSARY, "localisable_links": LINKS}
-    assert errors_for_build("Take 20 ml.", "Tome 200 ml.", **options) is None  # warning only
-    reason = errors_for_build("See [it](https://x.org).", "Vea [eso] (https://x.org).", **options)
+def test_gate_reason() -> None:
+    options = {"lang": "es", "glossary": GLOSSARY, "localisable_links": LINKS}
+    assert gate_reason("Take 20 ml.", "Tome 200 ml.", CheckContext(**options)) is None  # warning
+    reason = gate_reason(
+        "See [it](https://x.org).", "Vea [eso] (https://x.org).", CheckContext(**options)
+    )
     assert reason is not None and reason.startswith("markup: link lost") and "\n" not in reason
-    assert errors_for_build("Hello there", "", **options) is None
+    assert gate_reason("Hello there", "", CheckContext(**options)) is None
+
+
+def test_rule_table_names_filters_and_order() -> None:
+    assert len(set(CHECKS)) == len(CHECKS) == 11
+    assert all(rule.summary and (rule.check or rule.check_entry) for rule in RULES)
+    assert [r.name for r in GATE_RULES] == [
+        "placeholders", "markup", "link-targets", "glossary", "do-not-translate"
+    ]
+    assert [r.name for r in DRAFT_RULES] == [r.name for r in GATE_RULES]
+    assert {r.name for r in RULES if r.check_entry} == {"fuzzy"}
+    by_name = {r.name: r for r in RULES}
+    assert by_name["cjk-punctuation"].applies_to("ja")
+    assert not by_name["cjk-punctuation"].applies_to("zh")
+    assert by_name["cjk-emphasis"].applies_to("zh") and not by_name["cjk-emphasis"].applies_to("es")
 
 
 _MARKDOWNISH = st.text(
@@ -283,87 +328,3 @@ _MARKDOWNISH = st.text(
 def test_identity_translation_never_errs(text: str) -> None:
     found = check_entry(text, text, lang="es", flags=["python-brace-format"]) if text else []
     assert [c for c, s, _ in found if s == "error" or c == "numbers"] == []
-
-
-# -- run over a project -----------------------------------------------------------------
-
-
-def _project(root: Path) -> config.Config:
-    (root / "source").mkdir()
-    (root / "locales").mkdir()
-    (root / "localise.toml").write_text(
-        'languages = ["ja", "es"]\n\n[check.localisable_links]\n'
-        '"https://www.placidway.com/" = { ja = "https://www.placidway.com/ja/" }\n',
-        "utf-8",
-    )
-    (root / "locales" / "glossary.csv").write_text(
-        "term,language,translation,note,strict\nPlacidWay,*,,brand,yes\n", "utf-8")
-    (root / "source" / "b.md").write_text(
-        "# Knee Care\n\nContact [PlacidWay](https://www.placidway.com/) about 20 ml doses.\n\n"
-        "[Get a free quote][quote]\n\n[quote]: https://www.placidway.com/quote\n", "utf-8")
-    (root / "source" / "a.md").write_text("# Costs\n\nPrices are **lower** in Japan.\n", "utf-8")
-    cfg = config.load(root)
-    pipeline.extract(cfg)
-    pipeline.update(cfg)
-    return cfg
-
-
-def _translate(cfg: config.Config, lang: str, slug: str, table: dict[str, str]) -> None:
-    path = cfg.po_path(lang, slug)
-    po = catalogue.read(path)
-    assert po is not None
-    for entry in catalogue.live_entries(po):
-        entry.msgstr = table.get(entry.msgid, entry.msgstr)
-    path.write_bytes(catalogue.render(po))
-
-
-def _msgid_line(path: Path, msgid: str) -> int:
-    lines = path.read_text("utf-8").split("\n")
-    return next(n for n, line in enumerate(lines, 1) if line == f"msgid {json.dumps(msgid)}"
-                or line == f'msgid "{msgid}"')
-
-
-def test_run_over_a_project(tmp_path: Path) -> None:
-    cfg = _project(tmp_path)
-    _translate(cfg, "ja", "b", {
-        "Knee Care": "膝のケア",
-        "Contact [PlacidWay](https://www.placidway.com/) about 20 ml doses.":
-            "20 mlの投与について[PlacidWay] (https://www.placidway.com/ja/)にお問い合わせください。",
-        "[Get a free quote][quote]": "[無料見積もりを依頼する][quote]",
-    })
-    _translate(cfg, "ja", "a", {"Costs": "費用", "Prices are **lower** in Japan.":
-                                "日本では価格が**「安い」**です。"})
-    found = checks.run(cfg)
-
-    assert all(list(f.to_json()) == ["lang", "file", "line", "msgid", "check", "severity",
-                                     "message"] for f in found)
-    json.dumps([f.to_json() for f in found])  # serialisable
-    assert found == sorted(found, key=lambda f: (f.file, f.line, f.check))
-    assert [f.file for f in found] == sorted(f.file for f in found)
-
-    ja_b = "locales/ja/LC_MESSAGES/b.po"
-    broken = [f for f in found if f.file == ja_b and f.severity == "error"]
-    assert [(f.check, f.msgid) for f in broken] == [
-        ("markup", "Contact [PlacidWay](https://www.placidway.com/) about 20 ml doses.")
-    ]
-    assert broken[0].line == _msgid_line(
-        tmp_path / ja_b, "Contact [PlacidWay](https://www.placidway.com/) about 20 ml doses.")
-    assert not [f for f in found if f.file == ja_b and f.msgid.startswith("[Get")]
-
-    ja_a = [(f.check, f.severity) for f in found if f.file == "locales/ja/LC_MESSAGES/a.po"]
-    assert ja_a == [("cjk-emphasis", "warning"), ("markup", "error")]  # sorted by check
-    es = {(f.check, f.severity) for f in found if f.lang == "es"}
-    assert es == {("untranslated", "info")}
-    assert len([f for f in found if f.lang == "es"]) == 5
-
-    only_ja = checks.run(cfg, langs=["ja"])
-    assert only_ja == [f for f in found if f.lang == "ja"]
-
-
-def test_run_reports_msgid_lines_not_entry_starts(tmp_path: Path) -> None:
-    cfg = _project(tmp_path)
-    found = [f for f in checks.run(cfg, langs=["es"]) if f.file.endswith("b.po")]
-    path = tmp_path / "locales/es/LC_MESSAGES/b.po"
-    for finding in found:
-        line = path.read_text("utf-8").split("\n")[finding.line - 1]
-        assert re.match(r'msgid "', line), line

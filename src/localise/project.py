@@ -1,0 +1,263 @@
+"""One localise project: config, glossary, articles, languages and sources, each read once.
+
+Every stage takes a :class:`Project`. Within a run, a source article is read from disk once
+(:meth:`Project.source` keeps its bytes, which fingerprint the outputs made from it, and the
+text decoded from them), segmented once (:meth:`Project.document`), and the glossary is read
+once. :class:`State` remembers what each output was made from, so a rerun skips unchanged work.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from localise import __version__
+from localise import config as config_module
+from localise import glossary as glossary_module
+from localise.checks import CheckContext
+from localise.config import CONFIG_NAME, Config
+from localise.errors import ConfigError, UsageError
+from localise.files import decode_utf8, write_if_changed
+from localise.glossary import Glossary
+from localise.model import Document
+from localise.segment import link_definitions, segment
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A source file and the names derived from it."""
+
+    path: Path
+    """Path relative to the project root, e.g. ``source/guides/knee.md``."""
+    slug: str
+    """Path under the source folder without ``.md``, e.g. ``guides/knee``."""
+
+
+class Source:
+    """A source article as read in this run: the bytes on disk and the text decoded from them."""
+
+    __slots__ = ("_text", "article", "data")
+
+    def __init__(self, article: Article, data: bytes) -> None:
+        self.article = article
+        self.data = data
+        """Exactly what was read; outputs made from this source are fingerprinted with it."""
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """``data`` decoded as UTF-8 (a leading BOM dropped); SourceError names the line."""
+        if self._text is None:
+            self._text = decode_utf8(self.data, path=self.article.path)
+        return self._text
+
+    def decoded(self) -> Source:
+        """This source, after checking that it decodes (SourceError names the line)."""
+        _ = self.text
+        return self
+
+    def __getstate__(self) -> tuple[Article, bytes, str | None]:
+        return self.article, self.data, self._text
+
+    def __setstate__(self, state: tuple[Article, bytes, str | None]) -> None:
+        self.article, self.data, self._text = state
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or ``b""`` when it does not exist (an input not made yet)."""
+    return read_optional(path) or b""
+
+
+def read_optional(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def digest(*parts: bytes) -> str:
+    """Fingerprint of a sequence of byte strings (lengths included, so parts cannot shift)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """Fingerprint of localise's own code: an upgrade rebuilds what it would write differently."""
+    package = Path(__file__).parent
+    return digest(*(p.read_bytes() for p in sorted(package.rglob("*.py")))).encode()
+
+
+class State:
+    """Fingerprints of the inputs each output was last made from (``.localise/state.json``)."""
+
+    def __init__(self, config: Config) -> None:
+        self.path = config.cache_dir / "state.json"
+        self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
+        try:
+            self.data: dict[str, str] = json.loads(self.path.read_text("utf-8"))
+        except (FileNotFoundError, ValueError):
+            self.data = {}
+        self.dirty = False
+
+    def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
+        """True when ``output`` (whose bytes are ``current``, read when not given) exists
+        unchanged and was made from exactly ``inputs``."""
+        key = self.data.get(str(output))
+        if key is None:
+            return False
+        if current is None:
+            try:
+                current = output.read_bytes()
+            except FileNotFoundError:
+                return False
+        return key == digest(self.config_key.encode(), current, *inputs)
+
+    def record(self, output: Path, *inputs: bytes) -> None:
+        """Remember that ``output``, as it is on disk now, was made from ``inputs``."""
+        try:
+            current = output.read_bytes()
+        except FileNotFoundError:
+            return
+        self.data[str(output)] = digest(self.config_key.encode(), current, *inputs)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the fingerprints back if any changed."""
+        if self.dirty:
+            write_if_changed(self.path, json.dumps(self.data, sort_keys=True, indent=0).encode())
+            self.dirty = False
+
+
+class Project:
+    """A project folder with its ``localise.toml``, and what the run has read of it so far."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = config.root
+        self._sources: dict[Article, Source] = {}
+        self._documents: dict[Article, Document] = {}
+        self._definitions: dict[Article, dict[str, Any]] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> Project:
+        """The project whose ``localise.toml`` is in ``root`` (all keys optional)."""
+        return cls(config_module.load(root))
+
+    # -- what the project holds ----------------------------------------------------------
+
+    @functools.cached_property
+    def glossary_bytes(self) -> bytes:
+        """The glossary file as read (``b""`` when there is none)."""
+        return read_bytes(self.config.glossary_path)
+
+    @functools.cached_property
+    def glossary(self) -> Glossary:
+        """The project's glossary (empty when the file does not exist)."""
+        if not self.glossary_bytes:
+            return Glossary()
+        name = self.relative(self.config.glossary_path)
+        text = decode_utf8(self.glossary_bytes, path=name, error=ConfigError)
+        return glossary_module.parse(text, path=name)
+
+    @functools.cached_property
+    def articles(self) -> list[Article]:
+        """Every ``*.md`` under the source folder, sorted (hidden files and folders skipped)."""
+        root = self.config.source_root
+        if not root.is_dir():
+            raise UsageError("source folder not found", path=self.config.source_dir)
+        found = []
+        for path in sorted(root.rglob("*.md")):
+            rel = path.relative_to(root)
+            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+                continue
+            slug = rel.with_suffix("").as_posix()
+            found.append(Article(path=self.config.source_dir / rel, slug=slug))
+        return found
+
+    @functools.cached_property
+    def state(self) -> State:
+        """The fingerprints of what earlier runs made (read once per run)."""
+        return State(self.config)
+
+    def languages(self, langs: Sequence[str] | None) -> list[str]:
+        """``langs`` checked against the configured languages (all of them when None)."""
+        if not langs:
+            return list(self.config.languages)
+        for lang in langs:
+            if lang not in self.config.languages:
+                configured = ", ".join(self.config.languages)
+                raise UsageError(
+                    f"language {lang!r} is not configured (languages: {configured})",
+                    path=Path(CONFIG_NAME),
+                )
+        return list(langs)
+
+    # -- sources, read once ---------------------------------------------------------------
+
+    def source(self, article: Article) -> Source:
+        """The article's source as read in this run (read on first use, decoded on demand)."""
+        found = self._sources.get(article)
+        if found is None:
+            found = self._sources[article] = Source(article, read_bytes(self.root / article.path))
+        return found
+
+    def document(self, article: Article) -> Document:
+        """The article segmented into units (once per run)."""
+        found = self._documents.get(article)
+        if found is None:
+            found = self._documents[article] = segment_source(self.config, self.source(article))
+        return found
+
+    def link_definitions(self, article: Article) -> dict[str, Any]:
+        """The article's link reference definitions (from its segmentation when made)."""
+        found = self._definitions.get(article)
+        if found is None:
+            document = self._documents.get(article)
+            found = (
+                dict(document.link_definitions)
+                if document is not None
+                else link_definitions(self.source(article).text)
+            )
+            self._definitions[article] = found
+        return found
+
+    def check_context(self, lang: str, article: Article) -> CheckContext:
+        """What the checks know about translations of ``article`` into ``lang``."""
+        return CheckContext(
+            lang=lang,
+            glossary=self.glossary,
+            link_definitions=self.link_definitions(article),
+            localisable_links=self.config.check.localisable_links,
+        )
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def relative(self, path: Path) -> Path:
+        """``path`` relative to the project root when it is inside it."""
+        return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
+    def inside(self, path: Path, folder: Path) -> Path:
+        """``path``, after checking that it resolves inside ``folder`` (UsageError if not)."""
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise UsageError(f"refusing to write outside {folder}", path=path)
+        return path
+
+
+def segment_source(config: Config, source: Source) -> Document:
+    """Segment a source read earlier (also what worker processes call)."""
+    return segment(
+        source.text,
+        path=source.article.path,
+        slug=source.article.slug,
+        options=config.segment_options,
+    )

@@ -18,7 +18,7 @@ from localise import catalogue, checks, formatting
 from localise.assemble import Fallback, assemble
 from localise.catalogue import Catalogue
 from localise.config import Config
-from localise.files import write_if_changed
+from localise.files import write_atomic
 from localise.glossary import Glossary
 from localise.model import Document, Unit
 from localise.parallel import map_jobs
@@ -108,8 +108,9 @@ class _Job:
     """One article and the languages to build it in, with each catalogue as read."""
 
     source: Source
-    outputs: tuple[tuple[str, Path, Path, bytes | None], ...]
-    """(language, output path, catalogue name, catalogue bytes or None) per stale page."""
+    outputs: tuple[tuple[str, Path, bytes | None, Path, bytes | None], ...]
+    """(language, output path, its bytes or None, catalogue name, catalogue bytes or None)
+    per stale page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def _build_one(job: _Job, config: Config, draft: bool, glossary: Glossary) -> li
     """Build one article in each of the job's languages, segmenting it once."""
     document = segment_source(config, job.source)
     results = []
-    for lang, out, po_name, data in job.outputs:
+    for lang, out, current, po_name, data in job.outputs:
         po = catalogue.parse(data, path=po_name) if data is not None else None
         ctx = checks.CheckContext(
             lang=lang,
@@ -132,7 +133,10 @@ def _build_one(job: _Job, config: Config, draft: bool, glossary: Glossary) -> li
             localisable_links=config.check.localisable_links,
         )
         page = assemble_page(config, document, po, ctx, draft=draft)
-        results.append(_Built(out, write_if_changed(out, page.text.encode("utf-8")), page))
+        text = page.text.encode("utf-8")
+        if text != current:
+            write_atomic(out, text)
+        results.append(_Built(out, text != current, page))
     return results
 
 
@@ -153,11 +157,13 @@ def run(project: Project, *, langs: Sequence[str] | None = None, draft: bool = F
             po_path = config.po_path(lang, article.slug)
             po = read_optional(po_path)
             inputs[article.slug, lang] = (source.data, po or b"", *extra)
-            if state.fresh(out, *inputs[article.slug, lang]):
+            current = read_optional(out)
+            if current is not None and state.fresh(out, *inputs[article.slug, lang],
+                                                   current=current):
                 report.unchanged.append(project.relative(out))
             else:
                 target = project.inside(out, config.output_root)
-                stale.append((lang, target, project.relative(po_path), po))
+                stale.append((lang, target, current, project.relative(po_path), po))
         if stale:
             jobs.append(_Job(source, tuple(stale)))
     results = map_jobs(_build_one, jobs, config, draft, project.glossary)

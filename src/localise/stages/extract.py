@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from localise import catalogue
 from localise.config import Config
-from localise.files import write_if_changed
+from localise.files import write_atomic
 from localise.glossary import Glossary
 from localise.parallel import map_jobs
-from localise.project import Project, Source, segment_source
+from localise.project import Project, Source, read_optional, segment_source
 from localise.stages import Report
 
 
-def _extract_one(job: tuple[Source, Path], config: Config, glossary: Glossary) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One article to extract, with its template as the parent read it (None: none yet)."""
+
+    source: Source
+    pot_path: Path
+    pot_name: Path
+    pot: bytes | None
+
+
+def _extract_one(job: _Job, config: Config, glossary: Glossary) -> bool:
     """Write one article's template; True when its bytes changed."""
-    source, pot_path = job
-    previous = catalogue.read(pot_path)
-    pot = catalogue.template(
-        segment_source(config, source),
+    previous = catalogue.parse(job.pot, path=job.pot_name) if job.pot is not None else None
+    data = catalogue.template(
+        segment_source(config, job.source),
         reference_comments=config.reference_comments,
         previous=previous,
         glossary=glossary,
-    )
-    return write_if_changed(pot_path, pot.render())
+    ).render()
+    if data == job.pot:
+        return False
+    write_atomic(job.pot_path, data)
+    return True
 
 
 def run(project: Project) -> Report:
@@ -31,17 +44,19 @@ def run(project: Project) -> Report:
     config, state = project.config, project.state
     report = Report()
     glossary_bytes = project.glossary_bytes
-    todo: list[tuple[Source, Path]] = []
+    todo: list[_Job] = []
     for article in project.articles:
         pot_path = config.pot_path(article.slug)
         source = project.source(article)
-        if state.fresh(pot_path, source.data, glossary_bytes):
+        pot = read_optional(pot_path)
+        if pot is not None and state.fresh(pot_path, source.data, glossary_bytes, current=pot):
             report.unchanged.append(project.relative(pot_path))
         else:  # decoding errors stop the run before any template is written
-            todo.append((source.decoded(), project.inside(pot_path, config.locales_root)))
+            path = project.inside(pot_path, config.locales_root)
+            todo.append(_Job(source.decoded(), path, project.relative(pot_path), pot))
     results = map_jobs(_extract_one, todo, config, project.glossary)
-    for (source, pot_path), written in zip(todo, results, strict=True):
-        (report.written if written else report.unchanged).append(project.relative(pot_path))
-        state.record(pot_path, source.data, glossary_bytes)
+    for job, written in zip(todo, results, strict=True):
+        (report.written if written else report.unchanged).append(job.pot_name)
+        state.record(job.pot_path, job.source.data, glossary_bytes)
     state.save()
     return report

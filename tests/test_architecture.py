@@ -28,6 +28,7 @@ LAZY_ALLOWED = {
     "tqdm": "progress bars, only on a terminal",
     "urllib": "the network, only for `models install --from-index`",
     "ctypes": "libunistring, only when the line-break tables are regenerated",
+    "concurrent": "worker processes, only when a stage has enough jobs to use them",
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 
@@ -126,7 +127,8 @@ def test_the_graph_is_read_from_the_real_sources() -> None:
     graph = _graph()
     assert "localise.stages.build" in graph["localise.cli"]  # through the stage registry
     assert "localise.engines.argos" in graph["localise.engines"]  # through the engine registry
-    assert "localise.catalogue" in graph["localise.stages.update"]
+    assert "localise.stages.jobs" in graph["localise.stages.update"]  # a job named by string
+    assert "localise.catalogue" in graph["localise.stages.jobs"]
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
 
 

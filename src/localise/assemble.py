@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import yaml
 
 from localise import inline, placeholders
 from localise.langs import is_unspaced
-from localise.model import Document, Unit
+from localise.model import Document, Fallback, Unit
 
 # A continuation line that would open a new block: escaped, or (HTML) joined to the line before.
 _ESCAPABLE_START_RE = re.compile(
@@ -23,14 +22,6 @@ _HTML_START_RE = re.compile(r"^[ \t]*<")
 _MARKER_GROUPS = tuple(f"marker{n}" if n > 1 else "marker" for n in range(1, 8))
 _LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-
-
-@dataclass(frozen=True, slots=True)
-class Fallback:
-    """A unit whose translation could not be used, and why."""
-
-    unit: Unit
-    reason: str
 
 
 def _join_unspaced(lines: list[str]) -> str:

@@ -13,7 +13,6 @@ import difflib
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import polib
@@ -23,7 +22,7 @@ from localise import __version__, drafts, poformat
 from localise.errors import CatalogueError
 from localise.files import decode_utf8
 from localise.glossary import Glossary
-from localise.model import Document
+from localise.model import Counts, Document
 
 FUZZY_THRESHOLD = 0.6
 _DATE_FORMAT = "%Y-%m-%d %H:%M%z"
@@ -640,32 +639,6 @@ def _carry_similar(
 
 
 # -- counting --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Units and source words by state; fuzzy never counts as translated."""
-
-    total: int = 0
-    translated: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-    words_total: int = 0
-    words_translated: int = 0
-    words_fuzzy: int = 0
-    words_untranslated: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(*(a + b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
-
-    @property
-    def percent(self) -> float:
-        """Reviewed share of units, 0–100 (100 for an empty catalogue)."""
-        return 100.0 * self.translated / self.total if self.total else 100.0
-
-
-def _astuple(counts: Counts) -> tuple[int, ...]:
-    return tuple(getattr(counts, name) for name in Counts.__slots__)
 
 
 def count_words(text: str) -> int:

@@ -15,10 +15,10 @@ from types import ModuleType
 from typing import Any
 
 from localise import __version__
-from localise.catalogue import Counts
 from localise.config import engine_options
 from localise.errors import LocaliseError, UsageError
 from localise.files import project_lock
+from localise.model import Counts
 from localise.project import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

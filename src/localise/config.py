@@ -15,11 +15,11 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from localise import engines
+from localise.currency import DEFAULT_POLICY, CurrencyPolicy
 from localise.engines import EngineOptions
 from localise.errors import ConfigError, EngineError
 from localise.files import decode_utf8
-from localise.formatting import DEFAULT_POLICY, CurrencyPolicy
-from localise.segment import SegmentOptions
+from localise.model import SegmentOptions
 
 CONFIG_NAME = "localise.toml"
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")

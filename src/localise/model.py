@@ -1,4 +1,4 @@
-"""Data carried between pipeline stages: units, placeholders, documents. Data only."""
+"""Data carried between pipeline stages: units, documents, options, fallbacks, counts. Data only."""
 
 from __future__ import annotations
 
@@ -71,3 +71,49 @@ class Document:
     """Translatable units, ordered by :attr:`Unit.start`, never overlapping."""
     link_definitions: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Link reference definitions (markdown-it ``env["references"]``) the msgids rely on."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SegmentOptions:
+    """What to extract from a source besides headings, paragraphs and table cells."""
+
+    front_matter_keys: tuple[str, ...] = ("title", "description")
+    """Front-matter keys whose string values are units."""
+    currency: bool = False
+    """Currency amounts become ``{amount_N}`` placeholders."""
+    dates: bool = False
+    """English dates become ``{date_N}`` placeholders."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """A unit whose translation could not be used, and why."""
+
+    unit: Unit
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Units and source words by state; fuzzy never counts as translated."""
+
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    words_total: int = 0
+    words_translated: int = 0
+    words_fuzzy: int = 0
+    words_untranslated: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
+
+    @property
+    def percent(self) -> float:
+        """Reviewed share of units, 0–100 (100 for an empty catalogue)."""
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def _astuple(counts: Counts) -> tuple[int, ...]:
+    return tuple(getattr(counts, name) for name in Counts.__slots__)

@@ -19,7 +19,6 @@ from typing import Any
 from localise import __version__
 from localise import config as config_module
 from localise import glossary as glossary_module
-from localise.checks import CheckContext
 from localise.config import CONFIG_NAME, Config
 from localise.errors import ConfigError, UsageError
 from localise.files import decode_utf8, write_if_changed
@@ -230,15 +229,6 @@ class Project:
             )
             self._definitions[article] = found
         return found
-
-    def check_context(self, lang: str, article: Article) -> CheckContext:
-        """What the checks know about translations of ``article`` into ``lang``."""
-        return CheckContext(
-            lang=lang,
-            glossary=self.glossary,
-            link_definitions=self.link_definitions(article),
-            localisable_links=self.config.check.localisable_links,
-        )
 
     # -- paths ------------------------------------------------------------------------------
 

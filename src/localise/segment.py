@@ -21,7 +21,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from localise import inline, placeholders
 from localise.errors import SourceError
-from localise.model import Document, Unit
+from localise.model import Document, SegmentOptions, Unit
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _MARKER_RE = re.compile(r"[-+*]|\d{1,9}[.)]")
@@ -55,18 +55,6 @@ def link_definitions(text: str) -> dict[str, Any]:
     env: dict[str, Any] = {}
     _block_parser().parse(text, env)
     return dict(env.get("references", {}))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SegmentOptions:
-    """What to extract from a source besides headings, paragraphs and table cells."""
-
-    front_matter_keys: tuple[str, ...] = ("title", "description")
-    """Front-matter keys whose string values are units."""
-    currency: bool = False
-    """Currency amounts become ``{amount_N}`` placeholders."""
-    dates: bool = False
-    """English dates become ``{date_N}`` placeholders."""
 
 
 DEFAULT_OPTIONS = SegmentOptions()

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from localise.assemble import Fallback
+from localise.model import Fallback
+from localise.project import Source
+
+if TYPE_CHECKING:
+    from localise.publish import Page
 
 
 @dataclass(slots=True)
@@ -24,3 +29,45 @@ class Report:
     """(language, source path, fallback) for each unit a page shows in the source language."""
     drafts: dict[Path, int] = field(default_factory=dict)
     """Built files that include fuzzy (unreviewed) units, with how many."""
+
+
+# -- the jobs stages hand to worker processes (see localise.stages.jobs) -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractJob:
+    """One article to extract, with its template as the parent read it (None: none yet)."""
+
+    source: Source
+    pot_path: Path
+    pot_name: Path
+    pot: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateJob:
+    """One article's template and the catalogues to refresh from it, as read by the parent."""
+
+    pot_name: Path
+    pot: bytes | None
+    catalogues: tuple[tuple[str, Path, Path, bytes | None], ...]
+    """(language, absolute path, project-relative name, bytes or None) per stale catalogue."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildJob:
+    """One article and the languages to build it in, with each catalogue as read."""
+
+    source: Source
+    outputs: tuple[tuple[str, Path, bytes | None, Path, bytes | None], ...]
+    """(language, output path, its bytes or None, catalogue name, catalogue bytes or None)
+    per stale page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """One page a build job assembled, and whether its file changed."""
+
+    path: Path
+    written: bool
+    page: Page

@@ -8,6 +8,7 @@ from localise import catalogue, checks
 from localise.checks import Finding
 from localise.errors import SourceError
 from localise.project import Project
+from localise.stages._checking import check_context
 
 
 def run(project: Project, *, langs: Sequence[str] | None = None) -> list[Finding]:
@@ -23,7 +24,7 @@ def run(project: Project, *, langs: Sequence[str] | None = None) -> list[Finding
             if po is None:
                 continue
             try:
-                ctx = project.check_context(lang, article)
+                ctx = check_context(project, lang, article)
             except (OSError, SourceError):  # an unreadable source: links unknown, still check
                 ctx = checks.CheckContext(
                     lang=lang,

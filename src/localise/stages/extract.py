@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-from localise import catalogue
-from localise.config import Config
-from localise.files import write_atomic
-from localise.glossary import Glossary
 from localise.parallel import map_jobs
-from localise.project import Project, Source, read_optional, segment_source
-from localise.stages import Report
+from localise.project import Project, read_optional
+from localise.stages import ExtractJob, Report
 
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """One article to extract, with its template as the parent read it (None: none yet)."""
-
-    source: Source
-    pot_path: Path
-    pot_name: Path
-    pot: bytes | None
-
-
-def _extract_one(job: _Job, config: Config, glossary: Glossary) -> bool:
-    """Write one article's template; True when its bytes changed."""
-    previous = catalogue.parse(job.pot, path=job.pot_name) if job.pot is not None else None
-    data = catalogue.template(
-        segment_source(config, job.source),
-        reference_comments=config.reference_comments,
-        previous=previous,
-        glossary=glossary,
-    ).render()
-    if data == job.pot:
-        return False
-    write_atomic(job.pot_path, data)
-    return True
+EXTRACT_JOB = "localise.stages.jobs:extract_one"
+"""The work on one article (loaded only when some template is stale)."""
 
 
 def run(project: Project) -> Report:
@@ -44,7 +15,7 @@ def run(project: Project) -> Report:
     config, state = project.config, project.state
     report = Report()
     glossary_bytes = project.glossary_bytes
-    todo: list[_Job] = []
+    todo: list[ExtractJob] = []
     for article in project.articles:
         pot_path = config.pot_path(article.slug)
         source = project.source(article)
@@ -53,8 +24,8 @@ def run(project: Project) -> Report:
             report.unchanged.append(project.relative(pot_path))
         else:  # decoding errors stop the run before any template is written
             path = project.inside(pot_path, config.locales_root)
-            todo.append(_Job(source.decoded(), path, project.relative(pot_path), pot))
-    results = map_jobs(_extract_one, todo, config, project.glossary)
+            todo.append(ExtractJob(source.decoded(), path, project.relative(pot_path), pot))
+    results = map_jobs(EXTRACT_JOB, todo, config, project.glossary)
     for job, written in zip(todo, results, strict=True):
         (report.written if written else report.unchanged).append(job.pot_name)
         state.record(job.pot_path, job.source.data, glossary_bytes)

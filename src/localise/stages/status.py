@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from localise import catalogue
-from localise.catalogue import Counts
+from localise.model import Counts
 from localise.project import Project
 
 

@@ -22,6 +22,7 @@ from localise.engines import Engine, EngineOptions
 from localise.errors import EngineError
 from localise.files import write_if_changed
 from localise.project import Article, Project
+from localise.stages._checking import check_context
 
 Progress = Callable[[int, int], None]
 """Called with (sentences done, sentences to send) as engine batches complete."""
@@ -182,7 +183,7 @@ def _store(
 ) -> None:
     """Verify each draft, store it in its entry, and write the catalogues that changed."""
     for item in work:
-        ctx = project.check_context(lang, item.article)
+        ctx = check_context(project, lang, item.article)
         for entry in item.pending:
             text, problems = texts[entry.msgid]
             unit_ctx = dataclasses.replace(ctx, brace_format=entry.brace_format)

@@ -56,8 +56,10 @@ class Source:
         return self._text
 
     def decoded(self) -> Source:
-        """This source, after checking that it decodes (SourceError names the line)."""
-        _ = self.text
+        """This source, after checking that it decodes (SourceError names the line); the text
+        itself is not kept, so a job handed to a worker carries the bytes only."""
+        if self._text is None:
+            decode_utf8(self.data, path=self.article.path)
         return self
 
     def __getstate__(self) -> tuple[Article, bytes, str | None]:

@@ -69,9 +69,15 @@ STATE_HELP: Mapping[State, str] = {
 }
 REASON_LABELS: Mapping[str, str] = {
     "untranslated": "untranslated",
-    "fuzzy": "fuzzy (English changed, not re-checked)",
+    "fuzzy": "fuzzy: English changed, not re-checked",
     "machine-draft": "machine draft, not reviewed",
     "withheld": "withheld by a check",
+}
+SHORT_REASONS: Mapping[str, str] = {
+    "untranslated": "untranslated",
+    "fuzzy": "fuzzy",
+    "machine-draft": "machine draft",
+    "withheld": "withheld",
 }
 
 
@@ -385,7 +391,8 @@ def _environment() -> Environment:
         present_severities=present_severities,
         placeholders=placeholders,
     )
-    env.filters["kind_label"] = lambda kind: kind.replace("-", " ")
+    env.filters["kind_label"] = kind_label
+    env.filters["path_breaks"] = path_breaks
     return env
 
 
@@ -438,7 +445,9 @@ def _article_context(
 
     def mark(position: int) -> str:
         fallback = fallbacks[position]
-        reason = _reason_text(fallback)
+        reason = SHORT_REASONS[fallback.reason]
+        if fallback.reason == "withheld" and fallback.check:
+            reason += f": {fallback.check}"
         return (
             f'<mark class="fallback" id="fallback-{fallback.unit}" lang="{site.source_language}"'
             f' dir="ltr"><span class="fallback-tag" lang="en">'
@@ -472,6 +481,17 @@ def _reason_text(fallback: FallbackView) -> str:
     if fallback.reason == "withheld":
         return f"withheld by check {fallback.check}" if fallback.check else "withheld by a check"
     return REASON_LABELS[fallback.reason]
+
+
+def kind_label(kind: str) -> str:
+    """``table-cell`` → ``Table cell``."""
+    text = kind.replace("-", " ")
+    return text[:1].upper() + text[1:]
+
+
+def path_breaks(path: str) -> Markup:
+    """``path`` escaped, with a line-break opportunity after each ``/`` (for narrow screens)."""
+    return Markup("/<wbr>").join(escape(part) for part in path.split("/"))
 
 
 def present_severities(found: Mapping[str, int]) -> list[tuple[str, int]]:

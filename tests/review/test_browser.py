@@ -23,6 +23,7 @@ screenshots (desktop 1280×900 and phone 390×844, viewport and full page) to
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -36,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures.review.sample import sample_site
 
+from fixtures.review.sample import sample_site
 from localise.review import render_site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -80,7 +81,8 @@ class Browser:
             f"--user-data-dir={profile}",
             "about:blank",
         ]
-        # bash (dash cannot redirect descriptors above 9) puts our pipe ends on the descriptors chromium expects (3 in, 4 out).
+        # bash (dash cannot redirect descriptors above 9) puts our pipe ends on the descriptors
+        # chromium expects: 3 to read commands, 4 to write replies.
         shim = f'exec "$0" "$@" 3<&{to_browser_read} 4>&{from_browser_write}'
         self._process = subprocess.Popen(
             ["/bin/bash", "-c", shim, str(CHROMIUM), *args],
@@ -145,10 +147,8 @@ class Browser:
         return message
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.call("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -206,7 +206,11 @@ class Tab:
         if full_page:
             size = self.call("Page.getLayoutMetrics")["cssContentSize"]
             params["clip"] = {
-                "x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1
+                "x": 0,
+                "y": 0,
+                "width": size["width"],
+                "height": size["height"],
+                "scale": 1,
             }
             params["captureBeyondViewport"] = True
         data = self.call("Page.captureScreenshot", **params)["data"]
@@ -236,6 +240,13 @@ class Tab:
             f"failed load: {e.get('errorText')}" for e in self.events("Network.loadingFailed")
         ]
         return found
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _screenshot_folder() -> None:
+    """``tests/review/out/`` ignores itself, so screenshots never end up in a commit."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / ".gitignore").write_text("*\n")
 
 
 @pytest.fixture(scope="module")

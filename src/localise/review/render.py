@@ -15,6 +15,7 @@ and images are not loaded. So no text in a catalogue can break out of its cell o
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -138,6 +139,10 @@ class _Renderer(RendererHTML):
         code = _placeholders_html(escapeHtml(token.content), env)
         return f"<code{self.renderAttrs(token)}>{code}</code>"
 
+    def th_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        tokens[idx].attrSet("scope", "col")
+        return self.renderToken(tokens, idx, options, env)
+
     def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         content = tokens[idx].content
         if _SAFE_TAG.match(content):
@@ -169,9 +174,7 @@ def _placeholders_html(html: str, env: Any) -> str:
 
     def value(match: re.Match[str]) -> str:
         name, formatted = values[ord(match[1]) - 0xE100]
-        return (
-            f'<span class="ph" title="{{{escapeHtml(name)}}}">{escapeHtml(formatted)}</span>'
-        )
+        return f'<span class="ph" title="{{{escapeHtml(name)}}}">{escapeHtml(formatted)}</span>'
 
     return _PH_TOKEN.sub(value, html)
 
@@ -205,10 +208,20 @@ def _protect(text: str, values: Mapping[str, str]) -> tuple[str, list[tuple[str,
     return _PLACEHOLDER.sub(token, text.replace("\ue000", "").replace("\ue001", "")), table
 
 
-def render_unit_text(text: str, values: Mapping[str, str], markup: str) -> Markup:
-    """HTML of a unit's text as readers see it, ``{name}`` placeholders shown as ``values``."""
+@functools.lru_cache(maxsize=64)
+def _references(definitions: str) -> Mapping[str, Any]:
+    env: dict[str, Any] = {}
+    _MD.parse(definitions, env)
+    return env.get("references", {})
+
+
+def render_unit_text(
+    text: str, values: Mapping[str, str], markup: str, definitions: str = ""
+) -> Markup:
+    """HTML of a unit's text as readers see it, ``{name}`` placeholders shown as ``values``,
+    reference links resolved with the Markdown link reference ``definitions``."""
     protected, table = _protect(text, values)
-    env: dict[str, Any] = {"values": table}
+    env: dict[str, Any] = {"values": table, "references": dict(_references(definitions))}
     if markup == "plain":
         html = _placeholders_html(escapeHtml(protected), env)
     elif markup == "block":
@@ -218,14 +231,15 @@ def render_unit_text(text: str, values: Mapping[str, str], markup: str) -> Marku
     return Markup(html)
 
 
-def _render_document(markdown: str, *, heading_shift: int) -> str:
-    """HTML of a whole Markdown page, its headings moved ``heading_shift`` levels down."""
+def _render_document(markdown: str, *, top_level: int) -> str:
+    """HTML of a whole Markdown page, headings moved so that its highest one is ``top_level``."""
     env: dict[str, Any] = {"values": ()}
     tokens = _MD.parse(markdown, env)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = top_level - min(levels, default=top_level)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(6, int(token.tag[1]) + heading_shift)
-            token.tag = f"h{level}"
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
     return _MD.renderer.render(tokens, _MD.options, env)
 
 
@@ -250,8 +264,8 @@ def render_published(
     """Render a built page, wrapping the text of each fallback in ``mark(position)`` … ``</mark>``.
 
     The spans are bracketed with marker characters before parsing and the markers replaced in
-    the HTML. If the markers do not come back in order (a span that is not inline text of one
-    block), no mark is placed and the fallbacks are still listed, just not located.
+    the HTML. A span whose markers do not come back around text of one element (it crossed a
+    block, or sat in a link target) is not marked; the page still lists it, as not located.
     """
     text = _MARK_CHARS.sub("", markdown)
     if len(text) != len(markdown):
@@ -276,26 +290,68 @@ def render_published(
     if match:
         front = escapeHtml(match[1])
         body = marked[match.end() :]
-    html_body = _render_document(body, heading_shift=2)
-
-    found = [m[1] for m in _MARK.finditer((front or "") + html_body)]
-    expected = [c for p in range(len(fallbacks)) for c in (chr(_MARK_BASE + p), None)]
-    if found != expected:
-        strip = _MARK_CHARS.sub
-        return PublishedHtml(
-            Markup(strip("", front)) if front is not None else None,
-            Markup(strip("", html_body)),
-            frozenset(),
-        )
-
-    def replace(match: re.Match[str]) -> str:
-        return mark(ord(match[1]) - _MARK_BASE) if match[1] else "</mark>"
-
+    html_body = _render_document(body, top_level=3)
+    located: set[int] = set()
+    if front is not None:
+        front = _place_marks(front, mark, located)
+    html_body = _place_marks(html_body, mark, located)
     return PublishedHtml(
-        Markup(_MARK.sub(replace, front)) if front is not None else None,
-        Markup(_MARK.sub(replace, html_body)),
-        frozenset(range(len(fallbacks))),
+        Markup(front) if front is not None else None, Markup(html_body), frozenset(located)
     )
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset({"br", "hr", "img", "wbr", "input", "meta", "link", "col", "area", "source"})
+
+
+def _balanced(html: str) -> bool:
+    """Whether every tag opened in ``html`` is closed in it and nothing else is closed."""
+    stack: list[str] = []
+    for tag in _TAG.finditer(html):
+        closing, name, self_closing = tag[1], tag[2].lower(), tag[3]
+        if name in _VOID or self_closing:
+            continue
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+def _in_tag(html: str, position: int) -> bool:
+    """Whether ``position`` is inside a tag (in an attribute value): text ``<`` is escaped."""
+    return html.rfind("<", 0, position) > html.rfind(">", 0, position)
+
+
+def _place_marks(html: str, mark: Callable[[int], str], located: set[int]) -> str:
+    """Replace each marker pair by ``mark(position)`` … ``</mark>`` where that gives valid
+    nesting (the pair brackets text inside one element); drop every other marker."""
+    found = list(_MARK.finditer(html))
+    out: list[str] = []
+    cursor = 0
+    i = 0
+    while i < len(found):
+        opening = found[i]
+        closing = found[i + 1] if i + 1 < len(found) else None
+        out.append(html[cursor : opening.start()])
+        if (
+            opening[1]
+            and closing is not None
+            and not closing[1]
+            and not _in_tag(html, opening.start())
+            and not _in_tag(html, closing.start())
+            and _balanced(html[opening.end() : closing.start()])
+        ):
+            position = ord(opening[1]) - _MARK_BASE
+            located.add(position)
+            out += [mark(position), html[opening.end() : closing.start()], "</mark>"]
+            cursor = closing.end()
+            i += 2
+        else:
+            cursor = opening.end()
+            i += 1
+    out.append(html[cursor:])
+    return _MARK_CHARS.sub("", "".join(out))
 
 
 # --- diffs -------------------------------------------------------------------------------------
@@ -356,8 +412,12 @@ def bar_segments(counts: Counts, measure: str) -> list[dict[str, Any]]:
         number = getattr(counts.of(state), measure)
         width = 0.0 if total == 0 else number * 100 / total
         segments.append(
-            {"state": state, "label": STATE_LABELS[state], "number": number,
-             "width": f"{width:.3f}".rstrip("0").rstrip(".") + "%"}
+            {
+                "state": state,
+                "label": STATE_LABELS[state],
+                "number": number,
+                "width": f"{width:.3f}".rstrip("0").rstrip(".") + "%",
+            }
         )
     return segments
 
@@ -365,7 +425,9 @@ def bar_segments(counts: Counts, measure: str) -> list[dict[str, Any]]:
 # --- the site ---------------------------------------------------------------------------------
 
 
+@functools.cache
 def _environment() -> Environment:
+    """The Jinja2 environment, built once: templates compile on first use."""
     env = Environment(
         loader=PackageLoader("localise.review", "templates"),
         autoescape=True,
@@ -418,9 +480,7 @@ def render_site(site: ReviewSite) -> dict[str, bytes]:
         def link(target: str) -> str:
             return relative(path, target)
 
-        files[path] = env.get_template(template).render(
-            site=site, page=path, link=link, **context
-        )
+        files[path] = env.get_template(template).render(site=site, page=path, link=link, **context)
 
     emit("index.html", "index.html.j2")
     for language in site.languages:
@@ -455,9 +515,7 @@ def _article_context(
         )
 
     published_html = (
-        render_published(article.published.markdown, fallbacks, mark)
-        if article.published
-        else None
+        render_published(article.published.markdown, fallbacks, mark) if article.published else None
     )
     attention = {
         state: [u for u in article.units if u.state == state]

@@ -138,10 +138,7 @@ class Counts:
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
-            **{
-                state.replace("-", "_"): self.of(state) + other.of(state)
-                for state in STATES
-            }
+            **{state.replace("-", "_"): self.of(state) + other.of(state) for state in STATES}
         )
 
 
@@ -276,6 +273,9 @@ class ArticleView:
     """Findings that belong to the article rather than to one unit (e.g. an obsolete entry)."""
     removed: tuple[str, ...] = ()
     """Published Markdown of units that were in the comparison baseline and no longer exist."""
+    link_definitions: str = ""
+    """The article's link reference definitions as they stand in the source (``[label]: url``
+    lines), so that reference links in units (``[text][label]``) render as links."""
 
     def __post_init__(self) -> None:
         parts = self.slug.split("/")
@@ -310,8 +310,7 @@ class ArticleView:
         """Fully reviewed and no ``error`` finding: the article can go out as it is."""
         counts = self.counts
         return (
-            counts.reviewed.units == counts.total.units
-            and self.findings_by_severity["error"] == 0
+            counts.reviewed.units == counts.total.units and self.findings_by_severity["error"] == 0
         )
 
 

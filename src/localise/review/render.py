@@ -145,7 +145,7 @@ class _Renderer(RendererHTML):
 
     def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         content = tokens[idx].content
-        if _SAFE_TAG.match(content):
+        if env.get("raw_tags", True) and _SAFE_TAG.match(content):
             return content.lower().replace(" ", "")
         if _COMMENT.match(content):
             return ""
@@ -221,26 +221,31 @@ def render_unit_text(
     """HTML of a unit's text as readers see it, ``{name}`` placeholders shown as ``values``,
     reference links resolved with the Markdown link reference ``definitions``."""
     protected, table = _protect(text, values)
-    env: dict[str, Any] = {"values": table, "references": dict(_references(definitions))}
     if markup == "plain":
-        html = _placeholders_html(escapeHtml(protected), env)
-    elif markup == "block":
-        html = _MD.render(protected, env)
-    else:
-        html = _MD.renderInline(protected, env)
+        return Markup(_placeholders_html(escapeHtml(protected), {"values": table}))
+    render = _MD.render if markup == "block" else _MD.renderInline
+    for raw_tags in (True, False):
+        env = {"values": table, "references": dict(_references(definitions)), "raw_tags": raw_tags}
+        html = render(protected, env)
+        if _balanced(html):
+            break  # else a raw <b> without its </b>, or tags crossing Markdown emphasis
     return Markup(html)
 
 
 def _render_document(markdown: str, *, top_level: int) -> str:
     """HTML of a whole Markdown page, headings moved so that its highest one is ``top_level``."""
-    env: dict[str, Any] = {"values": ()}
-    tokens = _MD.parse(markdown, env)
-    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    shift = top_level - min(levels, default=top_level)
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
-    return _MD.renderer.render(tokens, _MD.options, env)
+    for raw_tags in (True, False):
+        env: dict[str, Any] = {"values": (), "raw_tags": raw_tags}
+        tokens = _MD.parse(markdown, env)
+        levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+        shift = top_level - min(levels, default=top_level)
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+        html = _MD.renderer.render(tokens, _MD.options, env)
+        if _balanced(html):
+            break
+    return html
 
 
 _FRONT_MATTER = re.compile(r"(---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z))", re.S)

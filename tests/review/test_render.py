@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given, settings
@@ -453,7 +454,7 @@ def test_every_link_resolves_to_a_file_of_the_site(
                     assert element.tag == "link" and element.attrs.get("rel") == "icon"
                     continue
                 assert not re.match(r"[a-z]+:|//", url), f"{path}: {url} is not relative"
-                target, _, fragment = url.partition("#")
+                target, _, fragment = unquote(url).partition("#")
                 resolved = (
                     posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
                     if target
@@ -641,6 +642,18 @@ def test_the_view_model_rejects_what_it_cannot_show(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         make()
+
+
+def test_links_to_a_slug_with_spaces_and_accents_are_percent_encoded() -> None:
+    site = _site_with(replace(knee("ja"), slug="guías/mi rodilla#1"))
+    files = render_site(site)
+    assert "ja/guías/mi rodilla#1.html" in files
+    index = parse(files["index.html"])
+    hrefs = [a.attrs["href"] for a in index.find_all("a") if "rodilla" in (a.attrs["href"] or "")]
+    assert "ja/gu%C3%ADas/mi%20rodilla%231.html" in hrefs
+    page = parse(files["ja/guías/mi rodilla#1.html"])
+    changed = page.find("a", cls="badge-changed").attrs["href"]
+    assert changed == "mi%20rodilla%231.changes.html#c-8"
 
 
 def test_two_articles_that_would_write_the_same_page_are_an_error() -> None:

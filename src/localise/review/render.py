@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
@@ -100,13 +101,14 @@ def published_page(lang: str, slug: str) -> str:
     return f"{lang}/{slug}.published.html"
 
 
-def relative(page: str, target: str) -> str:
-    """URL of site path ``target`` from the page at site path ``page`` (``#`` kept)."""
-    path, hash_, fragment = target.partition("#")
-    if path == page:
-        return f"#{fragment}" if hash_ else posixpath.basename(page)
-    url = posixpath.relpath(path, posixpath.dirname(page) or ".")
-    return url + hash_ + fragment
+def relative(page: str, target: str, fragment: str = "") -> str:
+    """URL of site path ``target`` (and ``#fragment``) from the page at site path ``page``,
+    percent-encoded, so a slug with spaces, ``#`` or non-ASCII letters still links."""
+    if target == page:
+        url = "" if fragment else posixpath.basename(page)
+    else:
+        url = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return quote(url) + (f"#{quote(fragment)}" if fragment else "")
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -482,8 +484,8 @@ def render_site(site: ReviewSite) -> dict[str, bytes]:
         if path in files:
             raise ValueError(f"two pages of the review site would be written to {path}")
 
-        def link(target: str) -> str:
-            return relative(path, target)
+        def link(target: str, fragment: str = "") -> str:
+            return relative(path, target, fragment)
 
         files[path] = env.get_template(template).render(site=site, page=path, link=link, **context)
 

@@ -277,10 +277,13 @@ def test_findings_and_glossary_hits_sit_on_their_unit(pages: dict[str, Element])
             texts = [squash(f.text) for f in findings]
             if index == 7:
                 assert texts == [
-                    "error placeholders {amount_1} is missing from the translation (line 67)"
+                    "error placeholders {amount_1} is missing from the translation "
+                    f"{LANGS[lang]['po']}:67"
                 ]
             elif index == 9:
-                assert texts == ["warning punctuation two spaces after a full stop (line 80)"]
+                assert texts == [
+                    f"warning punctuation two spaces after a full stop {LANGS[lang]['po']}:80"
+                ]
             else:
                 assert texts == []
             glossary = unit_section(pages, lang, index).find_all("ul", cls="glossary")

@@ -3,14 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := gettext apertium apertium-eng-spa unicode-cldr-core
+DEBIAN_PACKAGES := gettext apertium apertium-eng-spa unicode-cldr-core chromium fonts-ipafont-gothic
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench clean
 
 setup: system-packages $(VENV)/.installed
 
-# Debian packages: GNU gettext (msgfmt/msgcat for catalogue checks) and apertium (en→es engine).
+# Debian packages: GNU gettext (msgfmt/msgcat for catalogue checks), apertium (en→es engine),
+# chromium (headless browser tests of the review site) and a Japanese font for its screenshots.
 system-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 	    | grep -q "ok installed" || echo $$p; done); \

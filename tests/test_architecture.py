@@ -32,7 +32,8 @@ LAZY_ALLOWED = {
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 
-REGISTRY_RE = re.compile(r"""["'](localise(?:\.\w+)+)(?::\w+)?["']""")
+REGISTRY_RE = re.compile(r"""["'](localise(?:\.\w+)+):\w+["']""")
+"""A ``"module:name"`` string: what the engine registry and the stage job tables load."""
 
 
 def _modules() -> dict[str, Path]:
@@ -81,6 +82,17 @@ def _imports(path: Path) -> list[tuple[str, int, bool]]:
     return out
 
 
+def _registry_targets(path: Path) -> list[str]:
+    """Modules named by ``"module:name"`` strings, and the CLI's ``STAGES`` table values."""
+    text = path.read_text("utf-8")
+    found = [match.group(1) for match in REGISTRY_RE.finditer(text)]
+    for node in ast.walk(ast.parse(text)):
+        if (isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict)
+                and "STAGES" in ast.unparse(node)[:20]):
+            found += [v.value for v in node.value.values if isinstance(v, ast.Constant)]
+    return found
+
+
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {name: set() for name in MODULES}
     for name, path in MODULES.items():
@@ -88,8 +100,8 @@ def _graph() -> dict[str, set[str]]:
             target = _resolve(imported) if imported.startswith("localise") else None
             if target and target != name:
                 graph[name].add(target)
-        for match in REGISTRY_RE.finditer(path.read_text("utf-8")):  # importlib registries
-            target = _resolve(match.group(1))
+        for loaded in _registry_targets(path):  # what the code loads with importlib
+            target = _resolve(loaded)
             if target and target != name:
                 graph[name].add(target)
     return graph

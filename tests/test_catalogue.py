@@ -677,3 +677,84 @@ def test_law_merged_catalogue_is_msgcat_canonical(
     checked = gettext(MSGFMT or "msgfmt", "--check", "-o", "/dev/null", "-", stdin=data)
     assert checked.returncode == 0, checked.stderr.decode()
     assert re.search(rb'^"Language: ja\\n"$', data, re.MULTILINE)
+
+
+# -- fidelity with GNU gettext: escapes, plural and obsolete entries, line separators ------
+
+_HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+def _one(msgstr_source: str) -> bytes:
+    return (_HEADER + f'msgid "a"\nmsgstr "{msgstr_source}"\n').encode("utf-8")
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+@pytest.mark.parametrize(
+    "escaped",
+    [r"\x41", r"\101", r"\x4142", r"\x41G", r"\1012", r"\7", r"\a", r"\x0a", r"\x22", r"\x5c",
+     r"\xc3\xa9", r"\\x41", r"\b\f\v\t", r"caf\303\251"],
+)
+def test_c_escapes_decode_as_msgfmt_decodes_them(escaped: str, tmp_path: Path) -> None:
+    """Each string reads as msgcat reads it, and is written back exactly as msgcat writes it."""
+    source = tmp_path / "in.po"
+    source.write_bytes(_one(escaped))
+    expected = gettext(MSGCAT or "msgcat", str(source))
+    assert expected.returncode == 0, expected.stderr
+    po = catalogue.parse(source.read_bytes(), path=source)
+    assert po.render() == expected.stdout
+    reparsed = catalogue.parse(expected.stdout, path=source)
+    assert reparsed.find("a").msgstr == po.find("a").msgstr  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+@pytest.mark.parametrize("escaped", [r"\xZZ", r"\x", r"\8", r"\?", r"\'", r"\e", r"\u00e9"])
+def test_escapes_msgfmt_rejects_are_errors_at_their_line(escaped: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.po"
+    source.write_bytes(_one(escaped))
+    assert gettext(MSGCAT or "msgcat", str(source)).returncode != 0
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.parse(source.read_bytes(), path=source)
+    assert caught.value.line == 5 and "escape" in caught.value.message
+
+
+@pytest.mark.parametrize("nul", ["\x00", r"\0", r"\x00", r"\000"])
+def test_a_nul_in_a_string_is_refused_at_its_line(nul: str) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.parse(_one(f"before{nul} after"), path=Path("x.po"))  # space: not hex
+    assert caught.value.line == 5 and "NUL" in caught.value.message
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+def test_line_separators_inside_strings_survive_reading_and_writing(tmp_path: Path) -> None:
+    """U+2028, U+2029, U+0085 and \\v are characters of a string, not line ends (polib alone
+    would split there); the catalogue is written back as msgcat writes it."""
+    source = tmp_path / "ls.po"
+    source.write_bytes(
+        (_HEADER + '#. note\u2028more\nmsgid "a\u2028b\x85c\x0bd"\nmsgstr "x\u2029y"\n')
+        .encode("utf-8")
+    )
+    po = catalogue.parse(source.read_bytes(), path=source)
+    entry = next(po.live())
+    assert (entry.msgid, entry.msgstr, entry.comment) == (
+        "a\u2028b\x85c\x0bd", "x\u2029y", "note\u2028more"
+    )
+    assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout
+
+
+@pytest.mark.skipif(MSGMERGE is None, reason="GNU gettext (msgmerge) is not installed")
+def test_plural_and_obsolete_entries_are_kept_like_msgmerge(tmp_path: Path) -> None:
+    """A translated plural entry leaving the template becomes obsolete (not dropped); ``#~ #|``
+    reads as ``#~|``; an obsolete entry keeps its previous msgid; all as msgmerge writes it."""
+    old_path = FIXTURES / "foreign-plural-obsolete.po"
+    pot_path = tmp_path / "t.pot"
+    pot_path.write_bytes((_HEADER + 'msgid "Keep"\nmsgstr ""\n').encode("utf-8"))
+    reference = gettext(MSGMERGE or "msgmerge", "--previous", "-q", str(old_path), str(pot_path))
+    assert reference.returncode == 0, reference.stderr
+    old = catalogue.read(old_path)
+    pot = catalogue.read(pot_path)
+    assert old is not None and pot is not None
+    ours = catalogue.merge(old, pot, lang="es")
+    body = ours.render().split(b"\n\n", 1)[1]  # our header policy differs; entries must not
+    assert body == reference.stdout.split(b"\n\n", 1)[1]
+    again = catalogue.merge(catalogue.parse(ours.render(), path=old_path), pot, lang="es")
+    assert again.render() == ours.render()

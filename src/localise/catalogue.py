@@ -236,12 +236,59 @@ _STRING = r'"(?:[^"\\]|\\.)*"'
 _PREFIX_RE = re.compile(r"^(?:#~\s*(?:#?\|)?|#\|)?\s*")
 _KEYWORD_RE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$")
 _CONTINUATION_RE = re.compile(rf"^({_STRING})\s*$")
-_ESCAPE_RE = re.compile(r"\\(.)")
-_VALID_ESCAPES = frozenset("ntbrfva\\\"?'x01234567")
+_ESCAPE_RE = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.?)")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
+                   "a": "\a", "\\": "\\", '"': '"'}
+"""msgfmt's one-letter escapes (its po-lex accepts no others: ``\\?`` and ``\\'`` are errors)."""
+_POLIB_ESCAPES = frozenset("ntbrfv\\\"")
+"""The escapes polib decodes itself; strings with any other are rewritten before polib."""
+_OBSOLETE_PREVIOUS_RE = re.compile(r"^(\s*)#~\s+#\|")
+_LINE_BREAKERS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Characters ``str.splitlines`` breaks at besides CR and LF: polib would split a string there."""
+_STAND_INS = "".join(chr(0xFDD0 + i) for i in range(len(_LINE_BREAKERS)))
+"""Unicode noncharacters that stand in for :data:`_LINE_BREAKERS` while polib parses."""
+_TO_STAND_INS = str.maketrans(_LINE_BREAKERS, _STAND_INS)
+_FROM_STAND_INS = str.maketrans(_STAND_INS, _LINE_BREAKERS)
+
+
+def _decode_c_string(body: str) -> str | None:
+    """The text msgfmt reads from a quoted string's ``body`` (None when an escape is invalid).
+
+    Escapes make bytes, as in C: ``\\x`` takes every hex digit that follows and ``\\ooo`` up
+    to three octal digits (both modulo 256), and the bytes are read as UTF-8 with the rest.
+    """
+    out = bytearray()
+    pos = 0
+    for match in _ESCAPE_RE.finditer(body):
+        out += body[pos : match.start()].encode("utf-8")
+        code = match.group(1)
+        if code in _SIMPLE_ESCAPES:
+            out += _SIMPLE_ESCAPES[code].encode("ascii")
+        elif code[:1] == "x" and len(code) > 1:
+            out.append(int(code[1:], 16) % 256)
+        elif code[:1].isdigit() and code[:1] in "01234567":
+            out.append(int(code, 8) % 256)
+        else:
+            return None
+        pos = match.end()
+    out += body[pos:].encode("utf-8")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _polib_quoted(text: str) -> str:
+    """``text`` as a quoted string in the escapes polib reads (control characters raw)."""
+    return '"' + polib.escape(text) + '"'
 
 
 def _unescape(quoted: str) -> str:
-    return polib.unescape(quoted[1:-1])
+    body = quoted[1:-1]
+    if "\\" not in body:
+        return body
+    decoded = _decode_c_string(body)
+    return polib.unescape(body) if decoded is None else decoded
 
 
 class _Linter:
@@ -256,6 +303,8 @@ class _Linter:
     def __init__(self, text: str, *, path: Path) -> None:
         self.path = path
         self.lines = text.split("\n")
+        self.rewritten: dict[int, str] = {}
+        """1-based line → the line as polib must see it (``#~|`` prefixes, C escapes)."""
         self.obsolete_previous: dict[str, str] = {}
         self.msgid_lines: dict[tuple[str | None, str], int] = {}
         self.pending_previous: list[str] = []
@@ -268,6 +317,8 @@ class _Linter:
 
     def run(self) -> _Linter:
         for number, line in enumerate(self.lines, 1):
+            if "\x00" in line:
+                raise self.fail("NUL character (not allowed in a catalogue)", number)
             if line[:1] == "#" and line[1:2] not in ("~", "|"):
                 continue  # a comment: translator, extracted, reference, flags (the common case)
             stripped = line.strip()
@@ -275,6 +326,23 @@ class _Linter:
                 self.line(number, stripped)
         self.close()
         return self
+
+    def polib_text(self) -> str:
+        """The text to hand polib: the lines it misreads rewritten to what it reads right."""
+        if not self.rewritten:
+            return "\n".join(self.lines)
+        return "\n".join(self.rewritten.get(n, line) for n, line in enumerate(self.lines, 1))
+
+    def rewrite_string(self, number: int, quoted: str) -> None:
+        """Re-quote one string of line ``number`` whose escapes polib would misread."""
+        body = quoted[1:-1]
+        decoded = _decode_c_string(body)
+        if decoded is None:
+            raise self.fail("escape sequences that do not make UTF-8 text", number)
+        if "\x00" in decoded:
+            raise self.fail("NUL character (not allowed in a catalogue)", number)
+        line = self.rewritten.get(number, self.lines[number - 1])
+        self.rewritten[number] = line.replace(quoted, _polib_quoted(decoded), 1)
 
     def line(self, number: int, stripped: str) -> None:
         """One non-blank line that is not a plain comment."""
@@ -285,6 +353,8 @@ class _Linter:
         obsolete = marker.startswith("#~")
         if (stripped.startswith("#") and not marker) or (marker == "#~" and not rest):
             return  # a comment, or an empty obsolete line
+        if marker.startswith("#~#|"):  # msgmerge reads "#~ #|" as "#~|"; polib does not
+            self.rewritten[number] = _OBSOLETE_PREVIOUS_RE.sub(r"\1#~|", self.lines[number - 1])
         keyword = _KEYWORD_RE.match(rest)
         continuation = _CONTINUATION_RE.match(rest)
         if not keyword and not continuation:
@@ -297,9 +367,7 @@ class _Linter:
             raise self.fail("not PO syntax", number)
         quoted = (keyword or continuation).group(2 if keyword else 1)  # type: ignore[union-attr]
         if "\\" in quoted:
-            for escape in _ESCAPE_RE.finditer(quoted[1:-1]):
-                if escape.group(1) not in _VALID_ESCAPES:
-                    raise self.fail(f"invalid escape sequence '\\{escape.group(1)}'", number)
+            self.escapes(number, quoted)
         if "|" in marker:
             self.previous(keyword, continuation, obsolete=obsolete)
         elif keyword:
@@ -311,6 +379,21 @@ class _Linter:
             self.entry[self.current] = str(self.entry[self.current]) + _unescape(
                 continuation.group(1)
             )
+
+    def escapes(self, number: int, quoted: str) -> None:
+        """Check a string's escapes as msgfmt does; rewrite the ones polib does not know."""
+        foreign = False
+        for escape in _ESCAPE_RE.finditer(quoted[1:-1]):
+            code = escape.group(1)
+            if code in _SIMPLE_ESCAPES:
+                foreign = foreign or code not in _POLIB_ESCAPES
+            elif (code[:1] == "x" and len(code) > 1) or code[:1] in tuple("01234567"):
+                foreign = True
+            else:
+                shown = f"'\\{code}'" if code else "at the end of the string"
+                raise self.fail(f"invalid escape sequence {shown}", number)
+        if foreign:
+            self.rewrite_string(number, quoted)
 
     def previous(
         self, keyword: re.Match[str] | None, continuation: re.Match[str] | None, *, obsolete: bool
@@ -366,17 +449,39 @@ def parse(data: bytes, *, path: Path) -> Catalogue:
     """Catalogue bytes → Catalogue; malformed input raises CatalogueError with the line."""
     text = decode_utf8(data, path=path, error=CatalogueError)
     lint = _Linter(text, path=path).run()
+    source = lint.polib_text()
+    stand_ins = any(ch in source for ch in _LINE_BREAKERS)
+    if stand_ins:
+        if any(ch in source for ch in _STAND_INS):
+            raise CatalogueError("unsupported mix of line separators and noncharacters", path=path)
+        source = source.translate(_TO_STAND_INS)
     try:
-        po = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=79)
+        po = polib.pofile(source if "\n" in source else source + "\n", wrapwidth=79)
     except (OSError, ValueError) as exc:
         match = re.search(r"\(line (\d+)\)", str(exc))
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(line \d+\)", "", str(exc))
         raise CatalogueError(f"PO syntax error: {message}", path=path, line=line) from None
+    if stand_ins:
+        _restore_line_breakers(po)
     for entry in po:
         if entry.obsolete and entry.msgid in lint.obsolete_previous and not entry.previous_msgid:
             entry.previous_msgid = lint.obsolete_previous[entry.msgid]
     return Catalogue(po, path=path, lines=lint.msgid_lines)
+
+
+def _restore_line_breakers(po: polib.POFile) -> None:
+    """Put back the line separators that stood in as noncharacters while polib parsed."""
+    def back(value: str | None) -> str | None:
+        return value.translate(_FROM_STAND_INS) if value else value
+
+    po.header = back(po.header) or ""
+    po.metadata = {k: back(v) or "" for k, v in po.metadata.items()}
+    for entry in po:
+        for name in ("msgid", "msgstr", "msgctxt", "msgid_plural", "comment", "tcomment",
+                     "previous_msgid", "previous_msgctxt", "previous_msgid_plural"):
+            setattr(entry, name, back(getattr(entry, name, None)))
+        entry.msgstr_plural = {k: back(v) or "" for k, v in entry.msgstr_plural.items()}
 
 
 def read(path: Path, *, name: Path | None = None) -> Catalogue | None:
@@ -538,19 +643,29 @@ def merge(
     pending = _carry_exact(po, pot._po, old_entries, used)
     _carry_similar(pending, old_entries, used)
     if keep_obsolete:
-        for e in old_entries:
-            if id(e) not in used and e.msgstr:
-                po.append(
-                    polib.POEntry(
-                        msgid=e.msgid,
-                        msgctxt=e.msgctxt,
-                        msgstr=e.msgstr,
-                        tcomment=e.tcomment,
-                        flags=list(e.flags),
-                        obsolete=True,
-                    )
-                )
+        po.extend(_obsolete(e) for e in old_entries if id(e) not in used and _translated(e))
     return Catalogue(po)
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def _obsolete(entry: polib.POEntry) -> polib.POEntry:
+    """A translated message that left the template, kept as ``#~`` the way msgmerge keeps it:
+    translator comments, flags, plural forms and the previous msgid (``#~|``) included."""
+    return polib.POEntry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
+        msgstr=entry.msgstr,
+        msgstr_plural=dict(entry.msgstr_plural),
+        tcomment=entry.tcomment,
+        flags=list(entry.flags),
+        previous_msgid=entry.previous_msgid,
+        previous_msgctxt=entry.previous_msgctxt,
+        obsolete=True,
+    )
 
 
 def _merged_header(old: polib.POFile | None, pot: polib.POFile, *, lang: str) -> polib.POFile:
@@ -613,7 +728,7 @@ def _carry_similar(
     pending: list[polib.POEntry], old_entries: list[polib.POEntry], used: set[int]
 ) -> None:
     """Give each new msgid the closest unused old translation, fuzzy with the previous msgid."""
-    candidates = [e for e in old_entries if id(e) not in used and e.msgstr]
+    candidates = [e for e in old_entries if id(e) not in used and e.msgstr and not e.msgid_plural]
     for entry in pending:
         best, best_score = None, FUZZY_THRESHOLD
         for candidate in candidates:

@@ -17,7 +17,7 @@ from typing import Any
 from localise import __version__
 from localise.config import engine_options
 from localise.errors import LocaliseError, UsageError
-from localise.files import project_lock
+from localise.files import project_lock, remove_leftovers
 from localise.model import Counts
 from localise.project import Project
 
@@ -368,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = COMMANDS[args.command]
         if args.command in LOCKED:
             with project_lock(project.config.cache_dir):
+                remove_leftovers(project.written_folders())  # of a run that was killed
                 return handler(project, args)
         return handler(project, args)
     except LocaliseError as exc:

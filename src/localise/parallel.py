@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from localise import files
+
 MIN_JOBS = 24
 """Below this many jobs the work runs in this process (starting workers costs more)."""
+_PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process gets when its parent dies (Linux)."""
 
 
 def job_function(name: str) -> Callable[..., Any]:
@@ -32,5 +37,26 @@ def map_jobs(job: str, items: Sequence[Any], *args: Any) -> list[Any]:
     from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports: only when used
 
     chunk = max(1, len(items) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
         return list(pool.map(func, items, *[[a] * len(items) for a in args], chunksize=chunk))
+
+
+def _worker_start() -> None:
+    """In each worker: die with the parent (a killed run leaves no worker writing files), let
+    go of the project lock inherited from it, and end quietly on Ctrl-C (the parent reports)."""
+    files.forget_lock()
+    signal.signal(signal.SIGINT, _quit)
+    try:
+        import ctypes  # prctl through libc, only in worker processes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _quit(signum: int, frame: object) -> None:
+    """Ctrl-C in a worker: stop at once, silently; writes are atomic, leftovers are cleaned."""
+    os._exit(128 + signum)

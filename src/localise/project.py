@@ -238,6 +238,11 @@ class Project:
         """``path`` relative to the project root when it is inside it."""
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
+    def written_folders(self) -> list[Path]:
+        """Where localise writes: catalogues, published pages, its own state."""
+        config = self.config
+        return [config.locales_root, config.output_root, config.cache_dir]
+
     def inside(self, path: Path, folder: Path) -> Path:
         """``path``, after checking that it resolves inside ``folder`` (UsageError if not)."""
         if not path.resolve().is_relative_to(folder.resolve()):

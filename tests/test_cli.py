@@ -359,3 +359,27 @@ def test_unknown_engine_is_a_usage_error_even_with_nothing_to_do(project: Path, 
     assert result.code == 2 and "unknown translation engine 'nope'" in result.err
     result = cli(project, "run", "--engine", "nope")
     assert result.code == 2 and not (project / "locales").exists()
+
+
+def test_hostile_inputs_give_exit_2_with_path_and_line(project: Path, cli) -> None:
+    """Inputs that used to end in a traceback: each names its file and line, exit 2."""
+    glossary = project / "locales" / "glossary.csv"
+    glossary.parent.mkdir(exist_ok=True)
+    glossary.write_text("term,language,translation\nknee,fr,genou\n", "utf-8")
+    result = cli(project, "extract")
+    assert result.code == 2 and "locales/glossary.csv:2: language 'fr'" in result.err
+    glossary.write_text('term,language,translation\n"x' + "y" * 140_000 + '",ja,z\n', "utf-8")
+    result = cli(project, "extract")
+    assert result.code == 2 and "locales/glossary.csv:2: malformed CSV: a cell longer" in result.err
+    glossary.unlink()
+    (project / "source" / "nul.md").write_bytes(b"# Title\n\nText\x00more\n")
+    result = cli(project, "extract")
+    assert result.code == 2 and "source/nul.md:3: NUL character" in result.err
+    (project / "source" / "nul.md").unlink()
+    (project / "source" / "bad\nname.md").write_text("# Injected\n", "utf-8")
+    result = cli(project, "extract")
+    assert result.code == 2 and "control character" in result.err and "Traceback" not in result.err
+    (project / "source" / "bad\nname.md").unlink()
+    (project / ".localise").mkdir(exist_ok=True)
+    (project / ".localise" / "state.json").write_text("[1, 2, 3]", "utf-8")
+    assert cli(project, "extract").code == 0  # a damaged state only means redoing the work

@@ -166,3 +166,21 @@ def test_bad_values_are_reported_at_load_with_their_line(
         config.load(tmp_path)
     assert fragment in str(info.value)
     assert f"localise.toml:{line}:" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ('output_dir = ""\n', "not the project folder itself (key 'output_dir')"),
+        ('locales_dir = "."\n', "not the project folder itself (key 'locales_dir')"),
+        ('[check]\nglossary = "/etc/passwd"\n', "inside the project (key 'check.glossary')"),
+        ('[check]\nglossary = "../g.csv"\n', "inside the project (key 'check.glossary')"),
+    ],
+)
+def test_folders_and_glossary_stay_inside_the_project(
+    tmp_path: Path, toml: str, fragment: str
+) -> None:
+    (tmp_path / "localise.toml").write_text(toml, "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path)
+    assert fragment in str(caught.value)

@@ -272,7 +272,10 @@ def _folders(top: _Reader) -> dict[str, Path]:
         ("locales_dir", "locales"),
         ("output_dir", "build"),
     ):
-        value = Path(top.take(key, str, default))
+        raw = top.take(key, str, default)
+        value = Path(raw)
+        if not raw.strip() or value == Path("."):
+            raise top.error(key, "must name a folder, not the project folder itself")
         if value.is_absolute() or ".." in value.parts:
             raise top.error(key, "must be a folder inside the project")
         dirs[key] = value
@@ -331,10 +334,11 @@ def _check(ck: _Reader) -> CheckOptions:
     for url, per_lang in links.items():
         if not isinstance(per_lang, dict) or not all(isinstance(v, str) for v in per_lang.values()):
             raise ck.error("localisable_links", f"{url!r} must map languages to URLs")
-    check = CheckOptions(
-        localisable_links={k: dict(v) for k, v in links.items()},
-        glossary=ck.take("glossary", str, "locales/glossary.csv"),
-    )
+    glossary = ck.take("glossary", str, "locales/glossary.csv")
+    if not glossary or Path(glossary).is_absolute() or ".." in Path(glossary).parts:
+        raise ck.error("glossary", "must be a file inside the project")
+    check = CheckOptions(localisable_links={k: dict(v) for k, v in links.items()},
+                         glossary=glossary)
     ck.finish()
     return check
 

@@ -24,7 +24,8 @@ from localise.errors import LocaliseError, LockError, SourceError
 def decode_utf8(
     data: bytes, *, path: Path, error: type[LocaliseError] = SourceError
 ) -> str:
-    """File bytes → text (a leading BOM dropped); invalid UTF-8 raises ``error`` at its line."""
+    """File bytes → text (a leading BOM dropped); invalid UTF-8 or a NUL raises ``error`` at
+    its line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -32,6 +33,10 @@ def decode_utf8(
         raise error(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path, line=line
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise error("NUL character (a binary file, or a damaged one?)", path=path, line=line)
     return text.removeprefix("\ufeff")
 
 

@@ -105,9 +105,14 @@ class State:
         self.path = config.cache_dir / "state.json"
         self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
         try:
-            self.data: dict[str, str] = json.loads(self.path.read_text("utf-8"))
-        except (FileNotFoundError, ValueError):
-            self.data = {}
+            loaded = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):  # missing or damaged: everything is simply redone
+            loaded = {}
+        self.data: dict[str, str] = (
+            {k: v for k, v in loaded.items() if isinstance(v, str)}
+            if isinstance(loaded, dict)
+            else {}
+        )
         self.dirty = False
 
     def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
@@ -168,7 +173,7 @@ class Project:
             return Glossary()
         name = self.relative(self.config.glossary_path)
         text = decode_utf8(self.glossary_bytes, path=name, error=ConfigError)
-        return glossary_module.parse(text, path=name)
+        return glossary_module.parse(text, path=name, languages=self.config.languages)
 
     @functools.cached_property
     def articles(self) -> list[Article]:
@@ -181,6 +186,11 @@ class Project:
             rel = path.relative_to(root)
             if not path.is_file() or any(part.startswith(".") for part in rel.parts):
                 continue
+            if any(ch.isprintable() is False and ch != " " for ch in rel.as_posix()):
+                raise UsageError(
+                    f"file name with a control character: {rel.as_posix()!r}; rename it",
+                    path=self.config.source_dir,
+                )
             slug = rel.with_suffix("").as_posix()
             found.append(Article(path=self.config.source_dir / rel, slug=slug))
         return found

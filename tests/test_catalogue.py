@@ -758,3 +758,24 @@ def test_plural_and_obsolete_entries_are_kept_like_msgmerge(tmp_path: Path) -> N
     assert body == reference.stdout.split(b"\n\n", 1)[1]
     again = catalogue.merge(catalogue.parse(ours.render(), path=old_path), pot, lang="es")
     assert again.render() == ours.render()
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+def test_long_comment_runs_and_long_strings_read_exactly(tmp_path: Path) -> None:
+    """Hundreds of comment lines and continuation lines (which polib alone appends one by one,
+    quadratic in their number) read to the same entries and write back as msgcat writes."""
+    notes = "".join(f"# note {n}\n" if n % 7 else "#\n" for n in range(200))
+    extracted = "".join(f"#. {{amount_{n}}} = {n},000 USD\n" for n in range(300))
+    pieces = "".join(f'"piece {n} of a long paragraph, "\n' for n in range(400))
+    source = tmp_path / "long.po"
+    source.write_bytes(
+        (_HEADER + notes + extracted + '#, fuzzy\nmsgid ""\n' + pieces + 'msgstr ""\n' + pieces)
+        .encode("utf-8")
+    )
+    po = catalogue.parse(source.read_bytes(), path=source)
+    entry = next(po.live())
+    assert entry.translator_comments[:2] == ["", "note 1"] and len(entry.translator_comments) == 200
+    assert entry.comment.split("\n")[-1] == "{amount_299} = 299,000 USD"
+    assert entry.msgid.endswith("piece 399 of a long paragraph, ") and entry.msgid == entry.msgstr
+    assert entry.line == 3 + 200 + 300 + 1 + 1  # header, notes, extracted, flags, msgid
+    assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout

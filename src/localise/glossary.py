@@ -59,14 +59,22 @@ class Glossary:
             for t in self.terms
             if t.keep or (t.translation and (lang is None or t.language == lang))
         ]
-        taken: list[tuple[int, int]] = []
+        taken: dict[int, int] = {}  # start of a matched term → its furthest end
+        longest = 0
         out: list[Term] = []
         for t in sorted(wanted, key=lambda t: -len(t.term)):
             spans = [(m.start(), m.end()) for m in term_pattern(t.term).finditer(text)]
-            free = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
+            # inside a longer match: one started at most `longest` before (linear in the text)
+            free = [
+                (start, end)
+                for start, end in spans
+                if not any(taken.get(a, -1) >= end for a in range(end - longest, start + 1))
+            ]
             if free:
                 out.append(t)
-                taken.extend(free)
+                for start, end in free:
+                    taken[start] = max(taken.get(start, -1), end)
+                    longest = max(longest, end - start)
             elif spans and any(o.term == t.term for o in out):
                 out.append(t)  # same term, another language
         return out

@@ -354,6 +354,9 @@ def cmd_completion(run: Run) -> int:
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
         elif action.type is Path:
             action.complete = shtab.FILE  # type: ignore[attr-defined]
+        elif isinstance(action, argparse._SubParsersAction):
+            for choice in action._get_subactions():  # zsh shows the one-line summaries
+                action.choices[choice.dest].description = choice.help
     run.out.result(shtab.complete(parser, shell=run.args.shell).rstrip("\n"))
     return EXIT_OK
 

@@ -105,6 +105,9 @@ def cmd_init(run: Run) -> int:
     out = run.out
     languages = ", ".join(report.config.languages) or "none yet"
     out.info(f"created a localise project in {report.root} (languages: {languages})")
+    outer = find_root(report.root.parent)
+    if outer is not None:
+        out.info(f"  note: inside the project in {outer}; commands run in here use the new one")
     for path in report.written:
         out.info(f"  wrote {path.as_posix()}{'/' if (report.root / path).is_dir() else ''}")
     for path in report.kept:

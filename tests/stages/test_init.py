@@ -172,3 +172,17 @@ def test_a_bad_language_writes_nothing(tmp_path: Path, langs: list[str], what: s
 ])
 def test_toml_values_round_trip(value: object) -> None:
     assert tomllib.loads(f"key = {init.toml_value(value)}")["key"] == value
+
+
+@pytest.mark.skipif(not any(key.name == "dialect" for key in KEYS),
+                    reason="this config has no dialect key yet")
+def test_the_dialect_is_written_into_the_new_project(tmp_path: Path) -> None:
+    init.run(tmp_path, langs=["ja"], dialect="gfm")
+    assert '\ndialect = "gfm"\n' in (tmp_path / "localise.toml").read_text("utf-8")
+    assert config.load(tmp_path).dialect == "gfm"  # type: ignore[attr-defined]
+
+
+def test_a_key_this_config_does_not_know_is_left_to_the_config_to_reject(tmp_path: Path) -> None:
+    text = init.config_text({"languages": ["ja"], "no_such_key": "x"})
+    with pytest.raises(ConfigError, match="unknown key"):
+        config.loads(text, path=tmp_path / "localise.toml")

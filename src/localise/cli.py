@@ -324,17 +324,9 @@ def cmd_models(run: Run) -> int:
     models = stage("models")
     args, out = run.args, run.out
     packages_dir = run.project.config.translate.options.packages_dir if run.project else None
-    with out.stage("models"):
-        if args.models_command == "list":
-            installed = models.list_installed(packages_dir=packages_dir)
-        elif args.from_index:
-            source, target = args.from_index
-            info = models.install_from_index(source, target, packages_dir=packages_dir)
-        elif args.file is not None:
-            info = models.install_file(args.file, packages_dir=packages_dir)
-        else:
-            raise UsageError("give FILE.argosmodel or --from-index FROM TO")
     if args.models_command == "list":
+        with out.stage("models"):
+            installed = models.list_installed(packages_dir=packages_dir)
         if not installed:
             out.info(
                 "no argos packages installed; add one with "
@@ -344,6 +336,14 @@ def cmd_models(run: Run) -> int:
             out.info(f"{item.from_code} → {item.to_code}  version {item.package_version}  "
                      f"{item.path}")
         return EXIT_OK
+    with out.stage("models"):
+        if args.from_index:
+            source, target = args.from_index
+            info = models.install_from_index(source, target, packages_dir=packages_dir)
+        elif args.file is not None:
+            info = models.install_file(args.file, packages_dir=packages_dir)
+        else:
+            raise UsageError("give FILE.argosmodel or --from-index FROM TO")
     out.info(f"installed {info.from_code} → {info.to_code} version {info.package_version}")
     return EXIT_OK
 

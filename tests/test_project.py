@@ -38,6 +38,9 @@ def test_outside_any_project_says_how_to_start_one(tmp_path: Path) -> None:
 def test_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         Project.find(tmp_path / "nowhere")
+    (tmp_path / "file.md").write_text("# A\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a folder"):
+        Project.find(tmp_path / "file.md")
 
 
 def test_a_folder_named_like_the_config_is_not_a_project(tmp_path: Path) -> None:

@@ -267,7 +267,8 @@ class Project:
 def find_root(start: Path) -> Path | None:
     """The nearest folder holding a ``localise.toml``: ``start`` itself or one above it."""
     if not start.is_dir():
-        raise ConfigError("project folder does not exist", path=start)
+        problem = "not a folder" if start.exists() else "project folder does not exist"
+        raise ConfigError(problem, path=start)
     here = start.resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():

@@ -28,15 +28,15 @@ def _project_with(tmp_path: Path, fixture: str) -> Path:
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     loaded = config.load(tmp_path)
     assert loaded == config.Config(root=tmp_path.resolve())
-    assert loaded.languages == ("ja", "es")
+    assert loaded.languages == ()  # no silent default: the commands that need one say so
     assert loaded.source_language == "en"
     assert loaded.reference_comments == "file"
     assert loaded.formatting.currency and loaded.formatting.dates
 
 
 def test_design_defaults_spelled_out_equal_builtin_defaults(tmp_path: Path) -> None:
-    root = _project_with(tmp_path, "defaults.toml")
-    assert config.load(root) == config.Config(root=root.resolve())
+    root = _project_with(tmp_path, "defaults.toml")  # and the languages, which have none
+    assert config.load(root) == config.Config(root=root.resolve(), languages=("ja", "es"))
 
 
 def test_every_table(tmp_path: Path) -> None:

@@ -81,7 +81,9 @@ class Config:
 
     root: Path
     source_language: str = "en"
-    languages: tuple[str, ...] = ("ja", "es")
+    languages: tuple[str, ...] = ()
+    """Target languages. No default: a project without the ``languages`` key has none, and the
+    commands that need one say so (see :meth:`localise.project.Project.languages`)."""
     source_dir: Path = Path("source")
     locales_dir: Path = Path("locales")
     output_dir: Path = Path("build")
@@ -215,7 +217,11 @@ def load(root: Path) -> Config:
         raise ConfigError("project folder does not exist", path=root)
     if not path.exists():
         return Config(root=root)
-    text = decode_utf8(path.read_bytes(), path=path, error=ConfigError)
+    return loads(decode_utf8(path.read_bytes(), path=path, error=ConfigError), path=path)
+
+
+def loads(text: str, *, path: Path) -> Config:
+    """The text of a ``localise.toml`` at ``path`` (absolute) into a validated Config."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -257,7 +263,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
 
 def _languages(top: _Reader) -> tuple[str, tuple[str, ...]]:
     source_language = _language(top, "source_language", top.take("source_language", str, "en"))
-    languages = top.strings("languages", ("ja", "es"))
+    languages = top.strings("languages", ())
     for lang in languages:
         _language(top, "languages", lang)
     if source_language in languages:
@@ -360,3 +366,86 @@ def engine_options(config: Config, **overrides: Any) -> EngineOptions:
     return dataclasses.replace(config.translate.options, **given) if given else (
         config.translate.options
     )
+
+
+# -- the keys, as `localise init` writes them -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One ``localise.toml`` key as documented in a new project's file."""
+
+    name: str
+    """Dotted name: ``"languages"``, ``"translate.beam_size"``."""
+    help: str
+    """One line: what the key decides."""
+    attribute: str | None = None
+    """Where its default lives on :class:`Config` (dotted); None when it has no default."""
+    example: Any = None
+    """A value to show (commented out) for a key without a default."""
+
+    @property
+    def table(self) -> str:
+        """The TOML table holding the key (``""`` for the top level)."""
+        return self.name.rpartition(".")[0]
+
+    @property
+    def key(self) -> str:
+        """The key's name inside its table."""
+        return self.name.rpartition(".")[2]
+
+    def default(self, config: Config) -> Any:
+        """The key's value in ``config`` (its default when ``config`` has no file behind it)."""
+        value: Any = config
+        for part in (self.attribute or "").split("."):
+            value = getattr(value, part) if part else None
+        return value
+
+
+KEYS: tuple[Key, ...] = (
+    Key("source_language", "language the articles are written in (BCP 47 tag)",
+        "source_language"),
+    Key("languages", 'languages to publish, BCP 47 tags such as "ja", "pt-BR", "zh-Hans" '
+        "(no default)", "languages"),
+    Key("source_dir", "folder of the source articles (every *.md, subfolders included)",
+        "source_dir"),
+    Key("locales_dir", "folder of the templates (<slug>.pot) and catalogues "
+        "(<lang>/LC_MESSAGES/<slug>.po)", "locales_dir"),
+    Key("output_dir", "folder of the published pages (<lang>/<slug>.md)", "output_dir"),
+    Key("front_matter_keys", "front-matter values to translate", "front_matter_keys"),
+    Key("references", '"#:" reference comments in catalogues: "file", "line" or "none"',
+        "reference_comments"),
+    Key("formatting.currency", "amounts such as $6,500 become placeholders, formatted for each "
+        "language at build", "formatting.currency"),
+    Key("formatting.dates", "dates such as Jan 12, 2026 likewise", "formatting.dates"),
+    Key("formatting.ja.display_currency", "show amounts in this currency instead (needs a rate)",
+        example="JPY"),
+    Key("formatting.ja.rate", "… converted at this pinned rate (a string keeps every digit)",
+        example="150.5"),
+    Key("formatting.ja.rate_currency", "… from this currency", example="USD"),
+    Key("formatting.ja.rate_date", "when the rate was taken (for readers of this file)",
+        example=dt.date(2026, 1, 12)),
+    Key("formatting.ja.show_original", "also show the original amount: 約98万円（6,500米ドル）",
+        example=True),
+    Key("formatting.ja.large_units", "万/億 without precision loss (13,000 → 1.3万)",
+        example=True),
+    Key("translate.engine", "machine-translation engine: argos, apertium or pseudo",
+        "translate.engine"),
+    Key("translate.beam_size", "CTranslate2 beam size (1 is fastest)",
+        "translate.options.beam_size"),
+    Key("translate.device", "CTranslate2 device: cpu, cuda or auto", "translate.options.device"),
+    Key("translate.threads", "CPU: parallel CTranslate2 workers (0: one per core); GPU: threads",
+        "translate.options.threads"),
+    Key("translate.max_batch_size", "sentences per CTranslate2 batch",
+        "translate.options.max_batch_size"),
+    Key("translate.packages_dir", "a project-local folder of argos packages (default: argos's "
+        "own folder)", example=".argos"),
+    Key("translate.engines.es", "the engine of one language, overriding translate.engine",
+        example="apertium"),
+    Key("check.glossary", "the glossary CSV (term,language,translation,note,strict)",
+        "check.glossary"),
+    Key("check.localisable_links", "link targets a translation may change, per language",
+        example={"https://example.com/": {"es": "https://example.com/es/"}}),
+)
+"""Every key ``localise.toml`` accepts, with its default (from :class:`Config` itself) and one
+line of help; per-language tables are shown with ``ja``/``es`` as the example language."""

@@ -159,6 +159,19 @@ class Project:
         """The project whose ``localise.toml`` is in ``root`` (all keys optional)."""
         return cls(config_module.load(root))
 
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The project whose ``localise.toml`` is in ``start`` or the nearest folder above it
+        (as git, ruff and pytest find theirs); UsageError, saying how to start one, if none."""
+        root = find_root(start)
+        if root is None:
+            raise UsageError(
+                f"not inside a localise project (no {CONFIG_NAME} here or in any folder above); "
+                "start one with `localise init --lang LANG`, or name one with -C DIR",
+                path=start.resolve(),
+            )
+        return cls.open(root)
+
     # -- what the project holds ----------------------------------------------------------
 
     @functools.cached_property
@@ -201,7 +214,13 @@ class Project:
         return State(self.config)
 
     def languages(self, langs: Sequence[str] | None) -> list[str]:
-        """``langs`` checked against the configured languages (all of them when None)."""
+        """``langs`` checked against the configured languages (all of them when None); a project
+        with none configured is a UsageError naming ``localise.toml``."""
+        if not self.config.languages:
+            raise UsageError(
+                'no languages to publish: add them to the file, e.g. languages = ["ja", "es"]',
+                path=Path(CONFIG_NAME),
+            )
         if not langs:
             return list(self.config.languages)
         for lang in langs:
@@ -258,6 +277,18 @@ class Project:
         if not path.resolve().is_relative_to(folder.resolve()):
             raise UsageError(f"refusing to write outside {folder}", path=path)
         return path
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder holding a ``localise.toml``: ``start`` itself or one above it."""
+    if not start.is_dir():
+        problem = "not a folder" if start.exists() else "project folder does not exist"
+        raise ConfigError(problem, path=start)
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
 
 
 def segment_source(config: Config, source: Source) -> Document:

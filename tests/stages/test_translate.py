@@ -37,7 +37,8 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "locales" / "glossary.csv", tmp_path / "glossary.csv")
     (project / "locales").mkdir()
     shutil.copy(tmp_path / "glossary.csv", project / "locales" / "glossary.csv")
-    (project / "localise.toml").write_text('[translate]\npackages_dir = "models"\nbeam_size = 1\n')
+    (project / "localise.toml").write_text(
+        'languages = ["ja", "es"]\n\n[translate]\npackages_dir = "models"\nbeam_size = 1\n')
     return project
 
 

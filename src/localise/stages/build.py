@@ -12,13 +12,19 @@ from collections.abc import Sequence
 
 from localise.parallel import map_jobs
 from localise.project import Project, read_optional
-from localise.stages import BuildJob, Built, Report
+from localise.stages import BuildJob, Built, Progress, Report, Ticker
 
 BUILD_JOB = "localise.stages.jobs:build_one"
 """The work on one article (loaded only when some page is stale)."""
 
 
-def run(project: Project, *, langs: Sequence[str] | None = None, draft: bool = False) -> Report:
+def run(
+    project: Project,
+    *,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
+    progress: Progress | None = None,
+) -> Report:
     """Build every stale page of ``langs`` (all languages when None)."""
     config, state = project.config, project.state
     report = Report()
@@ -44,7 +50,9 @@ def run(project: Project, *, langs: Sequence[str] | None = None, draft: bool = F
                 stale.append((lang, target, current, project.relative(po_path), po))
         if stale:
             jobs.append(BuildJob(source, tuple(stale)))
-    results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary)
+    tick = Ticker(progress, len(jobs), name=lambda job: job.source.article.path)
+    results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary,
+                                          done=tick)
     for job, built in zip(jobs, results, strict=True):
         article = job.source.article
         for (lang, *_), result in zip(job.outputs, built, strict=True):

@@ -11,7 +11,7 @@ translator's work is never replaced: only empty entries are drafted (and, with
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +22,9 @@ from localise.engines import Engine, EngineOptions
 from localise.errors import EngineError
 from localise.files import write_if_changed
 from localise.project import Article, Project
+from localise.stages import Progress, Ticker
 from localise.stages._checking import check_context
 
-Progress = Callable[[int, int], None]
-"""Called with (sentences done, sentences to send) as engine batches complete."""
 _STEP = 256
 """Sentences per engine call (progress is reported after each)."""
 
@@ -96,26 +95,28 @@ def run(
     with open_cache(project.config.cache_dir) as cache:
         for lang in chosen:
             summary = result[lang] = LanguageSummary(engine=names[lang])
-            work, plans = _collect(project, lang, retranslate=retranslate)
+            work, plans = _collect(project, lang, retranslate=retranslate, progress=progress)
             if not work:
                 continue
             translator = engines.get_engine(names[lang], options=options)
             source = project.config.source_language
             summary.version = translator.version(source=source, target=lang)
             texts = _draft(plans, translator, summary, lang, source, cache, progress)
-            _store(project, lang, work, texts, summary)
+            _store(project, lang, work, texts, summary, progress)
     return result
 
 
 def _collect(
-    project: Project, lang: str, *, retranslate: bool
+    project: Project, lang: str, *, retranslate: bool, progress: Progress | None = None
 ) -> tuple[list[_Work], dict[str, _Plan]]:
     """The catalogues of ``lang`` with entries to draft, and one plan per distinct msgid."""
     config = project.config
     keep = project.glossary.keep_terms()
     work: list[_Work] = []
     plans: dict[str, _Plan] = {}
-    for article in project.articles:
+    tick = Ticker(progress, len(project.articles), unit="catalogue", label=f"reading {lang}",
+                  name=lambda article: project.relative(config.po_path(lang, article.slug)))
+    for article in tick.each(project.articles):
         path = config.po_path(lang, article.slug)
         po = catalogue.read(path, name=project.relative(path))
         if po is None:
@@ -156,6 +157,8 @@ def _draft(
     summary.cached = len(done)
     missing = [s for s in distinct if s not in done]
     summary.sent = len(missing)
+    if progress is not None and missing:
+        progress(0, len(missing), unit="sentence", label=f"translating {target}")
     for i in range(0, len(missing), _STEP):
         batch = missing[i : i + _STEP]
         outputs = translator.translate(batch, source=source, target=target)
@@ -166,7 +169,8 @@ def _draft(
         done.update(zip(batch, outputs, strict=True))
         cache.put_many([(keys[s], out) for s, out in zip(batch, outputs, strict=True)])
         if progress is not None:
-            progress(min(i + _STEP, len(missing)), len(missing))
+            progress(min(i + _STEP, len(missing)), len(missing), unit="sentence",
+                     label=f"translating {target}")
     texts: dict[str, tuple[str, list[str]]] = {}
     for msgid, plan in plans.items():
         parts = [done.get(p, p) if p.strip() else p for p in plan.sentences]
@@ -180,8 +184,11 @@ def _store(
     work: list[_Work],
     texts: dict[str, tuple[str, list[str]]],
     summary: LanguageSummary,
+    progress: Progress | None = None,
 ) -> None:
     """Verify each draft, store it in its entry, and write the catalogues that changed."""
+    tick = Ticker(progress, len(work), unit="catalogue", label=f"writing {lang}",
+                  name=lambda item: project.relative(item.path))
     for item in work:
         ctx = check_context(project, lang, item.article)
         for entry in item.pending:
@@ -193,3 +200,4 @@ def _store(
             summary.flagged += bool(problems)
         if write_if_changed(item.path, item.po.render()):
             summary.files.append(project.relative(item.path))
+        tick(item)

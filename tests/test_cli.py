@@ -383,3 +383,27 @@ def test_hostile_inputs_give_exit_2_with_path_and_line(project: Path, cli) -> No
     (project / ".localise").mkdir(exist_ok=True)
     (project / ".localise" / "state.json").write_text("[1, 2, 3]", "utf-8")
     assert cli(project, "extract").code == 0  # a damaged state only means redoing the work
+
+
+def test_streams_that_cannot_take_utf8_or_stop_reading_are_not_errors(
+    tmp_path: Path, python: str
+) -> None:
+    """LANG=C terminals get escapes instead of a traceback; `| head` is exit 0, silently."""
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    done = subprocess.run([python, "-m", "localise", "-C", str(root), "status", "--lang", "ja"],
+                          capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"\\u2588" in done.stdout and b"Traceback" not in done.stderr
+    pipe = subprocess.Popen([python, "-m", "localise", "-C", str(root), "status", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert pipe.stdout is not None and pipe.stdout.read(5)
+    pipe.stdout.close()  # the reader went away, like `| head -c 5`
+    assert pipe.wait(60) == 0
+    assert pipe.stderr is not None and pipe.stderr.read() == b""
+
+
+@pytest.mark.parametrize("value", ["nan", "150", "-1", "lots"])
+def test_fail_under_takes_only_a_percentage(project: Path, cli, value: str) -> None:
+    result = cli(project, "status", "--fail-under", value)
+    assert result.code == 2 and "--fail-under" in result.err

@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import os
 import sys
 import textwrap
 import time
@@ -429,12 +430,23 @@ def _build_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _percent(text: str) -> float:
+    """A share from 0 to 100 (``nan`` or ``150`` are usage errors, not a gate that passes)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 100:  # also false for nan
+        raise argparse.ArgumentTypeError(f"must be a percentage from 0 to 100, not {text!r}")
+    return value
+
+
 def _status_arguments(p: argparse.ArgumentParser) -> None:
     _lang(p)
     _json(p)
     p.add_argument(
         "--fail-under",
-        type=float,
+        type=_percent,
         metavar="PCT",
         help="exit 1 when a language's reviewed share is below PCT",
     )
@@ -741,10 +753,26 @@ def _open(command: Command, start: Path, out: Output) -> Project | None:
     return project
 
 
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _tolerant_streams() -> None:
+    """A terminal or pipe that cannot encode UTF-8 (``LANG=C``) gets escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``localise`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     start = time.perf_counter()
+    _tolerant_streams()
     try:
         args = _parser().parse_args(argv)
     except _UsageExit as exc:
@@ -776,7 +804,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.error(exc)
         return exc.exit_code
     except OSError as exc:  # the file system refused: name the file, no traceback
-        if isinstance(exc, BrokenPipeError):
+        if isinstance(exc, BrokenPipeError):  # `| head` stopped reading: not an error
+            _silence_stdout()
             return EXIT_OK
         where = f"{exc.filename}: " if exc.filename else ""
         if out.json_errors:

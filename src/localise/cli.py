@@ -31,6 +31,7 @@ STAGES: dict[str, str] = {
     "check": "localise.stages.check",
     "status": "localise.stages.status",
     "models": "localise.argos_packages",
+    "import": "localise.stages.importing",
 }
 """Stage modules by command; a run imports only the ones its command uses (startup stays
 fast), so this table is the one place the CLI's imports of the stages are written."""
@@ -78,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device")
     p.add_argument("--threads", type=int,
                    help="CPU: parallel CTranslate2 workers (0: one per core); GPU: threads")
+    p.add_argument("--no-memory", action="store_true",
+                   help="machine drafts only: skip translation memory for this run")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
 
     p = sub.add_parser("build", help="PO + source → build/<lang>/…")
@@ -114,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar=("FROM", "TO"),
         help="download from the Argos package index (needs the network)",
     )
+
+    p = sub.add_parser("import", help="an existing translation of an article → fuzzy entries")
+    p.add_argument("source", type=Path, metavar="SOURCE.md", help="the English article")
+    p.add_argument("translated", type=Path, metavar="TRANSLATED.md",
+                   help="its translation, with the same structure")
+    p.add_argument("--lang", required=True, help="the translation's language")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
 
     p = sub.add_parser("run", help="extract + update + translate + build")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
@@ -249,6 +259,7 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
         retranslate=args.retranslate,
         options=_engine_options(project, args),
         progress=_progress(),
+        memory=not args.no_memory,
     )
     if args.json:
         payload = {
@@ -257,11 +268,18 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
                     "engine": s.engine,
                     "model": s.version,
                     "units": s.units,
+                    "memory": s.memory,
+                    "memory_exact": s.memory_exact,
+                    "machine": s.machine,
+                    "copied": s.copied,
                     "segments": s.segments,
                     "sent": s.sent,
                     "cached": s.cached,
+                    "model_calls_per_unit": round(s.model_calls_per_unit, 4),
                     "filled": s.filled,
                     "flagged": s.flagged,
+                    "glossary_applied": s.glossary_applied,
+                    "settled": s.settled,
                     "files": [p.as_posix() for p in s.files],
                 }
                 for lang, s in summaries.items()
@@ -274,7 +292,8 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
                 print(f"{lang}: nothing to translate")
                 continue
             print(
-                f"{lang}: {s.filled} drafts from {s.engine} ({s.version}); "
+                f"{lang}: {s.filled} drafts: {s.memory} units from translation memory, "
+                f"{s.machine} from {s.engine} ({s.version or 'not needed'}); "
                 f"{s.sent} sentences sent, {s.cached} from cache; {s.flagged} flagged for review"
             )
             for path in s.files:
@@ -294,6 +313,8 @@ def cmd_models(project: Project, args: argparse.Namespace) -> int:
             )
         for info in installed:
             print(f"{info.from_code} → {info.to_code}  version {info.package_version}  {info.path}")
+        for skipped in models.scan_installed(packages_dir=packages_dir).skipped:
+            print(f"localise: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
         return EXIT_OK
     if args.from_index:
         source, target = args.from_index
@@ -327,6 +348,20 @@ def cmd_run(project: Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(project: Project, args: argparse.Namespace) -> int:
+    report = stage("import").run(
+        project, langs=[args.lang], source=args.source, translated=args.translated
+    )
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(
+            f"{report.catalogue}: {report.imported} entries imported as fuzzy drafts, "
+            f"{report.kept} kept (already translated), {report.flagged} flagged for review"
+        )
+    return EXIT_OK
+
+
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
     findings = stage("check").run(project, langs=args.lang)
     errors = sum(f.severity == "error" for f in findings)
@@ -356,8 +391,9 @@ COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
     "update": cmd_update,
     "build": cmd_build,
     "status": cmd_status,
+    "import": cmd_import,
 }
-LOCKED = {"extract", "update", "translate", "build", "run"}
+LOCKED = {"extract", "update", "translate", "build", "run", "import"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

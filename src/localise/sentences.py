@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from localise.langs import is_cjk, is_unspaced
 
-__all__ = ["gap", "join", "separator", "split"]
+__all__ = ["gap", "join", "separator", "split", "unspaced_char"]
 
 
 ABBREVIATIONS = frozenset(
@@ -158,7 +158,7 @@ _UNSPACED_SCRIPTS = (
 )
 
 
-def _unspaced_char(char: str) -> bool:
+def unspaced_char(char: str) -> bool:
     """True for a character of a script written without spaces: wide and full-width forms
     (kana, kanji, hangul, ``。``, ``「``), Thai, Lao, Khmer, Myanmar, Tibetan."""
     if unicodedata.east_asian_width(char) in ("W", "F"):
@@ -185,10 +185,10 @@ def gap(left: str, right: str, *, lang: str) -> str:
     sides = _sides(left, right)
     if sides is None:
         return separator(lang)
-    wide = _unspaced_char(sides[0]) or _unspaced_char(sides[1])
+    wide = unspaced_char(sides[0]) or unspaced_char(sides[1])
     if is_unspaced(lang):
         return "" if wide else " "
-    both = _unspaced_char(sides[0]) and _unspaced_char(sides[1])
+    both = unspaced_char(sides[0]) and unspaced_char(sides[1])
     return "" if both else " "
 
 

@@ -171,7 +171,7 @@ class Memory:
             query,
             self._choices,
             scorer=Levenshtein.normalized_similarity,
-            score_cutoff=self.threshold / 100,
+            score_cutoff=self.threshold / 100 - 1e-6,
             limit=8,
         )
         if not found:

@@ -107,7 +107,8 @@ def test_bpe_packages_install_list_and_translate(layouts: dict[str, Path], tmp_p
 
 
 def test_separate_vocabularies_are_real(layouts: dict[str, Path], tmp_path: Path) -> None:
-    info = models.install_file(layouts["sentencepiece-separate-vocabularies"], packages_dir=tmp_path)
+    separate = layouts["sentencepiece-separate-vocabularies"]
+    info = models.install_file(separate, packages_dir=tmp_path)
     files = sorted(p.name for p in (info.path / "model").iterdir())
     assert "source_vocabulary.json" in files and "target_vocabulary.json" in files
     source = json.loads((info.path / "model" / "source_vocabulary.json").read_text())

@@ -10,6 +10,7 @@ source/target vocabulary, a ``target_prefix`` the decoder is forced to start wit
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import random
 import shutil
@@ -111,7 +112,9 @@ def _train_sentencepiece(workdir: Path, extra_symbols: list[str] | None = None) 
     return prefix.with_suffix(".model")
 
 
-def _codes(count: int = VOCAB_SIZE, positions: int = MAX_POSITIONS) -> tuple[np.ndarray, np.ndarray]:
+def _codes(
+    count: int = VOCAB_SIZE, positions: int = MAX_POSITIONS
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (token codes ``count × TOKEN_DIMS``, position codes ``positions × 4K``).
 
     Both have zero sum and constant norm per row, so the layer norms only rescale them.
@@ -244,12 +247,12 @@ def _save_copy_model(
 
 def _learn_bpe(words: dict[str, int], merges: int) -> list[tuple[str, str]]:
     """Learn BPE merge operations (subword-nmt's format, version 0.2: ``</w>`` ends words)."""
-    vocab = {tuple(word[:-1]) + (word[-1] + "</w>",): n for word, n in words.items() if word}
+    vocab = {(*word[:-1], word[-1] + "</w>"): n for word, n in words.items() if word}
     learned: list[tuple[str, str]] = []
     for _ in range(merges):
         pairs: dict[tuple[str, str], int] = {}
         for symbols, n in vocab.items():
-            for pair in zip(symbols, symbols[1:], strict=False):
+            for pair in itertools.pairwise(symbols):
                 pairs[pair] = pairs.get(pair, 0) + n
         if not pairs:
             break

@@ -97,7 +97,7 @@ def test_argos_drafts_for_the_shipped_article_offline(
                 assert entry.msgstr == expected_copy(entry.msgid, lang, required), entry.msgid
                 assert "fuzzy" in entry.flags
                 assert (f"MT: argos translate-en_{lang} 1.0" in entry.tcomment
-                        or "MT: copy" in entry.tcomment and entry.msgstr == entry.msgid)
+                        or ("MT: copy" in entry.tcomment and entry.msgstr == entry.msgid))
                 for line in entry.tcomment.splitlines():
                     if line.startswith("MT-check: "):
                         assert line.startswith("MT-check: glossary-applied: "), line

@@ -1,7 +1,7 @@
 """The import stage: an existing translation of an article → fuzzy entries of its catalogue.
 
-``localise import SOURCE.md TRANSLATED.md --lang L`` segments both files the same way (the
-translation without placeholder detection) and aligns them unit by unit: the two must have the
+``localise import SOURCE.md TRANSLATED.md --lang L`` segments both files the same way and
+aligns them unit by unit: the two must have the
 same units in the same order (headings, paragraphs, table cells, front-matter values), or the
 first difference is reported with both lines. Each source unit's placeholders are found again
 in its translation, as the source wrote the value or as localise would format it for ``L``
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from localise import catalogue, checks, drafts, formatting, sentences
+from localise import catalogue, checks, drafts, formatting, placeholders, sentences
 from localise.errors import SourceError, UsageError
 from localise.files import decode_utf8, write_if_changed
 from localise.langs import is_unspaced
-from localise.model import SegmentOptions, Unit
+from localise.model import Unit
 from localise.project import Article, Project, read_optional
 from localise.segment import segment
 from localise.stages._checking import check_context
@@ -86,8 +86,9 @@ def run(
         data = translated.read_bytes()
     except FileNotFoundError:
         raise UsageError("translated article not found", path=name) from None
-    options = SegmentOptions(front_matter_keys=config.front_matter_keys)  # no placeholders
-    other = segment(decode_utf8(data, path=name), path=name, slug=article.slug, options=options)
+    # the same options, so that the same blocks are units (a cell holding only $90 is one)
+    other = segment(decode_utf8(data, path=name), path=name, slug=article.slug,
+                    options=config.segment_options)
     pairs = _align(document.units, other.units, source=article.path, translated=name)
 
     po_path = config.po_path(lang, article.slug)
@@ -169,7 +170,11 @@ def _align(
             path=translated,
             line=extra.line,
         )
-    return [(a, b.msgid) for a, b in zip(units, others, strict=True)]
+    # the translation's text as written: values it had as placeholders put back
+    return [
+        (a, placeholders.fill(b, b.msgid, format_value=placeholders.source_value))
+        for a, b in zip(units, others, strict=True)
+    ]
 
 
 def _translation(

@@ -45,7 +45,8 @@ ES = SOURCE.replace("Costs in Japan", "Costes en Japón").replace(
     "Una primera consulta cuesta 150\u00a0US$ y dura alrededor de una hora.",
 ).replace("Check the opening hours", "Consulte el horario").replace(
     "Book an interpreter", "Reserve un intérprete"
-).replace("| Item | Price |", "| Concepto | Precio |").replace("| Scan | $90 |", "| Escáner | 90 US$ |")
+).replace("| Item | Price |", "| Concepto | Precio |").replace(
+    "| Scan | $90 |", "| Escáner | 90 US$ |")
 
 
 @pytest.fixture

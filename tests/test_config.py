@@ -187,7 +187,8 @@ def test_translate_memory_and_decoding_keys(tmp_path: Path) -> None:
     for bad, message in [
         ("[translate.memory]\nmin_similarity = 120\n", "min_similarity"),
         ("[translate.memory]\ncompendia = [\"../x.po\"]\n", "inside the project"),
-        ("[translate.memory]\nsimilarity = 80\n", "unknown key (key 'translate.memory.similarity')"),
+        ("[translate.memory]\nsimilarity = 80\n",
+         "unknown key (key 'translate.memory.similarity')"),
         ("[translate]\nlength_penalty = -1\n", "length_penalty"),
     ]:
         (tmp_path / "localise.toml").write_text(bad)

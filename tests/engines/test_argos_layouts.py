@@ -235,3 +235,16 @@ def test_a_sentence_gets_the_same_draft_whatever_shares_its_batch(tmp_path: Path
     assert beam.translate([long, *short[:5]], source="en", target="ja")[1:] == [
         _engine(tmp_path / "p").translate([s], source="en", target="ja")[0] for s in short[:5]
     ]
+
+
+def test_bpe_package_through_the_cli(layouts: dict[str, Path], project: Path, cli) -> None:
+    """Installed with `models install`, used by `translate` (it used to fail at translate)."""
+    (project / "localise.toml").write_text(
+        'languages = ["ja"]\n[translate]\npackages_dir = "models"\n')
+    assert cli(project, "models", "install", str(layouts["bpe"])).code == 0
+    assert cli(project, "extract").code == 0 and cli(project, "update").code == 0
+    done = cli(project, "translate", "--json")
+    assert done.code == 0, done.err
+    summary = json.loads(done.out)["languages"]["ja"]
+    assert summary["model"] == "argos translate-en_ja 1.0" and summary["flagged"] == 0
+    assert summary["sent"] > 0

@@ -150,7 +150,7 @@ def test_batches_cap_sentences_and_padded_tokens() -> None:
     assert all(len(r) * lengths[r[-1]] <= 1024 for r in runs)
     assert _batches([2000], [1], 32, 1024) == [range(0, 1)]  # one over-long input goes alone
     # a batch never mixes decoding caps
-    assert _batches([3, 4, 9, 10], [34, 34, 58, 58], 32, 1024) == [range(0, 2), range(2, 4)]
+    assert _batches([3, 4, 9, 10], [34, 34, 46, 46], 32, 1024) == [range(0, 2), range(2, 4)]
 
 
 def test_max_decoding_length_is_a_function_of_the_sentence_alone() -> None:
@@ -158,8 +158,8 @@ def test_max_decoding_length_is_a_function_of_the_sentence_alone() -> None:
 
     cap = functools.partial(max_decoding_length, ratio=3.0, limit=256)
     assert cap(5, prefix=False) == cap(1, prefix=False) == cap(8, prefix=False) == 34
-    assert cap(9, prefix=False) == 58 and cap(5, prefix=True) == 35
-    assert cap(200, prefix=True) == 256
+    assert cap(9, prefix=False) == cap(12, prefix=False) == 46 and cap(5, prefix=True) == 35
+    assert cap(13, prefix=False) == 64 and cap(200, prefix=True) == 256
     assert max_decoding_length(5, prefix=False, ratio=1.5, limit=256) == 22
 
 

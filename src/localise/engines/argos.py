@@ -47,12 +47,13 @@ if TYPE_CHECKING:
 
 __all__ = ["ArgosEngine", "ModelLimits", "max_decoding_length", "model_limits"]
 
-DECODING_POLICY = "cap-per-sentence-bucket-8"
+DECODING_POLICY = "cap-per-sentence-buckets-8x1.5"
 """Names how decoding is capped and batched; part of the cache key (bump when it changes)."""
 CAP_BUCKET = 8
-"""Inputs are capped by their length rounded up to a multiple of this many tokens, so that
-sentences of similar length share a cap (and a batch) while the cap stays a function of the
-sentence alone."""
+"""Inputs are capped by their length rounded up to the next of 8, 12, 18, 27, 41, … tokens
+(each bucket 1.5 × the last), so that sentences of similar length share a cap (and a batch)
+while the cap stays a function of the sentence alone."""
+CAP_GROWTH = 1.5
 CAP_EXTRA = 10
 """Tokens every draft may have beyond ``max_length_ratio`` × its (rounded) input."""
 DEFAULT_POSITIONS = 256
@@ -139,10 +140,12 @@ def max_decoding_length(
     CTranslate2's default cap is 256 steps whatever the input, so a real model that starts
     repeating itself spends up to 256 beam steps on a five-piece sentence. Translations are
     rarely over twice as long as their source in tokens, so we allow ``ratio`` (3, like
-    Marian's ``--max-length-factor 3``) × the length rounded up to ``CAP_BUCKET`` + 10, plus the
-    prefix, never more than the model's decoder positions ``limit``.
+    Marian's ``--max-length-factor 3``) × the length rounded up to its bucket (see
+    ``CAP_BUCKET``) + 10, plus the prefix, never more than the model's decoder positions.
     """
-    rounded = CAP_BUCKET * math.ceil(max(1, length) / CAP_BUCKET)
+    rounded = CAP_BUCKET
+    while rounded < length:
+        rounded = math.ceil(rounded * CAP_GROWTH)
     return min(limit, int(ratio * rounded) + CAP_EXTRA + int(prefix))
 
 

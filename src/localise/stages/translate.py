@@ -300,11 +300,11 @@ def _from_engine(
         sent = any(needs_engine(p) for p in plan.sentences)
         parts = [done.get(p, p) for p in plan.sentences]
         text, problems = mt_tokens.restore(sentences.join(parts, lang=lang), plan.protected)
-        notes = tuple(
+        notes = [
             f"{written!r} → {wanted!r} from the glossary; check agreement and word order"
-            for label_, (written, wanted) in plan.protected.glossary.items()
-            if not any(repr(wanted) in p for p in problems)
-        )
+            for written, wanted in plan.protected.glossary.values()
+            if not any(repr(wanted) in p for p in problems)  # not when the engine dropped it
+        ]
         drafted[msgid] = _Draft(text, problems, engine=label if sent else COPY,
                                 notes=tuple(dict.fromkeys(notes)))
         summary.machine += sent

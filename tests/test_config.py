@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -184,3 +185,31 @@ def test_folders_and_glossary_stay_inside_the_project(
     with pytest.raises(ConfigError) as caught:
         config.load(tmp_path)
     assert fragment in str(caught.value)
+
+
+def test_translate_memory_and_decoding_keys(tmp_path: Path) -> None:
+    from localise.config import load
+
+    (tmp_path / "localise.toml").write_text(
+        "[translate]\nlength_penalty = 0.5\nmax_length_ratio = 2\napply_glossary = false\n"
+        "[translate.memory]\ncompendia = [\"tm/{lang}.po\", \"tm/old.tmx\"]\n"
+        "min_similarity = 80\nexact_reviewed = true\n"
+    )
+    config = load(tmp_path)
+    options = config.translate.options
+    assert (options.length_penalty, options.max_length_ratio) == (0.5, 2.0)
+    memory = config.translate.memory
+    assert memory.compendia == (tmp_path / "tm/{lang}.po", tmp_path / "tm/old.tmx")
+    assert (memory.min_similarity, memory.exact_reviewed) == (80, True)
+    assert config.translate.apply_glossary is False
+    for bad, message in [
+        ("[translate.memory]\nmin_similarity = 120\n", "min_similarity"),
+        ("[translate.memory]\ncompendia = [\"../x.po\"]\n", "inside the project"),
+        ("[translate.memory]\nsimilarity = 80\n",
+         "unknown key (key 'translate.memory.similarity')"),
+        ("[translate]\nlength_penalty = -1\n", "length_penalty"),
+    ]:
+        (tmp_path / "localise.toml").write_text(bad)
+        with pytest.raises(ConfigError, match=re.escape(message)) as info:
+            load(tmp_path)
+        assert info.value.line is not None

@@ -1,4 +1,12 @@
-"""The machine-translation cache: SQLite, keyed by engine, model version, pair and text."""
+"""The machine-translation cache: SQLite, keyed by everything that changes a draft.
+
+A sentence's key (:meth:`Cache.key`) hashes the protection scheme's version, the engine's
+:class:`~localise.engines.Identity` (engine, model name and version, tokeniser, decoding
+options such as beam size, length penalty and length cap, and the *content* of the model's
+files), the language pair and the protected sentence. Hashing a model's files (hundreds of MB
+for a real argos package) is memoised per file by its size, modification and change times and
+inode, so a warm run hashes nothing and a replaced package is always hashed again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from localise.errors import LocaliseError
+
+_CHUNK = 1 << 20
 
 
 class Cache:
@@ -24,17 +34,50 @@ class Cache:
             raise LocaliseError(
                 "the translation cache is damaged; delete it (it only saves time)", path=path
             ) from None
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
-        )
+        with self.db:
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
+            )
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT NOT NULL,"
+                " digest TEXT NOT NULL)"
+            )
 
     @staticmethod
-    def key(engine: str, version: str, source: str, target: str, text: str) -> str:
-        """The cache key of one sentence for one engine, model version and language pair."""
+    def key(*parts: str) -> str:
+        """The cache key of one sentence: a hash of ``parts`` (scheme, engine identity and
+        model digest, source and target language, protected text), each delimited."""
         h = hashlib.sha256()
-        for part in (engine, version, source, target, text):
-            h.update(part.encode("utf-8") + b"\0")
+        for part in parts:
+            data = part.encode("utf-8")
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
         return h.hexdigest()
+
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of the file's content, memoised by its size, times and inode."""
+        st = path.stat()
+        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+        row = self.db.execute(
+            "SELECT stat, digest FROM files WHERE path = ?", (str(path),)
+        ).fetchone()
+        if row is not None and row[0] == stat:
+            return str(row[1])
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                h.update(chunk)
+        digest = h.hexdigest()
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO files (path, stat, digest) VALUES (?, ?, ?)",
+                (str(path), stat, digest),
+            )
+        return digest
+
+    def files_digest(self, paths: Sequence[Path]) -> str:
+        """One digest of several files' names (as given) and contents."""
+        return self.key(*(f"{p.name}={self.file_digest(p)}" for p in paths))
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The cached translations among ``keys``."""

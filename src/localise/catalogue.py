@@ -792,6 +792,7 @@ def _carry_exact(
                 entry.flags.insert(0, "fuzzy")
                 entry.previous_msgid = match.previous_msgid
                 entry.previous_msgctxt = match.previous_msgctxt
+            drafts.settle(Entry(entry))  # a reviewed entry keeps no draft marks
         else:
             pending.append(entry)
         po.append(entry)

@@ -46,6 +46,7 @@ STAGES: dict[str, str] = {
     "check": "localise.stages.check",
     "status": "localise.stages.status",
     "models": "localise.argos_packages",
+    "import": "localise.stages.importing",
 }
 """Stage modules by command; a run imports only the ones its command uses (startup stays
 fast), so this table is the one place the CLI's imports of the stages are written."""
@@ -175,6 +176,7 @@ def cmd_translate(run: Run) -> int:
             retranslate=args.retranslate,
             options=_engine_options(run),
             progress=bars,
+            memory=not args.no_memory,
         )
     if args.json:
         run.out.json({
@@ -183,11 +185,18 @@ def cmd_translate(run: Run) -> int:
                     "engine": s.engine,
                     "model": s.version,
                     "units": s.units,
+                    "memory": s.memory,
+                    "memory_exact": s.memory_exact,
+                    "machine": s.machine,
+                    "copied": s.copied,
                     "segments": s.segments,
                     "sent": s.sent,
                     "cached": s.cached,
+                    "model_calls_per_unit": round(s.model_calls_per_unit, 4),
                     "filled": s.filled,
                     "flagged": s.flagged,
+                    "glossary_applied": s.glossary_applied,
+                    "settled": s.settled,
                     "files": [p.as_posix() for p in s.files],
                 }
                 for lang, s in summaries.items()
@@ -199,11 +208,28 @@ def cmd_translate(run: Run) -> int:
             run.out.info(f"{lang}: nothing to translate")
             continue
         run.out.info(
-            f"{lang}: {s.filled} drafts from {s.engine} ({s.version}); "
+            f"{lang}: {s.filled} drafts: {s.memory} units from translation memory, "
+            f"{s.machine} from {s.engine} ({s.version or 'not needed'}); "
             f"{s.sent} sentences sent, {s.cached} from cache; {s.flagged} flagged for review"
         )
         for path in s.files:
             run.out.info(f"  wrote {path}")
+    return EXIT_OK
+
+
+def cmd_import(run: Run) -> int:
+    args = run.args
+    with run.out.stage("import"):
+        report = stage("import").run(
+            run.proj, langs=[args.lang], source=args.source, translated=args.translated
+        )
+    if args.json:
+        run.out.json(report.to_json())
+        return EXIT_OK
+    run.out.info(
+        f"{report.catalogue}: {report.imported} entries imported as fuzzy drafts, "
+        f"{report.kept} kept (already translated), {report.flagged} flagged for review"
+    )
     return EXIT_OK
 
 
@@ -328,6 +354,9 @@ def cmd_models(run: Run) -> int:
     if args.models_command == "list":
         with out.stage("models"):
             installed = models.list_installed(packages_dir=packages_dir)
+            skipped = models.scan_installed(packages_dir=packages_dir).skipped
+        for item in skipped:
+            out.problem(f"skipped {item.path}: {item.reason}")
         if not installed:
             out.info(
                 "no argos packages installed; add one with "
@@ -412,6 +441,16 @@ def _translate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device")
     p.add_argument("--threads", type=int, metavar="N",
                    help="CPU: parallel CTranslate2 workers (0: one per core); GPU: threads")
+    p.add_argument("--no-memory", action="store_true",
+                   help="machine drafts only: skip translation memory for this run")
+    _json(p, "print a JSON summary")
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", type=Path, metavar="SOURCE.md", help="the English article")
+    p.add_argument("translated", type=Path, metavar="TRANSLATED.md",
+                   help="its translation, with the same structure")
+    p.add_argument("--lang", required=True, metavar="L", help="the translation's language")
     _json(p, "print a JSON summary")
 
 
@@ -510,10 +549,18 @@ COMMANDS: tuple[Command, ...] = (
         cmd_update, _update_arguments, locked=True,
     ),
     Command(
+        "import", "an existing translation of an article → fuzzy entries",
+        "Reads SOURCE.md and TRANSLATED.md (the same article in two languages, the same "
+        "structure); writes each unit's translation into the language's catalogue as a fuzzy "
+        "entry ('# TM: aligned from …'). Entries already translated are kept.",
+        "localise import source/knee.md old-site/ja/knee.md --lang ja",
+        cmd_import, _import_arguments, locked=True,
+    ),
+    Command(
         "translate", "fill untranslated entries with machine drafts (fuzzy)",
-        "Reads the catalogues and the glossary; writes machine drafts into their untranslated "
-        "entries (fuzzy, with an '# MT:' comment) and caches sentences in .localise/. A "
-        "translator's work is never replaced.",
+        "Reads the catalogues and the glossary; fills untranslated entries from the project's "
+        "reviewed translations first ('# TM:'), then with machine drafts ('# MT:'), all fuzzy; "
+        "caches sentences in .localise/. A translator's work is never replaced.",
         "localise translate --lang es --engine apertium",
         cmd_translate, _translate_arguments, locked=True,
     ),

@@ -50,6 +50,21 @@ class FormattingOptions:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MemoryOptions:
+    """The ``[translate.memory]`` table: where translation memory comes from, how near is near."""
+
+    enabled: bool = True
+    """Fill untranslated entries from translation memory before machine translation."""
+    compendia: tuple[Path, ...] = ()
+    """Absolute paths of ``.po`` and ``.tmx`` compendia; ``{lang}`` in a path is replaced by
+    the language (a ``.po`` without it serves the language of its ``Language`` header)."""
+    min_similarity: int = 75
+    """Near matches must be at least this similar (percent, 1–100)."""
+    exact_reviewed: bool = False
+    """Store a match of the same msgid as a reviewed translation, not as a fuzzy draft."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TranslateOptions:
     """The ``[translate]`` table: machine-translation engine choice and CTranslate2 settings."""
 
@@ -59,6 +74,10 @@ class TranslateOptions:
     """Per-language default engine (``[translate.engines]``), e.g. ``es = "apertium"``."""
     options: EngineOptions = field(default_factory=EngineOptions)
     """Engine settings (beam size, device, threads, batch size, argos package folder)."""
+    apply_glossary: bool = True
+    """Put required glossary translations into machine drafts (not only check for them)."""
+    memory: MemoryOptions = field(default_factory=MemoryOptions)
+    """Translation memory (``[translate.memory]``)."""
 
     def engine_for(self, lang: str) -> str:
         """The engine configured for ``lang``."""
@@ -324,7 +343,11 @@ def _translate(tr: _Reader) -> TranslateOptions:
         "beam_size": tr.take("beam_size", int, 4),
         "threads": tr.take("threads", int, 0),
         "max_batch_size": tr.take("max_batch_size", int, 32),
+        "length_penalty": float(tr.take("length_penalty", (int, float), 0.2)),
+        "max_length_ratio": float(tr.take("max_length_ratio", (int, float), 3.0)),
     }
+    apply_glossary = tr.take("apply_glossary", bool, True)
+    memory = _memory(_Reader(tr.path, tr.text, tr.take("memory", dict, {}), "translate.memory"))
     tr.finish()
     try:
         options = EngineOptions(
@@ -332,7 +355,30 @@ def _translate(tr: _Reader) -> TranslateOptions:
         )
     except engines.OptionError as exc:
         raise tr.error(exc.option, exc.problem) from None
-    return TranslateOptions(engine=engine, engines=chosen, options=options)
+    return TranslateOptions(
+        engine=engine, engines=chosen, options=options, apply_glossary=apply_glossary,
+        memory=memory,
+    )
+
+
+def _memory(mem: _Reader) -> MemoryOptions:
+    enabled = mem.take("enabled", bool, True)
+    compendia = mem.strings("compendia", ())
+    for name in compendia:
+        rel = Path(name)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise mem.error("compendia", f"{name!r} must be a file inside the project")
+    similarity = mem.take("min_similarity", (int, float), 75)
+    if not 1 <= similarity <= 100:
+        raise mem.error("min_similarity", f"must be a percentage from 1 to 100, not {similarity}")
+    exact_reviewed = mem.take("exact_reviewed", bool, False)
+    mem.finish()
+    return MemoryOptions(
+        enabled=enabled,
+        compendia=tuple(mem.path.parent / name for name in compendia),
+        min_similarity=int(similarity),
+        exact_reviewed=exact_reviewed,
+    )
 
 
 def _check(ck: _Reader) -> CheckOptions:

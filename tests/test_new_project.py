@@ -68,7 +68,7 @@ def test_from_init_to_a_published_page(
     assert "draft: true" in draft
     assert "wrote locales/es/LC_MESSAGES/guides/knee.po" in localise(nested, "update")
     out = localise(nested, "translate", "--lang", "es", "--engine", "apertium")
-    assert "es: " in out and "drafts from apertium" in out
+    assert "es: " in out and "from apertium (apertium-eng-spa" in out
     status = json.loads(localise(nested, "status", "--json"))
     ja = status["languages"]["ja"]
     assert ja["fuzzy"] == ja["total"] > 0 and ja["translated"] == 0
@@ -94,6 +94,8 @@ def test_from_init_to_a_published_page(
     spanish = (site / "locales" / "es" / "LC_MESSAGES" / "guides" / "knee.po").read_text("utf-8")
     assert "# MT: apertium" in spanish
 
+    localise(nested, "-q", "run", "--lang", "ja")  # settles: reviewed entries lose "# MT:"
+    assert "# MT:" not in po_path.read_text("utf-8")
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     out = localise(nested, "-q", "run", "--lang", "ja")
     assert out == ""

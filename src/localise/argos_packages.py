@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -45,6 +46,13 @@ __all__ = [
 ]
 
 INDEX_TIMEOUT_S = 30.0
+MAX_MEMBERS = 10_000
+"""Most files an archive may hold (real packages hold tens: model, tokenizer, stanza files)."""
+MAX_UNPACKED_BYTES = 8 << 30
+"""Most bytes an archive may unpack to (real argos packages are well under 1 GiB)."""
+_FOLDER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+"""What a package's top folder may be called (argos names them like ``en_ja`` or
+``translate-en_ja-1_1``): no spaces, no hidden or relative names."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,9 +233,23 @@ def _version_key(version: str) -> tuple[tuple[int, str], ...]:
 
 
 def _archive_top(archive: zipfile.ZipFile, path: Path) -> str:
-    """Return the single top folder of ``archive``; reject anything argos could not install."""
+    """Return the single top folder of ``archive``; reject anything argos could not install,
+    and archives that would unpack to too many files or bytes (a zip bomb)."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise EngineError(
+            f"not installed: the archive holds {len(members)} files (at most {MAX_MEMBERS})",
+            path=path,
+        )
+    declared = sum(member.file_size for member in members)
+    if declared > MAX_UNPACKED_BYTES:
+        raise EngineError(
+            f"not installed: the archive would unpack to {declared >> 20} MiB "
+            f"(at most {MAX_UNPACKED_BYTES >> 20} MiB)", path=path,
+        )
     tops: set[str] = set()
-    for name in archive.namelist():
+    for member in members:
+        name = member.filename
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or "\\" in name:
             raise EngineError(f"unsafe path {name!r} in package archive", path=path)
@@ -235,6 +257,8 @@ def _archive_top(archive: zipfile.ZipFile, path: Path) -> str:
             raise EngineError(
                 f"not an Argos package: file {name!r} is outside the package folder", path=path
             )
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            raise EngineError(f"not installed: {name!r} is a symbolic link", path=path)
         tops.add(pure.parts[0])
     if len(tops) != 1:
         found = ", ".join(sorted(tops)) or "nothing"
@@ -242,7 +266,52 @@ def _archive_top(archive: zipfile.ZipFile, path: Path) -> str:
             f"not an Argos package: expected one top folder in the archive, found {found}",
             path=path,
         )
-    return tops.pop()
+    top = tops.pop()
+    if not _FOLDER_RE.match(top):
+        raise EngineError(f"not installed: unusual package folder name {top!r}", path=path)
+    return top
+
+
+def _extract(archive: zipfile.ZipFile, into: Path, path: Path) -> None:
+    """Unpack every member, counting the bytes really written (headers can lie)."""
+    written = 0
+    for member in archive.infolist():
+        target = into / member.filename
+        if member.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(member) as source, target.open("wb") as out:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > MAX_UNPACKED_BYTES:
+                    raise EngineError(
+                        f"not installed: the archive unpacks to more than "
+                        f"{MAX_UNPACKED_BYTES >> 20} MiB", path=path,
+                    )
+                out.write(chunk)
+
+
+def _replaceable(final: Path, new: PackageInfo, path: Path) -> None:
+    """An existing folder may only be an older (or the same) version of the same package."""
+    if not final.exists() and not final.is_symlink():
+        return
+    try:
+        old = read_package(final)
+    except EngineError:
+        raise EngineError(
+            f"not installed: {final} exists and is not an argos package; "
+            "move it away or choose another packages_dir", path=path,
+        ) from None
+    if (old.type, old.from_code, old.to_code) != (new.type, new.from_code, new.to_code):
+        raise EngineError(
+            f"not installed: {final} holds another package ({old.name})", path=path
+        )
+    if _version_key(old.package_version) > _version_key(new.package_version):
+        raise EngineError(
+            f"not installed: version {old.package_version} of {old.name}, newer than "
+            f"{new.package_version}, is installed there", path=path,
+        )
 
 
 def install_file(path: Path, *, packages_dir: Path | None) -> PackageInfo:
@@ -272,14 +341,17 @@ def install_file(path: Path, *, packages_dir: Path | None) -> PackageInfo:
             _info_from_metadata(metadata, path=dest_root / top, origin=path)
             dest_root.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(prefix=".installing-", dir=dest_root) as tmp:
-                archive.extractall(tmp)
+                _extract(archive, Path(tmp), path)
                 try:
-                    read_package(Path(tmp) / top)
+                    new = read_package(Path(tmp) / top)
                 except EngineError as err:
                     raise EngineError(f"not an installable package: {err.message}",
                                       path=path) from err
                 final = dest_root / top
-                if final.exists():
+                _replaceable(final, new, path)
+                if final.is_symlink():
+                    final.unlink()
+                elif final.exists():
                     shutil.rmtree(final)
                 (Path(tmp) / top).rename(final)
     except (zipfile.BadZipFile, OSError) as err:

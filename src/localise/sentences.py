@@ -15,6 +15,7 @@ translation verbatim.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -42,6 +43,8 @@ _CJK_END = re.compile(r"[。！？]+(?:[」』）】〉》\"'”’)\]]|⟦/\d+�
 _CLOSERS = re.compile(r"[\"'”’»)\]]|⟦/\d+⟧")
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
 _CONTINUATION = frozenset(",;:)]}%")
+_WORD_WINDOW = 256
+"""How far before a dot the abbreviation check looks (no abbreviation is longer)."""
 
 
 def separator(lang: str) -> str:
@@ -70,7 +73,8 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
 
 def _abbreviation_before(text: str, dot: int) -> bool:
     """True if the ``.`` at ``dot`` ends an abbreviation (``etc``, ``U.S``) or an initial."""
-    match = _WORD_BEFORE.search(text, 0, dot)
+    # the word before the dot, looked for in a bounded window: linear in the text's length
+    match = _WORD_BEFORE.search(text, max(0, dot - _WORD_WINDOW), dot)
     if match is None:
         return False
     word = match.group(1).lstrip("'’-")
@@ -84,10 +88,12 @@ def _abbreviation_before(text: str, dot: int) -> bool:
 
 def _boundaries(text: str, lang: str) -> list[tuple[int, int]]:
     """Return (end of sentence, start of next) pairs within one line."""
-    spans = _protected_spans(text)
+    spans = _protected_spans(text)  # outermost spans: sorted and disjoint
+    starts = [start for start, _ in spans]
 
     def inside(pos: int) -> bool:
-        return any(start < pos < end for start, end in spans)
+        at = bisect.bisect_left(starts, pos) - 1  # the last span starting before pos
+        return at >= 0 and pos < spans[at][1]
 
     found: list[tuple[int, int]] = []
     for match in _END.finditer(text):

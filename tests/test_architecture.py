@@ -29,6 +29,7 @@ LAZY_ALLOWED = {
     "urllib": "the network, only for `models install --from-index`",
     "ctypes": "libunistring, only when the line-break tables are regenerated",
     "concurrent": "worker processes, only when a stage has enough jobs to use them",
+    "markdown": "Python-Markdown, only when an mkdocs article's emphasis is checked",
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 

@@ -30,6 +30,7 @@ def run(project: Project, *, langs: Sequence[str] | None = None) -> list[Finding
                     lang=lang,
                     glossary=project.glossary,
                     localisable_links=config.check.localisable_links,
+                    dialect=config.dialect_for(article.path),
                 )
             findings += checks.check_catalogue(po, ctx, file=name.as_posix())
     return sorted(findings, key=lambda f: (f.file, f.line, f.check))

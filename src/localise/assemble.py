@@ -127,7 +127,10 @@ def _resolver(syntax: Mapping[str, str] | None) -> Callable[[str], str]:
     return lambda line: syntax.get(line[:1], line[:1]) + line[1:] if line else line
 
 
-_HTML_ESCAPES = {"html": {"<": "&lt;"}, "attribute": {'"': "&quot;", "'": "&#39;"}}
+_HTML_ESCAPES = {
+    "html": {"&": "&amp;", "<": "&lt;"},
+    "attribute": {"&": "&amp;", '"': "&quot;", "'": "&#39;"},
+}
 
 
 def _escape(text: str, table: Mapping[str, str]) -> str:
@@ -189,7 +192,8 @@ def restore_syntax(unit: Unit, text: str, sources: Mapping[str, str], *, quote: 
              enumerate(p for p in unit.placeholders if p.syntax)}
     base = _HTML_ESCAPES.get(unit.escape)
     if unit.escape == "attribute":
-        base = {quote: _HTML_ESCAPES["attribute"][quote]} if quote in "'\"" else {}
+        closing = quote if quote and quote in "'\"" else ""
+        base = {"&": "&amp;", closing: _HTML_ESCAPES["attribute"][closing]} if closing else {}
     out: list[str] = []
     inside: str | None = None
     for ch in text:

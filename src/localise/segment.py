@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from localise.model import Document, Escape, Placeholder, SegmentOptions, Unit
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _MARKER_RE = re.compile(r"[-+*:]|\d{1,9}[.)]")
+_NOT_PREFIX_RE = re.compile(r"[^\s>]")
 _LIST_MARKER_RE = re.compile(r"^[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]*")
 _YAML_KEY_RE = re.compile(r"(?m)^[\w-]+[ \t]*:(?:[ \t]|$)")
 _SOFT_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
@@ -367,6 +369,8 @@ class _Segmenter:
             ranges = inline.text_ranges(msgid, spans)
         else:
             msgid = " ".join(body.split()) if escape == "html" else body
+            if escape in ("html", "attribute"):  # the text a reader sees: entities decoded
+                msgid = html.unescape(msgid)
             ranges = [(0, len(msgid))]
         letters = has_letters(msgid, ranges)
         msgid, values = placeholders.make(
@@ -430,6 +434,13 @@ class _Segmenter:
             escape="attribute",
         )
 
+    def label_text(self, raw: str) -> str:
+        """A cell or heading as a comment names it: its text without syntax pieces."""
+        if self.dialect.plain or not raw:
+            return raw
+        found = self.pieces(raw, markdown=True)
+        return " ".join(syntax.outside(raw, found, 0, len(raw)).split())
+
     def describe_here(self, what: str) -> str:
         """``what``, the enclosing containers and the section, as a translator comment."""
         text = what + self._inside()
@@ -481,7 +492,10 @@ class _Segmenter:
             end=spans[-1][1],
             line=first,
             end_line=last,
-            continuation=continuation_prefix(first_prefix),
+            continuation=(
+                continuation_prefix(first_prefix) if self.dialect.plain
+                else _NOT_PREFIX_RE.sub(" ", first_prefix)  # task and footnote markers too
+            ),
             offsets=offsets or None,
             extra=extra(raw) if extra else (),
             single_line=single_line,
@@ -832,7 +846,7 @@ class _Segmenter:
         token, content = tokens[i], tokens[i + 1]
         assert token.map is not None
         line_no = token.map[0]
-        self.term = content.content
+        self.term = self.label_text(content.content) or content.content
         text = self.describe_here("Definition-list term")
         self.block(line_no, line_no, content.content, kind="term", describe=lambda: text,
                    single_line=True)
@@ -908,7 +922,7 @@ class _Segmenter:
                     k += 1
                 in_header = tokens[j - 1].type == "thead_open"
                 if in_header:
-                    header = [c.strip() for c in cells]
+                    header = [self.label_text(c.strip()) for c in cells]
                 else:
                     row_number += 1
                 self.table_row(
@@ -950,7 +964,7 @@ class _Segmenter:
                 cell_start = index + 1
         if cells and not line[cells[-1][0] : cells[-1][1]].strip():
             cells.pop()  # trailing pipe
-        first_cell = line[cells[0][0] : cells[0][1]].strip() if cells else ""
+        first_cell = self.label_text(line[cells[0][0] : cells[0][1]].strip()) if cells else ""
         for column, (start, end) in enumerate(cells[:count]):
             raw = line[start:end]
             lead = len(raw) - len(raw.lstrip(" \t"))
@@ -1033,7 +1047,8 @@ def _verbatim_code(found: list[Piece]) -> list[Piece]:
 
 def _split_attributes(piece: Piece) -> list[Piece]:
     """A start tag around whose ``alt``/``title`` values the text stays: one open/close pair of
-    pieces per value (``{alt_1}`` … ``{alt_1_end}``), the value between them."""
+    pieces per value (``{alt_1}`` … ``{alt_1_end}``), the value between them; the rest of the
+    tag (``>``) still opens its element."""
     out: list[Piece] = []
     pos = piece.start
     for number, (name, a, b) in enumerate(piece.attributes):
@@ -1041,6 +1056,6 @@ def _split_attributes(piece: Piece) -> list[Piece]:
         out.append(Piece(pos, a, name, "open", key))
         out.append(Piece(b, b + 1, name, "close", key))
         pos = b + 1
-    last = out[-1]
-    out[-1] = Piece(last.start, piece.end, last.kind, "close", last.key)
+    if pos < piece.end:
+        out.append(Piece(pos, piece.end, piece.kind, piece.role, piece.key))
     return [p for p in out if p.end > p.start]

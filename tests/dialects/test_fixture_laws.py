@@ -27,7 +27,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ from localise import checks, inline
 from localise.assemble import assemble
 from localise.model import Document, SegmentOptions, Unit
 from localise.segment import segment
-from test_laws import fake_translate, japanese_word, spanish_word
+from support.dialect_laws import NAME, render, skeleton, translations, visible
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "dialects"
@@ -94,99 +93,6 @@ def load(case: tuple[str, str]) -> Fixture:
         json.loads(stem.with_suffix(".syntax.json").read_text("utf-8")),
         json.loads(stem.with_suffix(".prose.json").read_text("utf-8")),
     )
-
-
-# -- renderers ----------------------------------------------------------------------------
-
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-
-
-@cache
-def _python_markdown() -> Any:
-    import markdown
-
-    return markdown.Markdown(
-        extensions=[
-            "admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed",
-            "attr_list", "abbr", "footnotes", "def_list", "md_in_html", "pymdownx.arithmatex",
-            "pymdownx.tasklist", "tables",
-        ],
-        extension_configs={
-            "pymdownx.tabbed": {"alternate_style": True},
-            "pymdownx.arithmatex": {"generic": True},
-            "pymdownx.tasklist": {"custom_checkbox": True},
-        },
-    )
-
-
-def render(text: str, dialect: str) -> str:
-    """HTML of a page as the dialect's renderer makes it (MkDocs strips front matter first)."""
-    if dialect == "mkdocs":
-        md = _python_markdown()
-        md.reset()
-        return str(md.convert(_FRONT_MATTER.sub("", text, count=1)))
-    return str(inline.parser(dialect).render(text))
-
-
-class _Skeleton(HTMLParser):
-    """Start and end tags with their attributes; translated attributes (``alt``, ``title``)
-    left out, and ``<abbr>``, which Python-Markdown wraps around every occurrence of an
-    abbreviation in the text (a translated text has other words)."""
-
-    def __init__(self, translated: set[str]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.translated = translated
-        self.tags: list[tuple[Any, ...]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "abbr":
-            kept = tuple(sorted((k, v) for k, v in attrs if k not in self.translated))
-            self.tags.append(("<", tag, kept))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag != "abbr":
-            self.tags.append(("/", tag))
-
-
-def skeleton(text: str, dialect: str) -> list[tuple[Any, ...]]:
-    parser = _Skeleton({"alt"} if dialect == "commonmark" else {"alt", "title"})
-    parser.feed(render(text, dialect))
-    parser.close()
-    return parser.tags
-
-
-# -- the letter-changing translation -------------------------------------------------------
-
-_NAME = re.compile(r"\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}")
-
-
-def fake_plain(msgid: str, lang: str) -> str:
-    """Every letter run outside ``{placeholders}`` rewritten (front matter, HTML text…)."""
-    word = japanese_word if lang == "ja" else spanish_word
-    out, pos = [], 0
-    for match in _NAME.finditer(msgid):
-        out.append(re.sub(r"[^\W\d_]+", lambda m: word(m.group()), msgid[pos : match.start()]))
-        out.append(match.group())
-        pos = match.end()
-    out.append(re.sub(r"[^\W\d_]+", lambda m: word(m.group()), msgid[pos:]))
-    return "".join(out)
-
-
-def translations(document: Document, lang: str) -> dict[str, str]:
-    env = {"references": dict(document.link_definitions)}
-    table: dict[str, str] = {}
-    for unit in document.units:
-        if unit.msgid in table:
-            continue
-        if unit.escape in ("html", "attribute"):
-            table[unit.msgid] = fake_plain(unit.msgid, lang)
-        else:
-            every = 10**9 if unit.single_line or unit.kind == "front-matter" else 3
-            table[unit.msgid] = fake_translate(unit.msgid, env, lang, every=every).text
-    return table
 
 
 @cache
@@ -302,7 +208,7 @@ def test_no_msgid_shows_syntax_or_is_only_syntax(case: tuple[str, str]) -> None:
         ]
         for item in on_lines:
             assert item["text"] not in text or _is_prose_too(item, unit), (item, unit.msgid)
-        rest = _NAME.sub(" ", unit.msgid)
+        rest = NAME.sub(" ", unit.msgid)
         for item in fixture.syntax:
             rest = rest.replace(item["text"], " ")
         assert re.search(r"[^\W\d_]", _without_code(rest)), unit.msgid
@@ -331,51 +237,14 @@ def test_prose_reaches_the_catalogue(case: tuple[str, str]) -> None:
     assert missing == []
 
 
-class _Visible(HTMLParser):
-    """Text a reader sees, with ``alt`` and ``title`` values; code, scripts and the titles a
-    renderer makes up (``!!! example`` shows "Example") aside."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[bool] = []
-        self.code = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        hidden = tag in ("code", "pre", "script", "style", "summary") or (
-            "admonition-title" in (dict(attrs).get("class") or "")
-        )
-        if tag not in ("br", "img", "input", "hr"):
-            self.stack.append(hidden)
-            self.code += hidden
-        self.parts.extend(v or "" for k, v in attrs if k in ("alt", "title"))
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.stack:
-            self.code -= self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not self.code:
-            self.parts.append(data)
-
-
-def visible(fixture: Fixture, text: str) -> str:
-    for item in fixture.syntax:  # unexpanded template syntax is not what readers see
-        text = text.replace(item["text"], " ")
-    parser = _Visible()
-    parser.feed(render(text, fixture.dialect))
-    parser.close()
-    words = " ".join(parser.parts).split()
-    return " ".join(w for w in words if "/" not in w)  # paths and URLs are not prose
-
-
 @pytest.mark.parametrize("lang", ["es", "ja"])
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_prose_is_translated_in_place(case: tuple[str, str], lang: str) -> None:
     """No phrase of the prose oracle is left for a reader of the translated page to see."""
     fixture = load(case)
-    seen = visible(fixture, translated(case, lang))
-    assert visible(fixture, fixture.text) != seen
+    syntax = [item["text"] for item in fixture.syntax]
+    seen = visible(translated(case, lang), fixture.dialect, syntax=syntax)
+    assert visible(fixture.text, fixture.dialect, syntax=syntax) != seen
     left = [
         item for item in fixture.prose
         if re.search(r"[^\W\d_]{3}", item["text"]) and " ".join(item["text"].split()) in seen

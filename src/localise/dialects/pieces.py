@@ -70,7 +70,7 @@ def trim(
         return other is None or other in gone
 
     def letterless(a: int, b: int) -> bool:
-        return not any(ch.isalpha() for ch in _outside(text, pieces, a, b))
+        return not any(ch.isalpha() for ch in outside(text, pieces, a, b))
 
     while True:
         while lo < hi and text[lo].isspace():
@@ -113,8 +113,8 @@ def trim(
             return lo, hi
 
 
-def _outside(text: str, pieces: Sequence[Piece], a: int, b: int) -> str:
-    """The characters of ``text[a:b]`` that belong to no piece."""
+def outside(text: str, pieces: Sequence[Piece], a: int, b: int) -> str:
+    """The characters of ``text[a:b]`` that belong to no piece (``pieces`` in order)."""
     out, pos = [], a
     for piece in pieces:
         if piece.end <= a or piece.start >= b:

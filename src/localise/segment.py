@@ -477,12 +477,13 @@ class _Segmenter:
         first_prefix = self.text[self.lines.starts[first] : spans[0][0]]
         raw = content
         offsets: list[tuple[int, int, int]] = []
-        if not self.dialect.plain:
-            texts = [self.text[a:b] for a, b in spans]
+        if not self.dialect.plain:  # the source's own text: inner lines keep trailing spaces
+            ends = [self.lines.ends[first + n] for n in range(len(spans) - 1)] + [spans[-1][1]]
+            texts = [self.text[a:b] for (a, _), b in zip(spans, ends, strict=True)]
             raw = "\n".join(texts)
             at = 0
-            for (a, b), text in zip(spans, texts, strict=True):
-                offsets.append((at, a, b - a))
+            for (a, _), text in zip(spans, texts, strict=True):
+                offsets.append((at, a, len(text)))
                 at += len(text) + 1
         self.add(
             raw,

@@ -146,3 +146,9 @@ def visible(text: str, dialect: str, *, syntax: Iterable[str] = ()) -> str:
     return " ".join(w for w in words if "/" not in w)  # paths and URLs are not prose
 
 
+
+
+__all__ = [
+    "NAME", "Skeleton", "Visible", "fake_plain", "fake_translate", "japanese_word", "render",
+    "skeleton", "spanish_word", "translations", "visible",
+]

@@ -339,6 +339,8 @@ class _Segmenter:
     ) -> None:
         """A unit in a dialect: syntax pieces trimmed off its edges or made placeholders."""
         found = self.pieces(raw, markdown=markdown, extra=extra)
+        if found and max(raw) >= chr(syntax.SENTINEL_BASE):
+            found = []  # the source uses the stand-in characters itself: no placeholders
         pair = syntax.partners(found)
         lo, hi = 0, len(raw)
         if kind != "front-matter":

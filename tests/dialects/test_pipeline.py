@@ -139,3 +139,16 @@ def test_syntax_travels_through_a_real_mt_engine_as_tokens(
             assert "MT-check" not in entry.tcomment, entry.tcomment
     assert cli(mixed, "build", "--lang", "es", "--draft").code == 0
     assert "{{< note >}}" in (mixed / "build" / "es" / "docs" / "kubectl.md").read_text()
+
+
+def test_changing_the_dialect_re_extracts_unchanged_sources(
+    mixed: Path, cli: Callable[..., object]
+) -> None:
+    assert cli(mixed, "extract").code == 0
+    pot = mixed / "locales" / "deleting.pot"
+    before = pot.read_text()
+    assert "{% data reusables" not in before
+    assert cli(mixed, "extract").code == 0 and pot.read_text() == before  # nothing to do
+    (mixed / "localise.toml").write_text(CONFIG.replace('dialect = "liquid"', ""))
+    assert cli(mixed, "extract").code == 0
+    assert "{% data reusables.repositories.navigate-to-repo %}" in pot.read_text()

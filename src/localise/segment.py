@@ -40,6 +40,8 @@ from localise.model import Document, Escape, Placeholder, SegmentOptions, Unit
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _MARKER_RE = re.compile(r"[-+*:]|\d{1,9}[.)]")
 _NOT_PREFIX_RE = re.compile(r"[^\s>]")
+_INLINE_SYNTAX_RE = re.compile(r"<|\[\^|\$|\\\(|://|www\.|@|AUTOTITLE")
+"""Where a dialect's inline rules could find syntax (HTML, footnotes, math, autolinks…)."""
 _LIST_MARKER_RE = re.compile(r"^[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]*")
 _YAML_KEY_RE = re.compile(r"(?m)^[\w-]+[ \t]*:(?:[ \t]|$)")
 _SOFT_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
@@ -286,7 +288,7 @@ class _Segmenter:
         """The syntax pieces of a unit's raw text, in order, none overlapping."""
         dialect = self.dialect
         found = [piece for scan in dialect.scanners for piece in scan(raw)]
-        if markdown:
+        if markdown and ((found and "`" in raw) or _INLINE_SYNTAX_RE.search(raw)):
             masked = raw
             if found:
                 chars = list(raw)

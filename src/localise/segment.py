@@ -32,8 +32,7 @@ from localise import dialects, inline, placeholders
 from localise.dialects import html as html_syntax
 from localise.dialects import pieces as syntax
 from localise.dialects.base import Dialect, Piece, code_line_ranges, mask_text
-from localise.dialects.docusaurus import CONTAINER_RE
-from localise.dialects.mkdocs import ABBREVIATION_RE, ADMONITION_RE, TAB_RE
+from localise.dialects.markers import ABBREVIATION_RE, ADMONITION_RE, CONTAINER_RE, TAB_RE
 from localise.errors import SourceError
 from localise.model import Document, Escape, Placeholder, SegmentOptions, Unit
 

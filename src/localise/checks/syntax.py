@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 from localise import dialects, placeholders
 from localise.checks.base import CheckContext, Pair, Rule
-from localise.dialects import mkdocs
 
 
 def _names(text: str) -> list[str]:
@@ -62,8 +61,9 @@ def rendered_emphasis(pair: Pair, ctx: CheckContext) -> tuple[tuple[int, int], t
     """(strong, emphasis) of the msgid and of the translation as the article's renderer shows
     them: Python-Markdown for ``mkdocs`` (which has no CommonMark flanking rules, so
     ``**優れた細胞数：**日本`` is bold), markdown-it-py for every other dialect."""
-    if dialects.get(ctx.dialect).python_markdown:
-        return mkdocs.emphasis(pair.msgid), mkdocs.emphasis(pair.msgstr)
+    emphasis = dialects.get(ctx.dialect).emphasis
+    if emphasis is not None:
+        return emphasis(pair.msgid), emphasis(pair.msgstr)
     src, tgt = pair.source, pair.target
     return (src.strong, src.em), (tgt.strong, tgt.em)
 

@@ -1,48 +1,40 @@
 """Markdown dialects: which syntax of a documentation site's Markdown is text, which is not.
 
 Each preset is a :class:`Dialect` in its own module: ``commonmark`` (today's segmentation,
-unchanged), :mod:`~localise.dialects.gfm`, :mod:`~localise.dialects.mkdocs`,
-:mod:`~localise.dialects.docusaurus`, :mod:`~localise.dialects.hugo`,
-:mod:`~localise.dialects.liquid` and :mod:`~localise.dialects.mdn`; :mod:`.html` reads HTML
-inside any of them and :mod:`.pieces` turns the syntax found in a unit into placeholders.
+unchanged), ``gfm``, ``mkdocs``, ``docusaurus``, ``hugo``, ``liquid`` and ``mdn``; ``html``
+reads HTML inside any of them and ``pieces`` turns the syntax found in a unit into placeholders.
 Each module's docstring says which constructs come from mdit-py-plugins and which are parsed by
-hand, and why.
+hand, and why. Importing this package is cheap (configuration checks names without loading a
+parser): a dialect's module is imported when :func:`get` is first asked for it.
 """
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+import functools
+import importlib
 
 from localise.dialects.base import SYNTAX_KINDS, Dialect, Piece, is_syntax_name
-from localise.dialects.docusaurus import DOCUSAURUS
-from localise.dialects.gfm import GFM
-from localise.dialects.hugo import HUGO
-from localise.dialects.liquid import LIQUID
-from localise.dialects.mdn import MDN
-from localise.dialects.mkdocs import MKDOCS
 
-
-def _commonmark(md: MarkdownIt) -> None:
-    md.enable(["table", "strikethrough"])
-
-
-COMMONMARK = Dialect(
-    name="commonmark",
-    summary="CommonMark with GFM tables and strikethrough (the default; nothing else is syntax)",
-    configure=_commonmark,
-)
-
-DIALECTS: dict[str, Dialect] = {
-    d.name: d for d in (COMMONMARK, GFM, MKDOCS, DOCUSAURUS, HUGO, LIQUID, MDN)
+# name -> "module:attribute" of its Dialect
+_REGISTRY: dict[str, str] = {
+    "commonmark": "localise.dialects.commonmark:COMMONMARK",
+    "gfm": "localise.dialects.gfm:GFM",
+    "mkdocs": "localise.dialects.mkdocs:MKDOCS",
+    "docusaurus": "localise.dialects.docusaurus:DOCUSAURUS",
+    "hugo": "localise.dialects.hugo:HUGO",
+    "liquid": "localise.dialects.liquid:LIQUID",
+    "mdn": "localise.dialects.mdn:MDN",
 }
-"""Every preset by name."""
-NAMES: tuple[str, ...] = tuple(DIALECTS)
+NAMES: tuple[str, ...] = tuple(_REGISTRY)
 """The preset names accepted by ``dialect = "…"``."""
 
 
+@functools.cache
 def get(name: str) -> Dialect:
     """The preset called ``name`` (KeyError when there is none)."""
-    return DIALECTS[name]
+    module_name, _, attribute = _REGISTRY[name].partition(":")
+    dialect: Dialect = getattr(importlib.import_module(module_name), attribute)
+    return dialect
 
 
-__all__ = ["DIALECTS", "NAMES", "SYNTAX_KINDS", "Dialect", "Piece", "get", "is_syntax_name"]
+__all__ = ["NAMES", "SYNTAX_KINDS", "Dialect", "Piece", "get", "is_syntax_name"]

@@ -13,9 +13,10 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 Role = Literal["single", "open", "close"]
 
@@ -88,7 +89,10 @@ class Dialect:
     autotitle: bool = False
     """GitHub Docs ``[AUTOTITLE](…)`` links are syntax (the title is filled in at build)."""
     python_markdown: bool = False
-    """Emphasis is rendered by Python-Markdown (no CommonMark flanking rules)."""
+    """Links and emphasis are read by Python-Markdown, not by a CommonMark parser."""
+    emphasis: Callable[[str], tuple[int, int]] | None = None
+    """(strong, emphasis) as the dialect's renderer reads a text, when that is not
+    markdown-it-py (Python-Markdown has no flanking rules: ``**優れた細胞数：**日本`` is bold)."""
     live_fences: tuple[str, ...] = field(default=())
     """Info strings of fenced blocks whose content is live Markdown, not code
     (Docusaurus ``mdx-code-block``)."""

@@ -33,11 +33,8 @@ from localise.dialects.base import (
     line_starts,
     own_line_ranges,
 )
+from localise.dialects.markers import CONTAINER_RE
 
-CONTAINER_RE = re.compile(
-    r"\s*(?P<type>[A-Za-z][\w-]*)(?:\[(?P<label>.*)\]|[ \t]+(?P<title>.*\S))?\s*$"
-)
-"""The text after the colons of an opening ``:::`` line: type and optional title."""
 LIVE_FENCES = ("mdx-code-block",)
 _ESM_RE = re.compile(r"^(?:import|export)\b")
 _COMMENT_RE = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)

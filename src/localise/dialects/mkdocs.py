@@ -37,20 +37,11 @@ from mdit_py_plugins.utils import is_code_block
 
 from localise.dialects.base import Dialect, Piece
 from localise.dialects.gfm import emoji
+from localise.dialects.markers import TAB_RE
 
-_TAB_RE = re.compile(r'(===[!+]{0,2})[ \t]+"(.*)"[ \t]*$')
-ADMONITION_RE = re.compile(
-    r'(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<type>[\w-]+(?:[ \t]+[\w-]+)*)'
-    r'(?:[ \t]+"(?P<title>.*)")?[ \t]*$'
-)
-"""An admonition marker line as Python-Markdown reads it (``title`` only when quoted)."""
-TAB_RE = _TAB_RE
-"""A content-tab marker line: ``=== "Label"`` (``===!`` starts a new set, ``===+`` selects)."""
 _VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+)"""
 _ATTR = rf"(?:[#.][\w:-]+|[\w:-]+={_VALUE})"
 _ATTR_LIST_RE = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}|\{{:[ \t]*\}}")
-ABBREVIATION_RE = re.compile(r"\*\[(?P<term>[^\]\n]+)\]:[ \t]*(?P<expansion>.*?)[ \t]*$")
-"""An abbreviation definition line (the ``abbr`` extension)."""
 
 
 def attribute_lists(text: str) -> Iterator[Piece]:
@@ -67,7 +58,7 @@ def content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool)
     maximum = state.eMarks[start_line]
     if not state.src.startswith("===", start):
         return False
-    match = _TAB_RE.match(state.src, start, maximum)
+    match = TAB_RE.match(state.src, start, maximum)
     if not match:
         return False
     if silent:
@@ -136,4 +127,5 @@ MKDOCS = Dialect(
     html=True,
     abbreviations=True,
     python_markdown=True,
+    emphasis=emphasis,
 )

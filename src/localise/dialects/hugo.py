@@ -7,7 +7,8 @@ and passthrough math: ``texmath_plugin`` brackets for ``\\[…\\]``/``\\(…\\)`
 ``dollarmath_plugin`` for ``$$…$$`` blocks (its inline ``$…$`` rule is switched off: Hugo's
 passthrough leaves single dollars alone unless a site configures them).
 
-By hand, because Hugo expands them before Markdown is parsed and no plugin knows them:
+Heading attributes (``## Title {#id}``) are attribute lists (:mod:`.attributes`). By hand,
+because Hugo expands them before Markdown is parsed and no plugin knows them:
 shortcodes ``{{< name … >}}``, ``{{% name … %}}``, their closing forms, self-closing
 ``{{< name />}}`` and the escaped ``{{</* … */>}}`` / ``{{%/* … */%}}`` forms. A shortcode alone
 on its line is a block of its own (markdown-it would glue it to the paragraph next to it). The
@@ -29,6 +30,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
+from localise.dialects.attributes import attribute_lists
 from localise.dialects.base import (
     Dialect,
     Piece,
@@ -110,7 +112,7 @@ HUGO = Dialect(
     summary="Hugo: shortcodes {{< >}} and {{% %}}, definition lists, footnotes, alerts, math",
     configure=configure,
     front_matter_keys=("linkTitle", "linktitle", "summary", "subtitle"),
-    scanners=(shortcodes, emoji),
+    scanners=(shortcodes, attribute_lists, emoji),
     masks=(line_shortcodes,),
     html=True,
     alerts=True,

@@ -21,9 +21,9 @@ from collections.abc import Iterator, Sequence
 from markdown_it import MarkdownIt
 from mdit_py_plugins.gfm import gfm_plugin
 
+from localise.dialects.attributes import attribute_lists
 from localise.dialects.base import Dialect, Piece, line_starts, own_line_ranges
 from localise.dialects.gfm import emoji
-from localise.dialects.mkdocs import attribute_lists
 
 _TAG_RE = re.compile(r"\{%-?\s*(?P<name>\w+)?.*?-?%\}|\{\{-?.*?-?\}\}", re.DOTALL)
 _CLOSES = {"endif": "if", "endunless": "unless"}

@@ -13,7 +13,7 @@ built-in option. By hand, because no plugin parses them:
   ``!!! info inline end`` as the title ``inline end``; Python-Markdown only takes a quoted
   title, so the title unit is cut from the quotes on the marker line;
 * attribute lists (``{: .class }``, ``{ #id }``, ``{ title="…" }``): ``attrs_plugin`` does not
-  read the colon form or a list after plain text;
+  read the colon form or a list after plain text (:mod:`.attributes`);
 * abbreviations (``*[HTML]: Hyper Text Markup Language``, the expansion is text): no plugin;
 * emphasis for the checks: Python-Markdown's own renderer (``**優れた細胞数：**日本`` is bold
   there, not in CommonMark).
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -35,19 +34,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 from mdit_py_plugins.utils import is_code_block
 
-from localise.dialects.base import Dialect, Piece
+from localise.dialects.attributes import attribute_lists
+from localise.dialects.base import Dialect
 from localise.dialects.gfm import emoji
 from localise.dialects.markers import TAB_RE
-
-_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+)"""
-_ATTR = rf"(?:[#.][\w:-]+|[\w:-]+={_VALUE})"
-_ATTR_LIST_RE = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}|\{{:[ \t]*\}}")
-
-
-def attribute_lists(text: str) -> Iterator[Piece]:
-    """Attribute lists: ``{: .tx-heart }``, ``{ #custom-checkbox }``, ``{ title="…" }``."""
-    for match in _ATTR_LIST_RE.finditer(text):
-        yield Piece(match.start(), match.end(), "attrlist")
 
 
 def content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

@@ -53,6 +53,9 @@ _ATTRFIND = getattr(
     ),
 )
 
+_BROKEN_TAG_RE = re.compile(r"<[A-Za-z/!?]")
+"""Where a tag starts in text the parser reported as data (an unfinished or broken tag)."""
+
 EventKind = Literal["start", "end", "startend", "data", "comment", "other"]
 
 
@@ -240,6 +243,8 @@ def read_block(text: str, *, jsx: bool = False) -> Block:
 
     def flush() -> None:
         nonlocal run, pieces
+        if any(e.kind == "data" and _broken(text, e) for e in run):
+            run, pieces = [], []  # a tag the parser could not read: the run is kept as it is
         if run:
             block.runs.append(Run(run[0].start, run[-1].end, pieces, where()))
             if tables and stack and stack[-1] in ("td", "th"):
@@ -276,6 +281,16 @@ def read_block(text: str, *, jsx: bool = False) -> Block:
         index += 1
     flush()
     return block
+
+
+def _broken(text: str, event: Event) -> bool:
+    """True when data holds a ``<`` that starts a tag the parser could not read."""
+    at = text.find("<", event.start, event.end)
+    while at >= 0:
+        if _BROKEN_TAG_RE.match(text, at):
+            return True
+        at = text.find("<", at + 1, event.end)
+    return False
 
 
 def _skip(found: list[Event], index: int) -> int:

@@ -215,6 +215,12 @@ class _Segmenter:
             if ranges:
                 self.parse_text = mask_text(text, ranges)
                 self.match_lines = _Lines(self.parse_text)
+        self.regions: list[tuple[int, int, str]] = []
+        if self.dialect.regions:
+            code = code_line_ranges(text, live=self.dialect.live_fences)
+            self.regions = sorted(self.dialect.regions(text, code))
+        self.line = 0
+        """0-based line of the token being walked (for the regions it is in)."""
         self.env: dict[str, Any] = {}
         self.units: list[Unit] = []
         self.ctx = _Context()
@@ -511,6 +517,8 @@ class _Segmenter:
         i = 0
         while i < len(tokens):
             token = tokens[i]
+            if token.map:
+                self.line = token.map[0]
             handler = getattr(self, "on_" + token.type, None)
             if handler is not None:
                 i = handler(tokens, i) or i
@@ -629,8 +637,18 @@ class _Segmenter:
         return i + 2
 
     def _inside(self) -> str:
-        """`` in a blockquote, in bulleted list item 2`` — innermost container first."""
-        return "".join(f", in {c}" for c in reversed(self.ctx.containers))
+        """`` in a blockquote, in bulleted list item 2`` — innermost container first (then the
+        dialect's regions the current line is in, such as a shortcode's body)."""
+        return "".join(f", in {c}" for c in reversed(self.ctx.containers)) + self._regions()
+
+    def _regions(self) -> str:
+        if not self.regions:
+            return ""
+        line = self.line
+        return "".join(
+            f", in {label}" for first, last, label in reversed(self.regions)
+            if first < line < last
+        )
 
     def on_paragraph_open(self, tokens: list[Token], i: int) -> int:
         token, content = tokens[i], tokens[i + 1]
@@ -661,7 +679,7 @@ class _Segmenter:
             head, rest = f"{frame.head}, paragraph {frame.paragraphs}", containers[1:]
         else:
             head, rest = "Paragraph", containers
-        text = head + "".join(f", in {c}" for c in rest)
+        text = head + "".join(f", in {c}" for c in rest) + self._regions()
         if section:
             text += f' (section "{section}")'
         first, last = token.map[0], token.map[1] - 1

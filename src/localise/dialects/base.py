@@ -78,6 +78,11 @@ class Dialect:
     """Line-level constructs: each returns (start, end) ranges of the text, each on lines of
     its own, that markdown-it must see as a block of their own (given the fenced-code line
     ranges, 0-based and end-exclusive, so code is left alone)."""
+    regions: Callable[[str, Sequence[tuple[int, int]]], Iterable[tuple[int, int, str]]] | None = (
+        None
+    )
+    """Constructs whose two ends are syntax lines around Markdown (a ``{{% note %}}`` body):
+    (first line, last line, name) — 0-based — for the comments of the units inside."""
     html: bool = False
     """Inline HTML tags are syntax (placeholders) and HTML blocks hold units."""
     alerts: bool = False
@@ -192,6 +197,28 @@ def own_line_ranges(
         if rest.strip():
             continue
         yield group[0].start, last_end
+
+
+def paired_regions(
+    text: str,
+    pieces: Iterable[Piece],
+    code: Sequence[tuple[int, int]],
+    name: Callable[[Piece], str | None],
+) -> Iterator[tuple[int, int, str]]:
+    """(first line, last line, ``name(opener)``) of each opening and closing piece pair outside
+    fenced code (pairs ``name`` gives None for are left out)."""
+    starts = line_starts(text)
+    stacks: dict[str, list[Piece]] = {}
+    for piece in sorted(pieces, key=lambda p: p.start):
+        if piece.role == "open":
+            stacks.setdefault(piece.key, []).append(piece)
+        elif piece.role == "close" and stacks.get(piece.key):
+            opener = stacks[piece.key].pop()
+            first = bisect.bisect_right(starts, opener.start) - 1
+            last = bisect.bisect_right(starts, piece.start) - 1
+            label = name(opener)
+            if label and last > first and not in_ranges(first, code):
+                yield first, last, label
 
 
 def _line_end(text: str, starts: list[int], line: int) -> int:

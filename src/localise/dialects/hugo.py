@@ -37,6 +37,7 @@ from localise.dialects.base import (
     in_ranges,
     line_starts,
     own_line_ranges,
+    paired_regions,
 )
 from localise.dialects.gfm import emoji
 
@@ -99,6 +100,16 @@ def _line_of(starts: list[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset) - 1
 
 
+def shortcode_regions(
+    text: str, code: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, int, str]]:
+    """The bodies of paired shortcodes, named for the comments (``shortcode "note"``)."""
+    yield from paired_regions(
+        text, shortcodes(text), code,
+        lambda p: None if _code_body(p, text) else f'shortcode "{p.key}"',
+    )
+
+
 def configure(md: MarkdownIt) -> None:
     """Goldmark as Hugo configures it, with passthrough math."""
     md.use(gfm_plugin).use(deflist_plugin)
@@ -114,6 +125,7 @@ HUGO = Dialect(
     front_matter_keys=("linkTitle", "linktitle", "summary", "subtitle"),
     scanners=(shortcodes, attribute_lists, emoji),
     masks=(line_shortcodes,),
+    regions=shortcode_regions,
     html=True,
     alerts=True,
 )

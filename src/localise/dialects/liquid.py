@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.gfm import gfm_plugin
 
 from localise.dialects.attributes import attribute_lists
-from localise.dialects.base import Dialect, Piece, line_starts, own_line_ranges
+from localise.dialects.base import Dialect, Piece, line_starts, own_line_ranges, paired_regions
 from localise.dialects.gfm import emoji
 
 _TAG_RE = re.compile(r"\{%-?\s*(?P<name>\w+)?.*?-?%\}|\{\{-?.*?-?\}\}", re.DOTALL)
@@ -67,6 +67,14 @@ def line_tags(text: str, code: Sequence[tuple[int, int]]) -> Iterator[tuple[int,
                         yield begin + lead, begin + len(body)
 
 
+def tag_regions(text: str, code: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """The bodies of block tags such as ``{% warning %}`` (conditions and loops aside)."""
+    skipped = {"if", "unless", "for", "case", "capture", *VERBATIM_BODIES}
+    yield from paired_regions(
+        text, tags(text), code, lambda p: None if p.key in skipped else f'Liquid "{p.key}" block'
+    )
+
+
 def configure(md: MarkdownIt) -> None:
     """GFM, as GitHub Docs and Jekyll read it."""
     md.use(gfm_plugin)
@@ -79,6 +87,7 @@ LIQUID = Dialect(
     front_matter_keys=("intro", "shortTitle", "excerpt", "permissions"),
     scanners=(tags, attribute_lists, emoji),
     masks=(line_tags,),
+    regions=tag_regions,
     html=True,
     alerts=True,
     autotitle=True,

@@ -79,10 +79,13 @@ class Span:
 
 
 def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[..., bool]:
+    autolink_literal = name.startswith("gfm_autolink")
+    math = name.startswith("math_")
+
     def recording_rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
         before = len(state.tokens)
-        pending = len(state.pending)
+        pending = len(state.pending) if autolink_literal else 0
         nests: list[int] | None = state.env.get(_ENV_NEST)
         if name == "image" and not silent and nests is not None:
             # markdown-it parses alt text as a separate string: note where it starts
@@ -138,13 +141,13 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
             spans.append(Span(name, start, end, open_at + 1, label_end, ref))  # type: ignore[arg-type]
         elif name in ("autolink", "linkify"):
             spans.append(Span("autolink", start, end))
-        elif name.startswith("gfm_autolink") and last == "link_close":
+        elif autolink_literal and last == "link_close":
             # the rule takes back the scheme (or an e-mail's local part) from pending text
             flushed = len(pushed[0].content) if pushed[0].type == "text" else 0
             spans.append(Span("autolink", start - (pending - flushed), end))
         elif name == "footnote_ref":
             spans.append(Span("footnote", start, end))
-        elif name.startswith("math_"):
+        elif math:
             spans.append(Span("math", start, end))
         elif name == "html_inline":
             spans.append(Span("html", start, end))

@@ -206,6 +206,8 @@ class _Segmenter:
         self.path = path
         self.options = options
         self.dialect: Dialect = dialects.get(options.dialect)
+        self.plain = self.dialect.plain
+        """CommonMark: today's segmentation, none of the dialect steps."""
         self.lines = _Lines(text)
         self.parse_text = text
         self.match_lines = self.lines
@@ -246,7 +248,7 @@ class _Segmenter:
         extra: Sequence[Piece] = (),
         escape: Escape = "markdown",
     ) -> None:
-        if not self.dialect.plain:
+        if not self.plain:
             self.add_with_syntax(
                 raw, kind=kind, describe=describe, start=start, end=end, line=line,
                 end_line=end_line, continuation=continuation, single_line=single_line,
@@ -445,7 +447,7 @@ class _Segmenter:
 
     def label_text(self, raw: str) -> str:
         """A cell or heading as a comment names it: its text without syntax pieces."""
-        if self.dialect.plain or not raw:
+        if self.plain or not raw:
             return raw
         found = self.pieces(raw, markdown=True)
         return " ".join(syntax.outside(raw, found, 0, len(raw)).split())
@@ -486,7 +488,7 @@ class _Segmenter:
         first_prefix = self.text[self.lines.starts[first] : spans[0][0]]
         raw = content
         offsets: list[tuple[int, int, int]] = []
-        if not self.dialect.plain:  # the source's own text: inner lines keep trailing spaces
+        if not self.plain:  # the source's own text: inner lines keep trailing spaces
             ends = [self.lines.ends[first + n] for n in range(len(spans) - 1)] + [spans[-1][1]]
             texts = [self.text[a:b] for (a, _), b in zip(spans, ends, strict=True)]
             raw = "\n".join(texts)
@@ -503,7 +505,7 @@ class _Segmenter:
             line=first,
             end_line=last,
             continuation=(
-                continuation_prefix(first_prefix) if self.dialect.plain
+                continuation_prefix(first_prefix) if self.plain
                 else _NOT_PREFIX_RE.sub(" ", first_prefix)  # task and footnote markers too
             ),
             offsets=offsets or None,
@@ -629,7 +631,7 @@ class _Segmenter:
         else:
             self.block(token.map[0], token.map[1] - 2, title, kind="heading", describe=describe)
         name = title.replace("\n", " ")
-        if not self.dialect.plain:  # the heading as the translator sees it, syntax left out
+        if not self.plain:  # the heading as the translator sees it, syntax left out
             added = self.units[-1] if self.units else None
             name = added.msgid if added and added.kind == "heading" and added.line - 1 == \
                 token.map[0] else name
@@ -639,7 +641,8 @@ class _Segmenter:
     def _inside(self) -> str:
         """`` in a blockquote, in bulleted list item 2`` — innermost container first (then the
         dialect's regions the current line is in, such as a shortcode's body)."""
-        return "".join(f", in {c}" for c in reversed(self.ctx.containers)) + self._regions()
+        inside = "".join(f", in {c}" for c in reversed(self.ctx.containers))
+        return inside + self._regions() if self.regions else inside
 
     def _regions(self) -> str:
         if not self.regions:
@@ -679,11 +682,13 @@ class _Segmenter:
             head, rest = f"{frame.head}, paragraph {frame.paragraphs}", containers[1:]
         else:
             head, rest = "Paragraph", containers
-        text = head + "".join(f", in {c}" for c in rest) + self._regions()
+        text = head + "".join(f", in {c}" for c in rest)
+        if self.regions:
+            text += self._regions()
         if section:
             text += f' (section "{section}")'
         first, last = token.map[0], token.map[1] - 1
-        if not self.dialect.plain and self._special_paragraph(first, last, content.content, text):
+        if not self.plain and self._special_paragraph(first, last, content.content, text):
             return i + 2
         self.block(
             first,
@@ -753,8 +758,8 @@ class _Segmenter:
         kind = self.ctx.list_kinds[-1]
         self.ctx.containers.append(f"{kind} list item {self.ctx.list_counters[-1]}")
         token = tokens[i]
-        head = self.lines[token.map[0]] if token.map else ""
-        self.ctx.item_heads.append(_LIST_MARKER_RE.sub("", head, count=1).strip())
+        head = self.lines[token.map[0]] if token.map and self.dialect.colon_definitions else ""
+        self.ctx.item_heads.append(_LIST_MARKER_RE.sub("", head, count=1).strip() if head else "")
 
     def on_list_item_close(self, tokens: list[Token], i: int) -> None:
         self.ctx.containers.pop()

@@ -30,6 +30,7 @@ LAZY_ALLOWED = {
     "ctypes": "libunistring, only when the line-break tables are regenerated",
     "concurrent": "worker processes, only when a stage has enough jobs to use them",
     "shtab": "shell completion scripts, only for `localise completion`",
+    "markdown": "Python-Markdown, only when an mkdocs article's emphasis is checked",
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import yaml
 
 from localise import inline, placeholders
+from localise.dialects import pieces as syntax
 from localise.langs import is_unspaced
 from localise.model import Document, Fallback, Unit
 
@@ -71,8 +72,18 @@ def _escape_block_start(line: str) -> str:
     return line[:at] + "\\" + line[at:]
 
 
-def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
-    """The replacement for ``unit``'s span: container prefixes, breaks per language rules."""
+def layout(
+    unit: Unit,
+    text: str,
+    *,
+    lang: str,
+    newline: str = "\n",
+    syntax: Mapping[str, str] | None = None,
+) -> str:
+    """The replacement for ``unit``'s span: container prefixes, breaks per language rules.
+
+    ``syntax`` maps the stand-in characters of syntax placeholders to the source they stand
+    for, so that a line starting with an HTML tag is still joined to the line before it."""
     unspaced = is_unspaced(lang)
     text = text.strip()
     if unit.kind == "front-matter":
@@ -80,6 +91,8 @@ def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
     lines = [line.lstrip(" \t") for line in text.split("\n")]
     lines = [line if _is_hard_break(line) else line.rstrip(" \t") for line in lines]
     lines = [line for line in lines if line] or [""]  # a blank line would end the block
+    if unit.escape != "markdown":
+        return _layout_text(unit, lines, unspaced=unspaced, newline=newline)
     if _LINK_DEFINITION_RE.match(lines[0]):
         lines = [" ".join(lines)]  # a first line alone would become a link reference definition
     if unit.single_line:
@@ -91,12 +104,112 @@ def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
     # Spaced languages keep the translator's breaks as soft breaks with the container prefix.
     candidates = _join_soft_breaks(lines) if unspaced else lines
     out = [candidates[0]]
+    resolve = _resolver(syntax)
     for line in candidates[1:]:
-        if _HTML_START_RE.match(line) and not _is_hard_break(out[-1]):
+        if _HTML_START_RE.match(resolve(line)) and not _is_hard_break(out[-1]):
             out[-1] = _join_unspaced([out[-1], line]) if unspaced else f"{out[-1]} {line}"
         else:
             out.append(_escape_block_start(line))
     return (newline + unit.continuation).join(out)
+
+
+def _layout_text(unit: Unit, lines: list[str], *, unspaced: bool, newline: str) -> str:
+    """HTML text, attribute values and plain labels: no Markdown escaping; one line where the
+    unit must stay on one, and never a blank line (it would end an HTML block)."""
+    if unit.single_line or unspaced:
+        return _join_unspaced(lines) if unspaced else " ".join(lines)
+    return (newline + unit.continuation).join(lines)
+
+
+def _resolver(syntax: Mapping[str, str] | None) -> Callable[[str], str]:
+    if not syntax:
+        return lambda line: line
+    return lambda line: syntax.get(line[:1], line[:1]) + line[1:] if line else line
+
+
+_HTML_ESCAPES = {
+    "html": {"&": "&amp;", "<": "&lt;"},
+    "attribute": {"&": "&amp;", '"': "&quot;", "'": "&#39;"},
+}
+
+
+def _escape(text: str, table: Mapping[str, str]) -> str:
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def fill_syntax(
+    unit: Unit, text: str, *, format_value: placeholders.Formatter
+) -> tuple[str, dict[str, str]]:
+    """Fill the unit's value placeholders and stand one private-use character in for each
+    syntax placeholder: (text, stand-in → source). ValueError as :func:`placeholders.fill`."""
+    stand: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for number, placeholder in enumerate(p for p in unit.placeholders if p.syntax):
+        char = chr(syntax.SENTINEL_BASE + number)
+        stand[placeholder.name] = char
+        sources[char] = placeholder.source
+
+    def value(target: Unit, name: str) -> str:
+        return stand[name] if name in stand else format_value(target, name)
+
+    return placeholders.fill(unit, text, format_value=value), sources
+
+
+def own_lines(unit: Unit, text: str, *, newline: str = "\n") -> str:
+    """Line breaks (with the unit's continuation prefix) before syntax that started a line of
+    the source and after syntax that ended one: a line-level construct keeps its own line."""
+    marks = [p for p in unit.placeholders if p.syntax]
+    breaks = {chr(syntax.SENTINEL_BASE + n): (p.starts_line, p.ends_line)
+              for n, p in enumerate(marks) if p.starts_line or p.ends_line}
+    if not breaks:
+        return text
+    separator = newline + unit.continuation
+    out = ""
+    index, size = 0, len(text)
+    while index < size:
+        ch = text[index]
+        before, after = breaks.get(ch, (False, False))
+        if before and out.strip():
+            out = out.rstrip(" \t")
+            if out[out.rfind("\n") + 1 :].strip(" \t>"):  # not already at a line start
+                out += separator
+        out += ch
+        index += 1
+        if after and index < size:
+            end = index
+            while end < size and text[end] in " \t":
+                end += 1
+            if end < size and text[end] not in "\r\n":
+                out += separator
+                index = end
+    return out
+
+
+def restore_syntax(unit: Unit, text: str, sources: Mapping[str, str], *, quote: str) -> str:
+    """Put each syntax placeholder's source back; text between the two ends of an ``alt`` or
+    ``title`` pair, and the whole of an ``html``/``attribute`` unit, is escaped for HTML."""
+    names = {chr(syntax.SENTINEL_BASE + n): p.name for n, p in
+             enumerate(p for p in unit.placeholders if p.syntax)}
+    base = _HTML_ESCAPES.get(unit.escape)
+    if unit.escape == "attribute":
+        closing = quote if quote and quote in "'\"" else ""
+        base = {"&": "&amp;", closing: _HTML_ESCAPES["attribute"][closing]} if closing else {}
+    out: list[str] = []
+    inside: str | None = None
+    for ch in text:
+        if ch in sources:
+            name = names[ch]
+            source = sources[ch]
+            if name.startswith(("alt_", "title_")):
+                inside = None if name.endswith("_end") else source[-1:]
+            out.append(source)
+        elif inside and ch == inside:
+            out.append(_HTML_ESCAPES["attribute"][ch])
+        elif base:
+            out.append(base.get(ch, ch))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def yaml_scalar(text: str, *, style: str, unspaced: bool = False) -> str:
@@ -140,14 +253,23 @@ def assemble(
         identical = keep_identical and translation == unit.msgid
         if identical and not (localise_identical and unit.placeholders):
             continue
+        sources: dict[str, str] = {}
         if unit.placeholders:
             try:
-                translation = placeholders.fill(unit, translation, format_value=format_value)
+                translation, sources = fill_syntax(unit, translation, format_value=format_value)
             except ValueError as exc:
                 fallbacks.append(Fallback(unit, str(exc)))
                 continue
+        if unit.kind == "front-matter" and sources:  # quoting is chosen for the real text
+            translation, sources = restore_syntax(unit, translation, sources, quote=""), {}
+        text = layout(unit, translation, lang=lang, newline=newline, syntax=sources)
+        if sources:
+            text = own_lines(unit, text, newline=newline)
+        if sources or unit.escape in ("html", "attribute"):
+            quote = document.text[unit.end : unit.end + 1]
+            text = restore_syntax(unit, text, sources, quote=quote)
         pieces.append(document.text[pos : unit.start])
-        pieces.append(layout(unit, translation, lang=lang, newline=newline))
+        pieces.append(text)
         pos = unit.end
     pieces.append(document.text[pos:])
     return "".join(pieces), fallbacks

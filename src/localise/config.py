@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fnmatch
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from localise import engines
+from localise import dialects, engines
 from localise.currency import DEFAULT_POLICY, CurrencyPolicy
 from localise.engines import EngineOptions
 from localise.errors import ConfigError, EngineError
@@ -99,6 +100,11 @@ class Config:
     """Project options, with paths resolved against the project root."""
 
     root: Path
+    dialect: str = "commonmark"
+    """The Markdown dialect of the sources (a preset of :data:`localise.dialects.NAMES`)."""
+    dialect_overrides: tuple[tuple[str, str], ...] = ()
+    """``[dialects]``: (pattern, dialect) pairs, in the order written; the first pattern that
+    matches an article's path under the source folder chooses its dialect."""
     source_language: str = "en"
     languages: tuple[str, ...] = ()
     """Target languages. No default: a project without the ``languages`` key has none, and the
@@ -116,11 +122,35 @@ class Config:
 
     @property
     def segment_options(self) -> SegmentOptions:
-        """What segmentation extracts, as the ``[formatting]`` and front-matter keys say."""
+        """What segmentation extracts, as the ``[formatting]`` and front-matter keys say (in
+        the project's default dialect; see :meth:`segment_options_for`)."""
         return SegmentOptions(
             front_matter_keys=self.front_matter_keys,
             currency=self.formatting.currency,
             dates=self.formatting.dates,
+            dialect=self.dialect,
+        )
+
+    def dialect_for(self, path: Path) -> str:
+        """The dialect of the article at ``path`` (relative to the project root)."""
+        if not self.dialect_overrides:
+            return self.dialect
+        try:
+            rel = path.relative_to(self.source_dir).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        for pattern, dialect in self.dialect_overrides:
+            folder = pattern.rstrip("/")
+            if fnmatch.fnmatchcase(rel, pattern) or rel.startswith(folder + "/"):
+                return dialect
+        return self.dialect
+
+    def segment_options_for(self, path: Path) -> SegmentOptions:
+        """:attr:`segment_options` in the dialect of the article at ``path``."""
+        dialect = self.dialect_for(path)
+        options = self.segment_options
+        return options if dialect == options.dialect else dataclasses.replace(
+            options, dialect=dialect
         )
 
     @property
@@ -257,6 +287,12 @@ def loads(text: str, *, path: Path) -> Config:
 def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
     """The whole file: top-level keys, then each table, then nothing may be left over."""
     top = _Reader(path, text, data, None)
+    dialect = _dialect(top, "dialect", top.take("dialect", str, "commonmark"))
+    overrides = _Reader(path, text, top.take("dialects", dict, {}), "dialects")
+    dialect_overrides = tuple(
+        (pattern, _dialect(overrides, pattern, overrides.take(pattern, str, "")))
+        for pattern in list(overrides.data)
+    )
     source_language, languages = _languages(top)
     dirs = _folders(top)
     front_matter_keys = top.strings("front_matter_keys", ("title", "description"))
@@ -269,6 +305,8 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
     top.finish()
     return Config(
         root=path.parent,
+        dialect=dialect,
+        dialect_overrides=dialect_overrides,
         source_language=source_language,
         languages=languages,
         front_matter_keys=front_matter_keys,
@@ -278,6 +316,14 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         check=check,
         **dirs,
     )
+
+
+def _dialect(reader: _Reader, key: str, name: str) -> str:
+    if name not in dialects.NAMES:
+        raise reader.error(
+            key, f"unknown dialect {name!r} (one of {', '.join(dialects.NAMES)})"
+        )
+    return name
 
 
 def _languages(top: _Reader) -> tuple[str, tuple[str, ...]]:
@@ -449,6 +495,8 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
+    Key("dialect", "the Markdown the sources are written in: commonmark, gfm, mkdocs, "
+        "docusaurus, hugo, liquid or mdn", "dialect"),
     Key("source_language", "language the articles are written in (BCP 47 tag)",
         "source_language"),
     Key("languages", 'languages to publish, BCP 47 tags such as "ja", "pt-BR", "zh-Hans" '
@@ -461,6 +509,8 @@ KEYS: tuple[Key, ...] = (
     Key("front_matter_keys", "front-matter values to translate", "front_matter_keys"),
     Key("references", '"#:" reference comments in catalogues: "file", "line" or "none"',
         "reference_comments"),
+    Key("dialects.blog", "the dialect of the articles in this folder (or matching this quoted "
+        "pattern, e.g. \"docs/*.mdx\") under the source folder, overriding dialect", example="gfm"),
     Key("formatting.currency", "amounts such as $6,500 become placeholders, formatted for each "
         "language at build", "formatting.currency"),
     Key("formatting.dates", "dates such as Jan 12, 2026 likewise", "formatting.dates"),

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-UnitKind = Literal["heading", "paragraph", "table-cell", "front-matter"]
+UnitKind = Literal[
+    "heading", "paragraph", "table-cell", "front-matter", "label", "term", "html", "attribute"
+]
+"""``label``: the title of an admonition, container or tab, or an abbreviation's expansion;
+``term``: a definition-list term; ``html``: text inside an HTML block; ``attribute``: an
+``alt`` or ``title`` attribute value."""
+Escape = Literal["markdown", "html", "attribute", "plain"]
+"""How a translation is written back: as inline Markdown, as HTML text, as an HTML attribute
+value, or as plain text that only has to stay on its line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +30,14 @@ class Placeholder:
     """What the translator is told it holds, e.g. ``6,500 USD``."""
     value: object = field(compare=False, repr=False)
     """The parsed value (:class:`localise.formatting.Value`) used to format it."""
+    syntax: bool = False
+    """True when it stands for source syntax (a template tag, shortcode, macro, HTML or JSX tag,
+    MDX expression…) rather than a value: the build writes :attr:`source` back verbatim."""
+    starts_line: bool = False
+    """Syntax that starts a line of the source (indentation aside): the build starts a line
+    with it too, so a line-level construct keeps its own line."""
+    ends_line: bool = False
+    """Syntax that ends a line of the source: the build ends a line after it too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +65,10 @@ class Unit:
     yaml_style: str | None = None
     """For front-matter values: the source scalar style (``plain``, ``'``, ``"``, ``block``)."""
     placeholders: tuple[Placeholder, ...] = ()
-    """Values replaced by ``{name}`` placeholders in :attr:`msgid`, in order."""
+    """Values and syntax replaced by ``{name}`` placeholders in :attr:`msgid`, in order."""
+    escape: Escape = "markdown"
+    """How the translation is written back (see :data:`Escape`): ``html`` escapes ``<``,
+    ``attribute`` escapes quotes, and neither escapes Markdown block markers."""
 
     @property
     def brace_format(self) -> bool:
@@ -83,6 +102,9 @@ class SegmentOptions:
     """Currency amounts become ``{amount_N}`` placeholders."""
     dates: bool = False
     """English dates become ``{date_N}`` placeholders."""
+    dialect: str = "commonmark"
+    """The Markdown dialect the source is written in (a name in :data:`localise.dialects.NAMES`):
+    which syntax is text, which is kept out of the msgids, and which constructs hold units."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from localise import inline, placeholders
+from localise.dialects import is_syntax_name
 from localise.glossary import term_pattern
 
 _TOKEN_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*⟧")
@@ -60,8 +61,10 @@ def protect(
     ``required`` glossary terms (term → its translation) by tokens.
 
     A link or image becomes a pair, ``⟦n⟧text⟦/n⟧``, so that its text is translated in place
-    and the sentence splitter keeps it in one piece. A required term's token is restored as
-    its translation (capitalised when the term was and the token starts a sentence)."""
+    and the sentence splitter keeps it in one piece; so do the two ends of a syntax placeholder
+    pair (``{html_1}`` … ``{html_1_end}``, a dialect's HTML or Liquid block around text). A
+    required term's token is restored as its translation (capitalised when the term was and
+    the token starts a sentence)."""
     cuts: list[tuple[int, int]] = []
     pairs: dict[tuple[int, int], tuple[int, int]] = {}  # opening cut → closing cut
     spans = inline.scan(msgid, env=env)
@@ -76,7 +79,12 @@ def protect(
         else:
             cuts.append((span.start, span.end))
     if braces:
-        cuts.extend((m.start(), m.end()) for m in placeholders.PATTERN.finditer(msgid))
+        found = list(placeholders.PATTERN.finditer(msgid))
+        cuts.extend((m.start(), m.end()) for m in found)
+        named = {m.group(1): (m.start(), m.end()) for m in found if m.group(1)}
+        for name, cut in named.items():  # {html_1} … {html_1_end}: a pair, like a link
+            if is_syntax_name(name) and f"{name}_end" in named:
+                pairs[cut] = named[f"{name}_end"]
     covered = _merge(cuts)
     free = _gaps(covered, len(msgid))
     wanted = dict(required or {})

@@ -256,7 +256,9 @@ class Project:
             found = (
                 dict(document.link_definitions)
                 if document is not None
-                else link_definitions(self.source(article).text)
+                else link_definitions(
+                    self.source(article).text, dialect=self.config.dialect_for(article.path)
+                )
             )
             self._definitions[article] = found
         return found
@@ -297,5 +299,5 @@ def segment_source(config: Config, source: Source) -> Document:
         source.text,
         path=source.article.path,
         slug=source.article.slug,
-        options=config.segment_options,
+        options=config.segment_options_for(source.article.path),
     )

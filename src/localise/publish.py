@@ -20,6 +20,8 @@ def value_formatter(lang: str, policy: CurrencyPolicy) -> Formatter:
 
     def format_value(unit: Unit, name: str) -> str:
         for placeholder in unit.placeholders:
+            if placeholder.name == name and placeholder.syntax:
+                return placeholder.source  # a dialect's syntax is written back as it was
             if placeholder.name == name:
                 return formatting.format_value(placeholder.value, locale=lang, policy=policy)
         raise KeyError(name)

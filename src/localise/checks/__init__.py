@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from localise.catalogue import Catalogue
-from localise.checks import cjk, glossary, markup, numbers, states
+from localise.checks import cjk, glossary, markup, numbers, states, syntax
 from localise.checks.base import CheckContext, Finding, Message, Pair, Problem, Rule, Severity
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
 RULES: tuple[Rule, ...] = (
     states.UNTRANSLATED,
     *markup.RULES,
+    *syntax.RULES,
     *numbers.RULES,
     *cjk.RULES,
     states.UNCHANGED,
@@ -103,6 +104,7 @@ def check_catalogue(catalogue: Catalogue, ctx: CheckContext, *, file: str) -> li
             glossary=ctx.glossary,
             link_definitions=ctx.link_definitions,
             localisable_links=ctx.localisable_links,
+            dialect=ctx.dialect,
         )
         forms = entry.forms
         if not any(text for _, text in forms):

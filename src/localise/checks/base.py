@@ -28,6 +28,8 @@ class CheckContext:
     """The article's link reference definitions (markdown-it ``env["references"]`` form)."""
     localisable_links: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _NO_LINKS)
     """Source URL → {language: URL} a translation may link to instead (``[check]``)."""
+    dialect: str = "commonmark"
+    """The article's Markdown dialect: whose renderer decides what a reader sees as emphasis."""
 
 
 class Pair:

@@ -7,6 +7,7 @@ import re
 
 from localise.checks.base import CheckContext, Pair, Rule
 from localise.checks.markup import literal_runs
+from localise.checks.syntax import rendered_emphasis
 from localise.langs import base, is_cjk
 
 _JA_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆]"
@@ -42,6 +43,11 @@ def check_cjk_emphasis(pair: Pair, ctx: CheckContext) -> list[str]:
     ):
         if getattr(src, attr) == 0 or getattr(tgt, attr) >= getattr(src, attr):
             continue
+        if ctx.dialect != "commonmark":  # the dialect's renderer may read it as emphasis
+            index = 0 if attr == "strong" else 1
+            rendered = rendered_emphasis(pair, ctx)
+            if rendered[1][index] >= rendered[0][index]:
+                continue
         if literal_runs(tgt.text, strong=strong) <= literal_runs(src.text, strong=strong):
             continue
         fix = next(

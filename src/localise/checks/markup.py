@@ -8,17 +8,21 @@ from collections.abc import Iterator
 
 from localise import placeholders
 from localise.checks.base import CheckContext, Pair, Rule
+from localise.checks.syntax import rendered_emphasis
+from localise.dialects import is_syntax_name
 from localise.inline import parser
 
 _STRAY_RE = re.compile(r"\{[^{}]{0,30}\}?|\}")
 
 
 def check_placeholders(pair: Pair, ctx: CheckContext) -> Iterator[str]:
-    """Every ``{name}`` of the msgid exactly as often in the translation; no malformed brace."""
+    """Every value ``{name}`` of the msgid exactly as often in the translation; no malformed
+    brace (syntax placeholders are the ``syntax`` rule's)."""
     if not ctx.brace_format:
         return
     msgid, msgstr = pair.msgid, pair.msgstr
-    source, target = Counter(placeholders.names(msgid)), Counter(placeholders.names(msgstr))
+    source = Counter(n for n in placeholders.names(msgid) if not is_syntax_name(n))
+    target = Counter(n for n in placeholders.names(msgstr) if not is_syntax_name(n))
     missing = [n for n in source if n not in target]
     invented = [n for n in target if n not in source]
     if len(missing) == 1 and len(invented) == 1:
@@ -71,12 +75,17 @@ def check_markup(pair: Pair, ctx: CheckContext) -> list[str]:
     """Emphasis, code, links, images, autolinks, HTML tags and hard breaks as in the source."""
     src, tgt, msgstr = pair.source, pair.target, pair.msgstr
     problems: list[str] = []
+    rendered: tuple[tuple[int, int], tuple[int, int]] | None = None
     for label, attr, strong, chars, literal in (
         ("emphasis", "em", False, "*_", "*"),
         ("strong emphasis", "strong", True, "*_", "**"),
         ("strikethrough", "strike", True, "~", "~~"),
     ):
         source, target = getattr(src, attr), getattr(tgt, attr)
+        if target < source and attr != "strike" and ctx.dialect != "commonmark":
+            rendered = rendered or rendered_emphasis(pair, ctx)
+            index = 0 if attr == "strong" else 1
+            source, target = rendered[0][index], rendered[1][index]
         hint = ""
         if target < source and literal_runs(tgt.text, strong=strong, chars=chars) > literal_runs(
             src.text, strong=strong, chars=chars

@@ -13,4 +13,5 @@ def check_context(project: Project, lang: str, article: Article) -> CheckContext
         glossary=project.glossary,
         link_definitions=project.link_definitions(article),
         localisable_links=project.config.check.localisable_links,
+        dialect=project.config.dialect_for(article.path),
     )

@@ -34,6 +34,7 @@ def run(
                     lang=lang,
                     glossary=project.glossary,
                     localisable_links=config.check.localisable_links,
+                    dialect=config.dialect_for(article.path),
                 )
             findings += checks.check_catalogue(po, ctx, file=name.as_posix())
     return sorted(findings, key=lambda f: (f.file, f.line, f.check))

@@ -69,6 +69,7 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
             glossary=glossary,
             link_definitions=document.link_definitions,
             localisable_links=config.check.localisable_links,
+            dialect=config.dialect_for(job.source.article.path),
         )
         page = assemble_page(
             document,

@@ -76,6 +76,7 @@ class Bars:
             took = f"{seconds * 1000:9.1f} ms" if seconds is not None else " " * 12
             self.write(f"{took}  {label or self.stage}: {item}")
         if self._bar is not None and done >= total:
+            self._bar.refresh()  # a step faster than tqdm's refresh interval still shows its rate
             self._close_bar()
 
     def write(self, line: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.entities
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -131,10 +132,23 @@ _HTML_ESCAPES = {
     "html": {"&": "&amp;", "<": "&lt;"},
     "attribute": {"&": "&amp;", '"': "&quot;", "'": "&#39;"},
 }
+_REFERENCE_NAMES: dict[str, tuple[str, ...]] = {}
+for _name in sorted(html.entities.html5, key=len, reverse=True):
+    _REFERENCE_NAMES.setdefault(_name[0], ())
+    _REFERENCE_NAMES[_name[0]] += (_name,)
+_TAG_START = re.compile(r"[A-Za-z/!?]")
 
 
-def _escape(text: str, table: Mapping[str, str]) -> str:
-    return "".join(table.get(ch, ch) for ch in text)
+def _needs_escape(text: str, at: int) -> bool:
+    """True when the ``&`` or ``<`` at ``at`` would not be read as itself by an HTML parser
+    (a character reference, a tag): only those are escaped, so text written as the source
+    wrote it (``Q&A``, ``a < b``) is written back unchanged."""
+    following = text[at + 1 : at + 40]
+    if text[at] == "<":
+        return bool(_TAG_START.match(following))
+    if following[:1] == "#":
+        return True
+    return any(following.startswith(name) for name in _REFERENCE_NAMES.get(following[:1], ()))
 
 
 def fill_syntax(
@@ -196,7 +210,7 @@ def restore_syntax(unit: Unit, text: str, sources: Mapping[str, str], *, quote: 
         base = {"&": "&amp;", closing: _HTML_ESCAPES["attribute"][closing]} if closing else {}
     out: list[str] = []
     inside: str | None = None
-    for ch in text:
+    for at, ch in enumerate(text):
         if ch in sources:
             name = names[ch]
             source = sources[ch]
@@ -205,8 +219,8 @@ def restore_syntax(unit: Unit, text: str, sources: Mapping[str, str], *, quote: 
             out.append(source)
         elif inside and ch == inside:
             out.append(_HTML_ESCAPES["attribute"][ch])
-        elif base:
-            out.append(base.get(ch, ch))
+        elif base and ch in base and (ch not in "&<" or _needs_escape(text, at)):
+            out.append(base[ch])
         else:
             out.append(ch)
     return "".join(out)

@@ -104,6 +104,7 @@ def protect(
     closing_label: dict[tuple[int, int], str] = {}
     number = 0
     pos = 0
+    kept = set(covered)  # membership in O(1): linear in the msgid's length
     for cut in covered:
         start, end = cut
         out.append(msgid[pos:start])
@@ -112,7 +113,7 @@ def protect(
         else:
             number += 1
             label = str(number)
-            if cut in pairs and pairs[cut] in covered:
+            if cut in pairs and pairs[cut] in kept:
                 closing_label[pairs[cut]] = f"/{number}"
         originals[label] = msgid[start:end]
         if cut in translated_at:

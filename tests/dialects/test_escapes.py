@@ -45,7 +45,7 @@ def test_attribute_values_are_escaped_for_their_quotes() -> None:
         "{html_2}this{html_2_end}.": "Vea {alt_1}l'image \"x\"{alt_1_end}{html_1} aquí, y "
         "{title_1}Ir \"allí\"{title_1_end}{html_2}esto{html_2_end}.",
     })
-    assert 'alt="El &quot;logo&quot; &amp; el nombre">' in out
+    assert 'alt="El &quot;logo&quot; & el nombre">' in out  # "& " reads as itself: kept
     assert "<img src=\"i.png\" alt='l&#39;image \"x\"'> aquí" in out
     assert '<a href="/y" title="Ir &quot;allí&quot;">esto</a>.' in out
 
@@ -60,3 +60,13 @@ def test_japanese_html_text_is_one_line() -> None:
     msgid = "Use {html_1}the page{html_1_end} first."
     out = build({msgid: "まず\n{html_1}そのページ{html_1_end}\nを使います。"}, "ja")
     assert "<tr><td>まず<a href=\"/x\"\n    >そのページ</a\n  >を使います。</td></tr>" in out
+
+
+def test_only_what_an_html_parser_would_misread_is_escaped() -> None:
+    """``&`` starting a character reference and ``<`` starting a tag are escaped; the rest is
+    written as typed, so text spelled as the source spells it (``Q&A``) comes back unchanged."""
+    msgid = "Use {html_1}the page{html_1_end} first."
+    out = build({msgid: "Q&A, a < b, &copy y &amp; {html_1}la page{html_1_end} &#38; <i>."})
+    assert "<tr><td>Q&A, a < b, &amp;copy y &amp;amp; <a href" in out
+    assert "> &amp;#38; &lt;i>.</td></tr>" in out
+

@@ -203,7 +203,8 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
         outputs += [line.split(" ", 1)[1] for line in result.out.splitlines()]
     assert set(outputs) == WELCOME_FILES
     assert changed(before, stats(built)) == WELCOME_FILES | {
-        "source/welcome.md", ".localise/state.json"
+        "source/welcome.md", ".localise/state.json", ".localise/build.json",
+        ".localise/pages/build/ja/welcome.md.json", ".localise/pages/build/es/welcome.md.json",
     }
     pot = polib.pofile(str(built / "locales" / "welcome.pot"))
     assert pot.metadata["POT-Creation-Date"] == "2027-01-01 00:00+0000"

@@ -7,13 +7,16 @@ run whose inputs are all unchanged never imports the parsers and writers they us
 
 from __future__ import annotations
 
-from localise import catalogue, checks
+import os.path
+from pathlib import Path
+
+from localise import assets, catalogue, checks
 from localise.config import Config
 from localise.errors import UsageError
 from localise.files import write_atomic
 from localise.glossary import Glossary
 from localise.project import segment_source
-from localise.publish import assemble_page
+from localise.publish import Page, assemble_page, draft_notice, edited
 from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
 
 
@@ -48,17 +51,32 @@ def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
 
 
 def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) -> list[Built]:
-    """Build one article in each of the job's languages, segmenting it once."""
+    """Build one article in each of the job's languages, segmenting it once.
+
+    A page is written only when its bytes change, and, with ``[build] publish = "reviewed"``,
+    only when every unit is a reviewed translation (an earlier version is left as it was).
+    """
     document = segment_source(config, job.source)
+    options = config.build
+    linked = (
+        assets.referenced(job.source.text, article=job.source.article.path, root=config.root)
+        if options.assets != "none"
+        else []
+    )
+    tree = config.tree_root(draft=draft)
     results = []
     for lang, out, current, po_name, data in job.outputs:
         po = catalogue.parse(data, path=po_name) if data is not None else None
+        tag = config.tag(lang)
         ctx = checks.CheckContext(
             lang=lang,
             glossary=glossary,
             link_definitions=document.link_definitions,
             localisable_links=config.check.localisable_links,
         )
+        notice = None
+        if draft and options.draft_notice:
+            notice = options.draft_notices.get(lang) or draft_notice(tag)
         page = assemble_page(
             document,
             po,
@@ -66,9 +84,44 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
             policy=config.formatting.policy(lang),
             source_language=config.source_language,
             draft=draft,
+            locale=tag.babel,
+            notice=notice,
         )
+        page, copies, refused = _place_assets(page, linked, config, out=out, tree=tree)
+        published = draft or options.publish == "all" or page.complete
         text = page.text.encode("utf-8")
-        if text != current:
+        written = published and text != current
+        if written:
             write_atomic(out, text)
-        results.append(Built(out, text != current, page))
+        results.append(Built(out, written, page, published, copies, refused))
     return results
+
+
+def _place_assets(
+    page: Page, linked: list[assets.Asset], config: Config, *, out: Path, tree: Path
+) -> tuple[Page, tuple[tuple[Path, Path], ...], tuple[tuple[str, str], ...]]:
+    """The page (links rewritten when ``assets = "rewrite"``), the (source, copy) files to
+    copy beside it (``copy``), and the links left alone with the reason."""
+    copies: list[tuple[Path, Path]] = []
+    refused: list[tuple[str, str]] = []
+    rewrites: dict[str, str] = {}
+    folder = out.parent
+    for asset in linked:
+        source = config.root / asset.source
+        if config.build.assets == "rewrite":
+            cut = min((i for i in (asset.link.find("?"), asset.link.find("#")) if i >= 0),
+                      default=len(asset.link))
+            link = assets.relative_link(source, start=folder) + asset.link[cut:]
+            if link != asset.link:
+                rewrites[asset.link] = link
+            continue
+        copy = Path(os.path.normpath(folder / asset.relative))
+        if not copy.is_relative_to(tree):
+            where = tree.relative_to(config.root) if tree.is_relative_to(config.root) else tree
+            refused.append((asset.link, f"a copy would land outside {where}/; not copied"))
+        elif copy != source:
+            copies.append((source, copy))
+    if rewrites:
+        page = edited(page, assets.rewrite(page.text, rewrites))
+    return page, tuple(copies), tuple(refused)
+

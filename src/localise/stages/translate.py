@@ -49,6 +49,9 @@ class LanguageSummary:
     flagged: int = 0
     """Drafts whose markup or placeholders could not be restored exactly."""
     files: list[Path] = field(default_factory=list)
+    error: EngineError | None = None
+    """Why this language could not be drafted (engine or model missing, engine failed); the
+    other languages were still drafted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +102,14 @@ def run(
             work, plans = _collect(project, lang, retranslate=retranslate)
             if not work:
                 continue
-            translator = engines.get_engine(names[lang], options=options)
-            source = project.config.source_language
-            summary.version = translator.version(source=source, target=lang)
-            texts = _draft(plans, translator, summary, lang, source, cache, progress)
+            try:  # one language's missing engine or model never blocks the others
+                translator = engines.get_engine(names[lang], options=options)
+                source, target = project.config.source_language, project.config.mt_code(lang)
+                summary.version = translator.version(source=source, target=target)
+                texts = _draft(plans, translator, summary, target, source, cache, progress)
+            except EngineError as exc:
+                summary.error = exc
+                continue
             _store(project, lang, work, texts, summary)
     return result
 

@@ -86,8 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 instead of falling back when a unit has an error",
+        help="exit 1 when any unit of a built page is not a reviewed translation",
     )
+    p.add_argument("--json", action="store_true", help="print every page and fallback as JSON")
 
     p = sub.add_parser("status", help="translated / fuzzy / untranslated per language")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
@@ -129,16 +130,110 @@ def _print_files(report: Any, verb: str) -> None:
         print(f"nothing changed ({len(report.unchanged)} up to date)")
 
 
-def _print_fallbacks(report: Any) -> None:
-    for lang, path, fallback in report.fallbacks:
-        print(
-            f"{path}:{fallback.unit.line}: [{lang}] kept the source text: {fallback.reason}",
-            file=sys.stderr,
-        )
+def _excerpt(text: str | None, width: int = 60) -> str:
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return f' — "{flat[: width - 1]}…"' if len(flat) > width else f' — "{flat}"'
+
+
+def _print_moves(report: Any) -> None:
+    """extract: catalogues carried along with renamed articles, or moved aside."""
+    for move in report.moved:
+        if move.to_article is not None:
+            how = (
+                f"came back ({move.matched} of {move.units} units found)" if move.restored else
+                f"renamed from {move.article} ({move.matched} of {move.units} units found)"
+            )
+            print(f"{move.to_article}: {how}; its catalogues follow it", file=sys.stderr)
+        else:
+            print(f"{move.article}: removed; its catalogues are moved aside", file=sys.stderr)
+        for old, new in move.files:
+            print(f"  {old} → {new}", file=sys.stderr)
+    for path in report.removed:
+        print(f"removed {path} (its article is gone)")
+
+
+def _print_pages(report: Any) -> None:
+    """build: per page, the units that went out in the source language and why (stderr)."""
+    for page in report.pages:
+        fallbacks = page.fallbacks
+        where = f"{page.article}: [{page.lang}]"
+        if not page.published:
+            print(
+                f"{where} not published (publish = \"reviewed\"): {len(page.notes)} of "
+                f"{page.units} units are not reviewed translations; {page.path} is not "
+                "written (an earlier version stays as it was)",
+                file=sys.stderr,
+            )
+        if not fallbacks:
+            continue
+        kinds: dict[str, int] = {}
+        for note in fallbacks:
+            kinds[note.kind] = kinds.get(note.kind, 0) + 1
+        detail = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        if set(kinds) == {"untranslated"} and len(fallbacks) == page.units:
+            print(f"{where} all {page.units} units went out in English: no translation yet "
+                  f"({page.path})", file=sys.stderr)
+            continue
+        print(f"{where} {len(fallbacks)} of {page.units} units went out in English ({detail}): "
+              f"{page.path}", file=sys.stderr)
+        for note in fallbacks:
+            print(
+                f"{page.article}:{note.line}: [{page.lang}] kept the source text ({note.kind}): "
+                f"{note.reason}{_excerpt(note.msgid)}",
+                file=sys.stderr,
+            )
+    for path, line, message in report.warnings:
+        print(f"{path}:{line}: {message}" if line else f"{path}: {message}", file=sys.stderr)
+    for path, why in report.kept:
+        print(f"{path}: {why}", file=sys.stderr)
+
+
+def _pages_json(report: Any) -> dict[str, Any]:
+    pages, fallbacks = [], []
+    for page in report.pages:
+        items = [
+            {"article": page.article.as_posix(), "lang": page.lang, "line": note.line,
+             "msgid": note.msgid, "reason": note.kind, "message": note.reason,
+             "page": page.path.as_posix()}
+            for note in page.fallbacks
+        ]
+        fallbacks += items
+        pages.append({
+            "article": page.article.as_posix(), "lang": page.lang, "page": page.path.as_posix(),
+            "units": page.units, "written": page.written, "published": page.published,
+            "complete": page.complete,
+            "fallbacks": items,
+            "unreviewed": [
+                {"line": note.line, "msgid": note.msgid}
+                for note in page.notes if note.kind == "unreviewed"
+            ],
+        })
+    return {
+        "pages": pages,
+        "fallbacks": fallbacks,
+        "written": [p.as_posix() for p in report.written],
+        "removed": [p.as_posix() for p in report.removed],
+    }
+
+
+def _print_build(report: Any, *, as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps(_pages_json(report), indent=2, ensure_ascii=False))
+    else:
+        _print_files(report, "built")
+        for path, count in report.drafts.items():
+            print(f"  {path}: draft with {count} unreviewed (fuzzy) units")
+        for path in report.removed:
+            print(f"removed {path} (built earlier for an article or language that is gone)")
+    _print_pages(report)
 
 
 def cmd_extract(project: Project, args: argparse.Namespace) -> int:
-    _print_files(stage("extract").run(project), "wrote")
+    report = stage("extract").run(project)
+    _print_files(report, "wrote")
+    _print_moves(report)
     return EXIT_OK
 
 
@@ -149,12 +244,12 @@ def cmd_update(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = stage("build").run(project, langs=args.lang, draft=args.draft)
-    _print_files(report, "built")
-    for path, count in report.drafts.items():
-        print(f"  {path}: draft with {count} unreviewed (fuzzy) units")
-    _print_fallbacks(report)
-    if args.strict and report.fallbacks:
+    report = stage("build").run(project, langs=args.lang, draft=args.draft, msgids=args.json)
+    _print_build(report, as_json=args.json)
+    if args.strict and any(page.notes for page in report.pages):
+        incomplete = sum(1 for page in report.pages if page.notes)
+        print(f"--strict: {incomplete} pages have units that are not reviewed translations",
+              file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -165,13 +260,24 @@ def _bar(percent: float, width: int = 20) -> str:
 
 
 def cmd_status(project: Project, args: argparse.Namespace) -> int:
-    result = stage("status").run(project, langs=args.lang)
+    status = stage("status")
+    result = status.run(project, langs=args.lang)
+    verdicts = status.publishable(project, result)
     totals = {lang: sum(per.values(), Counts()) for lang, per in result.items()}
     if args.json:
         payload = {
             "languages": {
                 lang: _counts_json(total)
-                | {"articles": {s: _counts_json(c) for s, c in result[lang].items()}}
+                | {
+                    "publishable": sum(v.publishable for v in verdicts[lang].values()),
+                    "articles": {
+                        s: _counts_json(c) | {
+                            "publishable": verdicts[lang][s].publishable,
+                            "blocked_by": verdicts[lang][s].reason or None,
+                        }
+                        for s, c in result[lang].items()
+                    },
+                }
                 for lang, total in totals.items()
             }
         }
@@ -179,16 +285,21 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
     else:
         for lang, per in result.items():
             total = totals[lang]
+            ready = sum(v.publishable for v in verdicts[lang].values())
             print(
                 f"{lang}  {_bar(total.percent)} {total.percent:5.1f}% reviewed  "
                 f"{total.translated} translated, {total.fuzzy} fuzzy, "
                 f"{total.untranslated} untranslated ({total.words_translated}/"
-                f"{total.words_total} words)"
+                f"{total.words_total} words); {ready} of {len(per)} pages publishable"
             )
             for slug, counts in per.items():
+                verdict = verdicts[lang][slug]
+                mark = (
+                    "publishable" if verdict.publishable else f"not publishable: {verdict.reason}"
+                )
                 print(
                     f"    {slug:<40} {counts.percent:5.1f}%  {counts.translated:>4} ✓ "
-                    f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty"
+                    f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty  {mark}"
                 )
     if args.fail_under is not None:
         low = [lang for lang, total in totals.items() if total.percent < args.fail_under]
@@ -241,6 +352,19 @@ def _engine_options(project: Project, args: argparse.Namespace) -> Any:
     )
 
 
+def _translate_failures(summaries: dict[str, Any]) -> int:
+    """Report each language translate could not draft (stderr); EXIT_USAGE if any."""
+    failed = [(lang, s.error) for lang, s in summaries.items() if s.error is not None]
+    for lang, error in failed:
+        print(f"localise: error: [{lang}] not drafted: {error}", file=sys.stderr)
+    if failed:
+        done = [lang for lang, s in summaries.items() if s.error is None]
+        others = f"; {', '.join(done)} drafted" if done else ""
+        print(f"localise: {len(failed)} of {len(summaries)} languages failed{others}",
+              file=sys.stderr)
+    return EXIT_USAGE if failed else EXIT_OK
+
+
 def cmd_translate(project: Project, args: argparse.Namespace) -> int:
     summaries = stage("translate").run(
         project,
@@ -263,6 +387,7 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
                     "filled": s.filled,
                     "flagged": s.flagged,
                     "files": [p.as_posix() for p in s.files],
+                    "error": str(s.error) if s.error is not None else None,
                 }
                 for lang, s in summaries.items()
             }
@@ -270,6 +395,8 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for lang, s in summaries.items():
+            if s.error is not None:
+                continue
             if not s.units:
                 print(f"{lang}: nothing to translate")
                 continue
@@ -279,7 +406,7 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
             )
             for path in s.files:
                 print(f"  wrote {path}")
-    return EXIT_OK
+    return _translate_failures(summaries)
 
 
 def cmd_models(project: Project, args: argparse.Namespace) -> int:
@@ -309,7 +436,9 @@ def cmd_models(project: Project, args: argparse.Namespace) -> int:
 def cmd_run(project: Project, args: argparse.Namespace) -> int:
     translate = stage("translate")
     translate.engine_names(project, project.languages(args.lang), args.engine)
-    _print_files(stage("extract").run(project), "wrote")
+    extracted = stage("extract").run(project)
+    _print_files(extracted, "wrote")
+    _print_moves(extracted)
     _print_files(stage("update").run(project, langs=args.lang), "wrote")
     summaries = translate.run(
         project,
@@ -319,12 +448,11 @@ def cmd_run(project: Project, args: argparse.Namespace) -> int:
         progress=_progress(),
     )
     for lang, s in summaries.items():
-        if s.units:
+        if s.units and s.error is None:
             print(f"{lang}: {s.filled} machine drafts ({s.engine}), {s.flagged} flagged")
     report = stage("build").run(project, langs=args.lang, draft=args.draft)
-    _print_files(report, "built")
-    _print_fallbacks(report)
-    return EXIT_OK
+    _print_build(report)
+    return _translate_failures(summaries)
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:

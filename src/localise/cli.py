@@ -172,9 +172,9 @@ def _print_pages(report: Any) -> None:
         for note in fallbacks:
             kinds[note.kind] = kinds.get(note.kind, 0) + 1
         detail = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-        if set(kinds) == {"untranslated"} and len(fallbacks) == page.units:
-            print(f"{where} all {page.units} units went out in English: no translation yet "
-                  f"({page.path})", file=sys.stderr)
+        if len(fallbacks) == page.units:  # nothing translated yet: one line for the page
+            print(f"{where} all {page.units} units went out in English ({detail}): "
+                  f"{page.path}", file=sys.stderr)
             continue
         print(f"{where} {len(fallbacks)} of {page.units} units went out in English ({detail}): "
               f"{page.path}", file=sys.stderr)

@@ -101,8 +101,9 @@ def _fresh_report(
 ) -> PageReport:
     """The report of a page left unchanged, from its index entry (and record for msgids)."""
     notes = entry.unit_notes()
-    summary_only = len(notes) == entry.units and all(n.kind == "untranslated" for n in notes)
-    if notes and (msgids or not summary_only):  # the CLI lists these units one by one
+    english = sum(n.kind != "unreviewed" for n in notes)
+    listed = 0 < english < entry.units  # the CLI lists these one by one (else one line a page)
+    if notes and (msgids or listed):
         detail = record.detail(record.name(out))
         stored = detail.get("notes") if detail else None
         if isinstance(stored, list) and len(stored) == len(notes):

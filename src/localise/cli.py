@@ -352,10 +352,12 @@ def _engine_options(project: Project, args: argparse.Namespace) -> Any:
     )
 
 
-def _translate_failures(summaries: dict[str, Any]) -> int:
+def _translate_failures(project: Project, summaries: dict[str, Any]) -> int:
     """Report each language translate could not draft (stderr); EXIT_USAGE if any."""
     failed = [(lang, s.error) for lang, s in summaries.items() if s.error is not None]
     for lang, error in failed:
+        if error.path is not None and error.path.is_absolute():
+            error.path = project.relative(error.path)
         print(f"localise: error: [{lang}] not drafted: {error}", file=sys.stderr)
     if failed:
         done = [lang for lang, s in summaries.items() if s.error is None]
@@ -406,7 +408,7 @@ def cmd_translate(project: Project, args: argparse.Namespace) -> int:
             )
             for path in s.files:
                 print(f"  wrote {path}")
-    return _translate_failures(summaries)
+    return _translate_failures(project, summaries)
 
 
 def cmd_models(project: Project, args: argparse.Namespace) -> int:
@@ -452,7 +454,7 @@ def cmd_run(project: Project, args: argparse.Namespace) -> int:
             print(f"{lang}: {s.filled} machine drafts ({s.engine}), {s.flagged} flagged")
     report = stage("build").run(project, langs=args.lang, draft=args.draft)
     _print_build(report)
-    return _translate_failures(summaries)
+    return _translate_failures(project, summaries)
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:

@@ -113,6 +113,9 @@ def parse(text: str) -> LanguageTag:
         locale = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
         raise ValueError(f"no CLDR locale data for {tag!r}") from None
+    # Babel falls back along likely subtags (zh-Hanx → zh_Hans): every subtag must survive
+    if (script and locale.script != script) or (region and locale.territory != region):
+        raise ValueError(f"no CLDR locale data for {tag!r}")
     return LanguageTag(
         tag=tag,
         language=language,

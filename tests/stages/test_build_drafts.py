@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.lifecycle import files, localise, ok, reviewed_project, stamps
 
 from localise import langtags
 from localise.publish import DRAFT_NOTICES, add_notice, draft_notice
+from support.lifecycle import files, localise, ok, reviewed_project, stamps
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import polib
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LIFECYCLE = FIXTURES / "lifecycle"
-"""``source/guides/knee.md`` (front matter, an image, a price, a link) and ``source/checklist.md``."""
+"""``source/guides/knee.md`` (front matter, an image, a price, a link), ``source/checklist.md``."""
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -86,9 +86,9 @@ def reviewed_project(tmp_path: Path, *, languages: tuple[str, ...] = ("ja", "es"
     if languages != ("ja", "es"):
         config = root / "localise.toml"
         listed = ", ".join(f'"{lang}"' for lang in languages)
+        text = config.read_text("utf-8")
         config.write_text(
-            config.read_text("utf-8").replace('languages = ["ja", "es"]', f"languages = [{listed}]"),
-            encoding="utf-8",
+            text.replace('languages = ["ja", "es"]', f"languages = [{listed}]"), encoding="utf-8"
         )
     ok(root, "extract")
     ok(root, "update")

@@ -255,9 +255,9 @@ def _remove_stale(
     for name, entry in list(record.pages.items()):
         if entry.tree != tree or name in current:
             continue
-        for asset in entry.assets:
-            old_copies[asset["copy"]] = asset["digest"]
-        _remove_file(project, report, project.root / name, entry.written, root)
+        if _remove_file(project, report, project.root / name, entry.written, root):
+            for asset in entry.assets:  # a page left in place keeps what it links to
+                old_copies[asset["copy"]] = asset["digest"]
         record.drop(name)
     linked = {a["copy"] for e in record.pages.values() for a in e.assets}
     for name, written in sorted(old_copies.items()):
@@ -267,16 +267,16 @@ def _remove_stale(
 
 def _remove_file(
     project: Project, report: Report, path: Path, written: str | None, root: Path
-) -> None:
-    """Delete ``path`` if it still holds exactly what localise wrote; empty folders it leaves
-    under ``root`` go too."""
+) -> bool:
+    """Delete ``path`` if it still holds exactly what localise wrote (empty folders it leaves
+    under ``root`` go too); False when it was left in place."""
     data = read_optional(path)
     if data is None:
-        return
+        return True
     rel = project.relative(path)
     if written is None or digest(data) != written:
         report.kept.append((rel, "changed since localise wrote it; left in place"))
-        return
+        return False
     path.unlink()
     report.removed.append(rel)
     folder = path.parent
@@ -286,3 +286,4 @@ def _remove_file(
         except OSError:
             break
         folder = folder.parent
+    return True

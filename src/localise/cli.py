@@ -172,13 +172,15 @@ def _print_pages(report: Any) -> None:
         for note in fallbacks:
             kinds[note.kind] = kinds.get(note.kind, 0) + 1
         detail = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-        if len(fallbacks) == page.units:  # nothing translated yet: one line for the page
+        listed = fallbacks
+        if len(fallbacks) == page.units:  # nothing reviewed yet: one line for the page, and
             print(f"{where} all {page.units} units went out in English ({detail}): "
-                  f"{page.path}", file=sys.stderr)
-            continue
-        print(f"{where} {len(fallbacks)} of {page.units} units went out in English ({detail}): "
-              f"{page.path}", file=sys.stderr)
-        for note in fallbacks:
+                  f"{page.path}", file=sys.stderr)  # the units a check or an edit held back
+            listed = [note for note in fallbacks if note.kind in ("withheld", "fuzzy")]
+        else:
+            print(f"{where} {len(fallbacks)} of {page.units} units went out in English "
+                  f"({detail}): {page.path}", file=sys.stderr)
+        for note in listed:
             print(
                 f"{page.article}:{note.line}: [{page.lang}] kept the source text ({note.kind}): "
                 f"{note.reason}{_excerpt(note.msgid)}",

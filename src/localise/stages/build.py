@@ -102,8 +102,8 @@ def _fresh_report(
     """The report of a page left unchanged, from its index entry (and record for msgids)."""
     notes = entry.unit_notes()
     english = sum(n.kind != "unreviewed" for n in notes)
-    listed = 0 < english < entry.units  # the CLI lists these one by one (else one line a page)
-    if notes and (msgids or listed):
+    listed = 0 < english < entry.units or any(n.kind in ("withheld", "fuzzy") for n in notes)
+    if notes and (msgids or listed):  # the CLI lists these units one by one
         detail = record.detail(record.name(out))
         stored = detail.get("notes") if detail else None
         if isinstance(stored, list) and len(stored) == len(notes):

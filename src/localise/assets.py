@@ -21,12 +21,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-_CANDIDATE_RE = re.compile(
-    r"\]\(\s*<?(?P<inline>[^)\s>]+)"  # [text](dest …) and ![alt](dest …)
-    r"|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<definition>[^\s>]+)"  # [label]: dest
-    r"|\b(?:src|href|srcset)[ \t]*=[ \t]*[\"']?(?P<html>[^\"'\s>]+)",  # <img src="dest">
-    re.MULTILINE | re.IGNORECASE,
+_CANDIDATE_RES = (
+    re.compile(r"\]\(\s*<?([^)\s>]+)"),  # [text](dest …) and ![alt](dest …)
+    re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE),  # [label]: dest
+    re.compile(  # <img src="dest">, <a href="dest">: each match starts at a "<"
+        r"<[A-Za-z][^<>]*?\b(?i:src|href)[ \t]*=[ \t]*[\"']?([^\"'\s>]+)"
+    ),
 )
+"""Where a destination may be written; a cheap first pass, confirmed by markdown-it-py."""
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HTML_ATTR_RE = re.compile(r"\b(?:src|href)[ \t]*=[ \t]*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _NOT_ASSETS = (".md", ".markdown", ".mdx")
@@ -87,8 +89,12 @@ def referenced(text: str, *, article: Path, root: Path) -> list[Asset]:
     relative path, in order of first mention; links leaving the project are ignored."""
     folder = posixpath.dirname(article.as_posix())
     candidates: dict[str, Asset] = {}
-    for match in _CANDIDATE_RE.finditer(text):
-        link = match.group("inline") or match.group("definition") or match.group("html")
+    found = sorted(
+        (match.start(), match.group(1))
+        for regex in _CANDIDATE_RES
+        for match in regex.finditer(text)
+    )
+    for _, link in found:
         relative = _relative(link)
         if relative is None or link in candidates:
             continue

@@ -157,29 +157,28 @@ def _print_moves(report: Any) -> None:
 def _print_pages(report: Any) -> None:
     """build: per page, the units that went out in the source language and why (stderr)."""
     for page in report.pages:
-        fallbacks = page.fallbacks
         where = f"{page.article}: [{page.lang}]"
         if not page.published:
             print(
-                f"{where} not published (publish = \"reviewed\"): {len(page.notes)} of "
-                f"{page.units} units are not reviewed translations; {page.path} is not "
+                f"{where} not published (publish = \"reviewed\"): {sum(page.kinds.values())} "
+                f"of {page.units} units are not reviewed translations; {page.path} is not "
                 "written (an earlier version stays as it was)",
                 file=sys.stderr,
             )
-        if not fallbacks:
+        english = page.english
+        if not english:
             continue
-        kinds: dict[str, int] = {}
-        for note in fallbacks:
-            kinds[note.kind] = kinds.get(note.kind, 0) + 1
-        detail = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-        listed = fallbacks
-        if len(fallbacks) == page.units:  # nothing reviewed yet: one line for the page, and
+        detail = ", ".join(f"{n} {kind}" for kind, n in page.kinds.items() if kind != "unreviewed")
+        if english == page.units:  # nothing reviewed yet: one line for the page, and the
             print(f"{where} all {page.units} units went out in English ({detail}): "
-                  f"{page.path}", file=sys.stderr)  # the units a check or an edit held back
-            listed = [note for note in fallbacks if note.kind in ("withheld", "fuzzy")]
+                  f"{page.path}", file=sys.stderr)  # units a check or an edit held back
+            if not (page.kinds.keys() & {"withheld", "fuzzy"}):
+                continue
+            listed = [note for note in page.fallbacks if note.kind in ("withheld", "fuzzy")]
         else:
-            print(f"{where} {len(fallbacks)} of {page.units} units went out in English "
+            print(f"{where} {english} of {page.units} units went out in English "
                   f"({detail}): {page.path}", file=sys.stderr)
+            listed = page.fallbacks
         for note in listed:
             print(
                 f"{page.article}:{note.line}: [{page.lang}] kept the source text ({note.kind}): "
@@ -246,10 +245,10 @@ def cmd_update(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = stage("build").run(project, langs=args.lang, draft=args.draft, msgids=args.json)
+    report = stage("build").run(project, langs=args.lang, draft=args.draft)
     _print_build(report, as_json=args.json)
-    if args.strict and any(page.notes for page in report.pages):
-        incomplete = sum(1 for page in report.pages if page.notes)
+    if args.strict and not all(page.complete for page in report.pages):
+        incomplete = sum(1 for page in report.pages if not page.complete)
         print(f"--strict: {incomplete} pages have units that are not reviewed translations",
               file=sys.stderr)
         return EXIT_FAILED

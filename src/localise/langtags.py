@@ -14,6 +14,9 @@ machine translation (argos)   ``pt``          ``zh``          ``zt``
 Hugo file suffix              ``pt-br``       ``zh-hans``     ``zh-hant-tw``
 Docusaurus, MkDocs folder     ``pt-BR``       ``zh-Hans``     ``zh-Hant-TW``
 ============================  ==============  ==============  ==============
+
+The ``Plural-Forms`` header is CLDR's rule for the gettext spelling, which
+:func:`localise.catalogue.plural_forms` takes from Babel when it writes a catalogue.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from functools import cache
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 
 Spelling = Literal["bcp47", "lower", "gettext"]
 """How an output path writes a language: the tag (``pt-BR``), lower case (``pt-br``, Hugo), or
@@ -68,11 +70,6 @@ class LanguageTag:
         return self.tag.replace("-", "_")
 
     @property
-    def plural_forms(self) -> str:
-        """CLDR's plural rule for the language in gettext's ``Plural-Forms`` syntax."""
-        return _plural_forms(self.babel)
-
-    @property
     def mt(self) -> str:
         """The language code machine translation uses: argos ``pt`` for ``pt-BR``, ``zh`` for
         Simplified and ``zt`` for Traditional Chinese (the Argos index's own code)."""
@@ -90,11 +87,6 @@ class LanguageTag:
 
     def __str__(self) -> str:
         return self.tag
-
-
-@cache
-def _plural_forms(babel_locale: str) -> str:
-    return get_plural(babel_locale).plural_forms
 
 
 @cache

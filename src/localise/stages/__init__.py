@@ -8,9 +8,10 @@ returns a report and prints nothing: the CLI does the talking.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from localise.model import Fallback
 from localise.project import Source
@@ -19,9 +20,9 @@ if TYPE_CHECKING:
     from localise.publish import Page
 
 
-@dataclass(frozen=True, slots=True)
-class UnitNote:
-    """One unit of a built page that is not a reviewed translation."""
+class UnitNote(NamedTuple):
+    """One unit of a built page that is not a reviewed translation (a tuple: a warm build of
+    an untranslated project reads tens of thousands back from its record)."""
 
     line: int
     """1-based line of the unit in the source article."""
@@ -46,22 +47,34 @@ class PageReport:
     """The page, project-relative."""
     units: int
     """Units the article has."""
-    notes: list[UnitNote] = field(default_factory=list)
-    """Units that are not reviewed translations, in source order."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many units are not reviewed translations, per :attr:`UnitNote.kind`."""
     written: bool = False
     """The file was (re)written in this run."""
     published: bool = True
     """False when ``publish = "reviewed"`` kept the page back (the file, if any, is older)."""
+    read_notes: Callable[[], list[UnitNote]] = field(default=list, repr=False)
+    """Gives :attr:`notes` (read from the build record only when someone asks)."""
+
+    @property
+    def notes(self) -> list[UnitNote]:
+        """Units that are not reviewed translations, in source order."""
+        return self.read_notes()
+
+    @property
+    def english(self) -> int:
+        """Units that went out in the source language."""
+        return sum(n for kind, n in self.kinds.items() if kind != "unreviewed")
 
     @property
     def fallbacks(self) -> list[UnitNote]:
         """Units that went out in the source language."""
-        return [note for note in self.notes if note.kind != "unreviewed"]
+        return [note for note in self.notes if note.kind != "unreviewed"] if self.english else []
 
     @property
     def complete(self) -> bool:
         """Every unit went out as a reviewed translation."""
-        return not self.notes
+        return not self.kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,3 +165,5 @@ class Built:
     """(asset, copy) absolute paths: files the page links to, to copy beside it."""
     refused: tuple[tuple[str, str], ...] = ()
     """(link, why) for linked files that are not copied."""
+    notes: tuple[UnitNote, ...] = ()
+    """The page's units that are not reviewed translations, by line."""

@@ -6,8 +6,9 @@ unchanged page is skipped unread), the digest of the bytes localise wrote (so on
 wrote, unchanged since, are ever removed), the units that were not reviewed translations, and
 the assets copied beside it. ``.localise/pages/<page path>.json`` holds, per page, what was
 published unit by unit (msgid, state, the Markdown that went out and where it sits in the
-page) — the baseline a review compares the next build with — and the last build's notes with
-their msgids.
+page, why a unit went out in English) — the baseline a review compares the next build with;
+for a page ``publish = "reviewed"`` kept back, the earlier page's record stays, with the last
+build's notes (and their msgids) beside it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from localise.project import Project, digest
 from localise.stages import UnitNote
+
+if TYPE_CHECKING:
+    from localise.publish import Page
 
 FORMAT = 1
 """Version of the record layout; a record of another version is ignored (pages rebuild)."""
@@ -47,6 +51,8 @@ class PageEntry:
     units: int
     notes: list[Any] = field(default_factory=list)
     """Compact notes: a line number (untranslated), or ``[line, kind, reason]``."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many notes of each kind (so a warm build reports a page without reading them)."""
     published: bool = True
     assets: list[dict[str, Any]] = field(default_factory=list)
     """``{"source", "copy", "stamp": [size, mtime_ns], "digest"}`` per asset copied."""
@@ -60,6 +66,14 @@ class PageEntry:
             else:
                 out.append(UnitNote(int(note[0]), str(note[1]), str(note[2])))
         return out
+
+    @staticmethod
+    def count(notes: list[UnitNote]) -> dict[str, int]:
+        """Notes per kind, in order of first appearance."""
+        kinds: dict[str, int] = {}
+        for note in notes:
+            kinds[note.kind] = kinds.get(note.kind, 0) + 1
+        return kinds
 
     @staticmethod
     def compact(notes: list[UnitNote]) -> list[Any]:
@@ -93,6 +107,82 @@ def _write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def detail_path(folder: Path, name: str) -> Path:
+    """``<folder>/pages/<page path>.json``: the record of the page ``name``."""
+    return folder / "pages" / f"{name}.json"
+
+
+def read_detail(folder: Path, name: str) -> dict[str, Any] | None:
+    """The per-page record of ``name``, if there is one."""
+    try:
+        data = json.loads(detail_path(folder, name).read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_detail(folder: Path, name: str, data: dict[str, Any], *, compare: bool = True) -> None:
+    """Replace the per-page record of ``name``; with ``compare``, not when it holds the same
+    already (time aside), so that rebuilding an unchanged page changes no file."""
+    if compare:
+        old = read_detail(folder, name)
+        if old is not None and {**old, "built": None} == {**data, "built": None}:
+            return
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    _write(detail_path(folder, name), payload.encode("utf-8"))
+
+
+def page_notes(page: Page) -> tuple[UnitNote, ...]:
+    """The units of ``page`` that are not reviewed translations, by line."""
+    notes = [UnitNote(f.unit.line, f.kind, f.reason, f.unit.msgid) for f in page.fallbacks]
+    notes += [
+        UnitNote(u.unit.line, "unreviewed", "unreviewed draft published", u.unit.msgid)
+        for u in page.units if u.state == "unreviewed"
+    ]
+    notes.sort(key=lambda n: (n.line, n.kind))
+    return tuple(notes)
+
+
+def record_page(
+    folder: Path,
+    name: str,
+    *,
+    page: Page,
+    notes: tuple[UnitNote, ...],
+    article: str,
+    lang: str,
+    tree: str,
+    published: bool,
+    written: bool,
+) -> None:
+    """Write the record of one page a build assembled (see the module docstring)."""
+    detail: dict[str, Any] = {"path": name, "article": article, "lang": lang, "tree": tree}
+    if published:  # what went out, unit by unit: the baseline of the next review
+        why = {id(f.unit): f for f in page.fallbacks}
+        units = []
+        for u in page.units:
+            unit: dict[str, Any] = {
+                "line": u.unit.line, "msgid": u.unit.msgid, "state": u.state,
+                "start": u.start, "end": u.end, "text": page.text[u.start : u.end],
+            }
+            fallback = why.get(id(u.unit))
+            if fallback is not None:
+                unit |= {"kind": fallback.kind, "reason": fallback.reason}
+            units.append(unit)
+        detail |= {"built": built_at(), "published": {
+            "draft": bool(page.fuzzy_used) and tree == "draft",
+            "digest": digest(page.text.encode("utf-8")),
+            "units": units,
+        }}
+    else:  # kept back: the earlier page's record stays, with this build's notes beside it
+        earlier = read_detail(folder, name) or {}
+        detail |= {
+            "built": earlier.get("built"), "published": earlier.get("published"),
+            "notes": [[n.line, n.kind, n.reason, n.msgid] for n in notes],
+        }
+    write_detail(folder, name, detail, compare=not written)
 
 
 class BuildRecord:
@@ -146,23 +236,11 @@ class BuildRecord:
 
     def detail_path(self, name: str) -> Path:
         """``.localise/pages/<page path>.json``."""
-        return self.folder / "pages" / f"{name}.json"
+        return detail_path(self.folder, name)
 
     def detail(self, name: str) -> dict[str, Any] | None:
         """The per-page record of ``name``, if there is one."""
-        try:
-            data = json.loads(self.detail_path(name).read_bytes())
-        except (FileNotFoundError, ValueError):
-            return None
-        return data if isinstance(data, dict) else None
-
-    def write_detail(self, name: str, data: dict[str, Any]) -> None:
-        """Replace the per-page record of ``name`` unless it holds the same (time aside)."""
-        old = self.detail(name)
-        if old is not None and {**old, "built": None} == {**data, "built": None}:
-            return
-        payload = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        _write(self.detail_path(name), payload.encode("utf-8"))
+        return read_detail(self.folder, name)
 
     def save(self) -> None:
         """Write the index back if it changed."""

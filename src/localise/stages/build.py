@@ -14,7 +14,8 @@ since; nothing else in the output folder is touched.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from localise.files import write_if_changed
 from localise.parallel import map_jobs
 from localise.project import Project, digest, read_optional
 from localise.stages import BuildJob, Built, PageReport, Report, UnitNote
-from localise.stages._record import BuildRecord, PageEntry, built_at
+from localise.stages._record import BuildRecord, PageEntry
 
 BUILD_JOB = "localise.stages.jobs:build_one"
 """The work on one article (loaded only when some page is stale)."""
@@ -34,11 +35,10 @@ def run(
     *,
     langs: Sequence[str] | None = None,
     draft: bool = False,
-    msgids: bool = False,
 ) -> Report:
     """Build every stale page of ``langs`` (all languages when None) into the reviewed tree
     (or, with ``draft``, the draft tree); report every page's units that are not reviewed
-    translations (``msgids``: with their msgids, read back for pages left unchanged)."""
+    translations (for pages left unchanged, read back from the build record)."""
     config = project.config
     record = BuildRecord(project)
     tree_name = "draft" if draft else "reviewed"
@@ -50,24 +50,20 @@ def run(
     # inputs read once: an edit made while the build runs must not be recorded as built
     inputs: dict[tuple[str, str], tuple[bytes, ...]] = {}
     fresh: dict[tuple[str, str], PageReport] = {}
+    names = _page_names(project, draft=draft)
     for article in project.articles:
         source = project.source(article)
         stale = []
         for lang in chosen:
-            out = config.output_path(lang, article.slug, draft=draft)
-            if not draft and out.is_relative_to(config.drafts_root):
-                raise UsageError(
-                    f"the page of {article.path} would land in the drafts folder "
-                    f"{project.relative(config.drafts_root)}; change [build] path or drafts_dir",
-                    path=project.relative(out),
-                )
+            name = names(lang, article.slug)
+            out = project.root / name
             po_path = config.po_path(lang, article.slug)
             po = read_optional(po_path)
             inputs[article.slug, lang] = (source.data, po or b"", *extra)
             current = read_optional(out)
-            entry = record.get(out)
+            entry = record.pages.get(name)
             if entry is not None and entry.key == record.key(current, inputs[article.slug, lang]):
-                fresh[article.slug, lang] = _fresh_report(project, record, out, entry, msgids)
+                fresh[article.slug, lang] = _fresh_report(record, name, entry)
             else:
                 target = project.inside(out, tree)
                 stale.append((lang, target, current, project.relative(po_path), po))
@@ -75,14 +71,13 @@ def run(
             jobs.append(BuildJob(source, tuple(stale)))
     results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary)
     built: dict[tuple[str, str], PageReport] = {}
-    stamp = built_at()
     for job, done in zip(jobs, results, strict=True):
         article = job.source.article
         for (lang, _, current, _, _), result in zip(job.outputs, done, strict=True):
             built[article.slug, lang] = _record_built(
                 project, record, report, result,
                 article=article.path, slug=article.slug, lang=lang, tree=tree_name,
-                current=current, inputs=inputs[article.slug, lang], stamp=stamp,
+                current=current, inputs=inputs[article.slug, lang],
             )
     for article in project.articles:
         for lang in chosen:
@@ -96,25 +91,64 @@ def run(
     return report
 
 
-def _fresh_report(
-    project: Project, record: BuildRecord, out: Path, entry: PageEntry, msgids: bool
-) -> PageReport:
-    """The report of a page left unchanged, from its index entry (and record for msgids)."""
-    notes = entry.unit_notes()
-    english = sum(n.kind != "unreviewed" for n in notes)
-    listed = 0 < english < entry.units or any(n.kind in ("withheld", "fuzzy") for n in notes)
-    if notes and (msgids or listed):  # the CLI lists these units one by one
-        detail = record.detail(record.name(out))
-        stored = detail.get("notes") if detail else None
-        if isinstance(stored, list) and len(stored) == len(notes):
-            notes = [
-                UnitNote(n.line, n.kind, n.reason, str(s[3]) if len(s) > 3 else None)
-                for n, s in zip(notes, stored, strict=True)
-            ]
-    return PageReport(
-        article=Path(entry.article), lang=entry.lang, path=project.relative(out),
-        units=entry.units, notes=notes, written=False, published=entry.published,
+def _page_names(project: Project, *, draft: bool) -> Callable[[str, str], str]:
+    """``(lang, slug)`` → the page's project-relative POSIX path in the tree being built
+    (strings: a warm build looks up hundreds of pages); a reviewed page that would land in
+    the drafts folder is a UsageError."""
+    config = project.config
+    tree = config.tree_root(draft=draft)
+    prefix = project.relative(tree).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    drafts = config.drafts_root
+    inside = (
+        project.relative(drafts).as_posix() + "/"
+        if not draft and drafts.is_relative_to(tree) else None
     )
+
+    def name(lang: str, slug: str) -> str:
+        page = prefix + config.build.page(config.tag(lang), slug)
+        if inside is not None and page.startswith(inside):
+            raise UsageError(
+                f"the page of {slug} in {lang} would land in the drafts folder {inside}; "
+                "change [build] path or drafts_dir",
+                path=page,
+            )
+        return page
+
+    return name
+
+
+def _fresh_report(record: BuildRecord, name: str, entry: PageEntry) -> PageReport:
+    """The report of a page left unchanged, from its index entry; its notes (with msgids from
+    the page record) are read only when asked for."""
+
+    def read_notes() -> list[UnitNote]:
+        notes = entry.unit_notes()
+        stored = _stored_msgids(record.detail(name))
+        if len(stored) != len(notes):
+            return notes
+        return [UnitNote(n.line, n.kind, n.reason, m) for n, m in zip(notes, stored, strict=True)]
+
+    return PageReport(
+        article=Path(entry.article), lang=entry.lang, path=Path(name), units=entry.units,
+        kinds=dict(entry.kinds) or PageEntry.count(entry.unit_notes()),
+        written=False, published=entry.published,
+        read_notes=functools.cache(read_notes),
+    )
+
+
+def _stored_msgids(detail: dict[str, Any] | None) -> list[str | None]:
+    """The msgids of the notes a page record holds, in the order of the index's notes."""
+    if detail is None:
+        return []
+    if isinstance(detail.get("notes"), list):  # the page was kept back: notes of their own
+        return [note[3] if len(note) > 3 else None for note in detail["notes"]]
+    units = (detail.get("published") or {}).get("units") or []
+    noted = [
+        (u["line"], u.get("kind") or "unreviewed", u["msgid"])
+        for u in units if u.get("state") != "reviewed"
+    ]
+    return [msgid for _, _, msgid in sorted(noted, key=lambda n: (n[0], n[1]))]
 
 
 def _record_built(
@@ -129,18 +163,11 @@ def _record_built(
     tree: str,
     current: bytes | None,
     inputs: tuple[bytes, ...],
-    stamp: str,
 ) -> PageReport:
-    """Account for one page a job assembled: report, asset copies, index entry, page record."""
+    """Account for one page a job assembled (and recorded): report, asset copies, index."""
     page = result.page
-    name = record.name(result.path)
     previous = record.get(result.path)
-    notes = [UnitNote(f.unit.line, f.kind, f.reason, f.unit.msgid) for f in page.fallbacks]
-    notes += [
-        UnitNote(u.unit.line, "unreviewed", "unreviewed draft published", u.unit.msgid)
-        for u in page.units if u.state == "unreviewed"
-    ]
-    notes.sort(key=lambda n: (n.line, n.kind))
+    notes = list(result.notes)
     rel = project.relative(result.path)
     if result.written:
         report.written.append(rel)
@@ -164,37 +191,16 @@ def _record_built(
         on_disk = current
         written = previous.written if previous else None
         assets = previous.assets if previous else []
+    kinds = PageEntry.count(notes)
     entry = PageEntry(
         article=article.as_posix(), slug=slug, lang=lang, tree=tree,
         key=record.key(on_disk, inputs), written=written, units=len(page.units),
-        notes=PageEntry.compact(notes), published=result.published, assets=assets,
+        notes=PageEntry.compact(notes), kinds=kinds, published=result.published, assets=assets,
     )
     record.put(result.path, entry)
-    detail = record.detail(name) or {}
-    published = detail.get("published") if not result.published else {
-        "draft": bool(page.fuzzy_used) and tree == "draft",
-        "digest": written,
-        "units": [
-            {
-                "index": i, "line": u.unit.line, "msgid": u.unit.msgid, "state": u.state,
-                "start": u.start, "end": u.end, "text": page.text[u.start : u.end],
-            }
-            for i, u in enumerate(page.units, 1)
-        ],
-        "fallbacks": [
-            {"line": f.unit.line, "msgid": f.unit.msgid, "kind": f.kind, "reason": f.reason}
-            for f in page.fallbacks
-        ],
-    }
-    record.write_detail(name, {
-        "path": name, "article": article.as_posix(), "lang": lang, "tree": tree,
-        "built": stamp if result.published else detail.get("built"),
-        "published": published,
-        "notes": [[n.line, n.kind, n.reason, n.msgid] for n in notes],
-    })
     return PageReport(
-        article=article, lang=lang, path=rel, units=len(page.units), notes=notes,
-        written=result.written, published=result.published,
+        article=article, lang=lang, path=rel, units=len(page.units), kinds=kinds,
+        written=result.written, published=result.published, read_notes=lambda: notes,
     )
 
 
@@ -245,12 +251,9 @@ def _remove_stale(
 ) -> None:
     """Remove pages this tree's earlier builds wrote that no current article and language
     makes (only files unchanged since written), then asset copies no page links to."""
-    config = project.config
-    current = {
-        record.name(config.output_path(lang, article.slug, draft=tree == "draft"))
-        for article in project.articles
-        for lang in config.languages
-    }
+    names = _page_names(project, draft=tree == "draft")
+    languages = project.config.languages
+    current = {names(lang, article.slug) for article in project.articles for lang in languages}
     old_copies = dict(record.orphans)
     for name, entry in list(record.pages.items()):
         if entry.tree != tree or name in current:

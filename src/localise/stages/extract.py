@@ -14,15 +14,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from localise import catalogue
-from localise.errors import LocaliseError
-from localise.files import write_atomic
-from localise.parallel import map_jobs
+from localise.parallel import job_function, map_jobs
 from localise.project import Article, Project, read_optional
 from localise.stages import ExtractJob, Moved, Report
 
 EXTRACT_JOB = "localise.stages.jobs:extract_one"
 """The work on one article (loaded only when some template is stale)."""
+MSGIDS = "localise.stages.jobs:catalogue_msgids"
+CARRY = "localise.stages.jobs:carry_catalogue"
+"""What reads and moves catalogues (loaded only when an article disappeared or is new)."""
 RENAME_SHARE = 0.6
 """Share of a vanished article's msgids that must reappear in a new article for its
 catalogues to follow (a rename, perhaps with edits)."""
@@ -75,23 +75,27 @@ def _language_folders(project: Project) -> list[Path]:
 
 
 def _templates(project: Project) -> dict[str, Path]:
-    """Slug → template path of every ``.pot`` under the locales folder (hidden ones skipped)."""
-    root = project.config.locales_root
+    """Slug → template path of every ``.pot`` under the locales folder (hidden folders and the
+    languages' ``LC_MESSAGES`` skipped: this runs on every extract, so it walks no catalogue)."""
+    root = str(project.config.locales_root)
     found = {}
-    for path in root.rglob("*.pot") if root.is_dir() else ():
-        rel = path.relative_to(root)
-        if not any(part.startswith(".") for part in rel.parts):
-            found[rel.with_suffix("").as_posix()] = path
-    return found
+    for folder, subfolders, names in os.walk(root):
+        language = os.path.dirname(folder) == root  # locales/<lang>/: skip its LC_MESSAGES
+        subfolders[:] = [
+            d for d in subfolders
+            if not d.startswith(".") and not (language and d == "LC_MESSAGES")
+        ]
+        rel = "" if folder == root else os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        for name in names:
+            if name.endswith(".pot") and not name.startswith("."):
+                found[rel + name[: -len(".pot")]] = Path(folder, name)
+    return dict(sorted(found.items()))
 
 
 def _msgids(project: Project, path: Path) -> frozenset[str]:
     """The live msgids of the catalogue or template at ``path`` (empty if unreadable)."""
-    try:
-        parsed = catalogue.read(path, name=project.relative(path))
-    except (LocaliseError, OSError):  # a damaged file cannot be matched; it stays put
-        return frozenset()
-    return frozenset(e.msgid for e in parsed.live()) if parsed is not None else frozenset()
+    found: frozenset[str] = job_function(MSGIDS)(path, project.relative(path))
+    return found
 
 
 def _follow_vanished(project: Project, report: Report, new: list[Article]) -> None:
@@ -100,6 +104,8 @@ def _follow_vanished(project: Project, report: Report, new: list[Article]) -> No
     alive = {article.slug for article in project.articles}
     templates = _templates(project)
     vanished = sorted(slug for slug in templates if slug not in alive)
+    if not vanished and not new:
+        return  # the usual run: every template has its source, no article is new
     folders = _language_folders(project)
     # new articles with no catalogue in any language may be an old one under a new name
     homeless = [
@@ -117,16 +123,13 @@ def _follow_vanished(project: Project, report: Report, new: list[Article]) -> No
         for folder in folders:
             here = (folder / OBSOLETE if old.archived else folder) / f"{old.slug}.po"
             there = folder / f"{article.slug}.po"
-            data = read_optional(here)
-            if data is None or there.exists():
+            if not here.exists() or there.exists():
                 continue
-            po = catalogue.parse(data, path=project.relative(here))
             old_slug = _original_slug(old.slug) if old.archived else old.slug
-            moved = catalogue.retitled(
-                po, source=article.path.as_posix(), slug=article.slug, old_slug=old_slug
+            job_function(CARRY)(
+                here, there, project.relative(here),
+                source=article.path.as_posix(), slug=article.slug, old_slug=old_slug,
             )
-            write_atomic(there, moved.render())
-            here.unlink()
             project.state.forget(here)
             moves.append((project.relative(here), project.relative(there)))
         units = len(old.msgids)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from localise import assets, catalogue, checks
 from localise.config import Config
-from localise.errors import UsageError
+from localise.errors import LocaliseError, UsageError
 from localise.files import write_atomic
 from localise.glossary import Glossary
 from localise.project import segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
 from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
+from localise.stages._record import page_notes, record_page
 
 
 def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
@@ -33,6 +34,27 @@ def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
         return False
     write_atomic(job.pot_path, data)
     return True
+
+
+def catalogue_msgids(path: Path, name: Path) -> frozenset[str]:
+    """The live msgids of the catalogue or template at ``path`` (empty when it is missing or
+    cannot be read: a damaged file is never matched, and stays where it is)."""
+    try:
+        parsed = catalogue.read(path, name=name)
+    except (LocaliseError, OSError):
+        return frozenset()
+    return frozenset(e.msgid for e in parsed.live()) if parsed is not None else frozenset()
+
+
+def carry_catalogue(
+    here: Path, there: Path, name: Path, *, source: str, slug: str, old_slug: str
+) -> None:
+    """Move the catalogue ``here`` of a renamed article to ``there``: its header names the new
+    source and slug, every entry stays exactly as it was."""
+    po = catalogue.parse(here.read_bytes(), path=name)
+    moved = catalogue.retitled(po, source=source, slug=slug, old_slug=old_slug)
+    write_atomic(there, moved.render())
+    here.unlink()
 
 
 def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
@@ -93,7 +115,13 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
         written = published and text != current
         if written:
             write_atomic(out, text)
-        results.append(Built(out, written, page, published, copies, refused))
+        notes = page_notes(page)
+        record_page(
+            config.cache_dir, out.relative_to(config.root).as_posix(), page=page, notes=notes,
+            article=job.source.article.path.as_posix(), lang=lang,
+            tree="draft" if draft else "reviewed", published=published, written=written,
+        )
+        results.append(Built(out, written, page, published, copies, refused, notes))
     return results
 
 

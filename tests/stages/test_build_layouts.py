@@ -156,3 +156,19 @@ def test_a_custom_pattern_and_its_errors(tmp_path: Path) -> None:
     )
     ran = localise(root, "build")
     assert ran.code == 2 and "MkDocs' i18n plugin does not accept the locale 'es-419'" in ran.err
+
+
+def test_a_reviewed_page_never_lands_in_the_drafts_tree(tmp_path: Path) -> None:
+    root = _project(tmp_path, 'layout = "hugo"\n')
+    (root / "source" / "drafts").mkdir()
+    (root / "source" / "drafts" / "idea.md").write_text("# An idea\n", encoding="utf-8")
+    ok(root, "extract")
+    ok(root, "update")
+    ran = localise(root, "build")
+    assert ran.code == 2
+    assert "would land in the drafts folder build/drafts/" in ran.err
+    assert "build/drafts/idea.ja.md" in ran.err
+    config = root / "localise.toml"
+    config.write_text(config.read_text() + 'drafts_dir = "preview"\n', encoding="utf-8")
+    ok(root, "build")
+    assert (root / "build" / "drafts" / "idea.ja.md").is_file()  # a reviewed page, now

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := gettext apertium apertium-eng-spa unicode-cldr-core chromium fonts-ipafont-gothic
+DEBIAN_PACKAGES := gettext apertium apertium-eng-spa unicode-cldr-core chromium fonts-ipafont-gothic zsh fish
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench clean
@@ -11,7 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 setup: system-packages $(VENV)/.installed
 
 # Debian packages: GNU gettext (msgfmt/msgcat for catalogue checks), apertium (en→es engine),
-# chromium (headless browser tests of the review site) and a Japanese font for its screenshots.
+# chromium (headless browser tests of the review site) and a Japanese font for its screenshots;
+# zsh and fish, to test the completion scripts `localise completion` prints.
 system-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 	    | grep -q "ok installed" || echo $$p; done); \

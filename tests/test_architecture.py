@@ -29,6 +29,7 @@ LAZY_ALLOWED = {
     "urllib": "the network, only for `models install --from-index`",
     "ctypes": "libunistring, only when the line-break tables are regenerated",
     "concurrent": "worker processes, only when a stage has enough jobs to use them",
+    "shtab": "shell completion scripts, only for `localise completion`",
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 

@@ -632,7 +632,9 @@ def test_law_unchanged_msgid_keeps_translation(history: tuple[polib.POFile, poli
         before = old.find(entry.msgid)
         if before is not None:
             assert entry.msgstr == before.msgstr
-            assert note(entry) == before.tcomment
+            reviewed = before.msgstr and "fuzzy" not in before.flags
+            kept = "" if reviewed and before.tcomment.startswith("MT: ") else before.tcomment
+            assert note(entry) == kept  # a reviewed entry keeps no draft marks
             assert ("fuzzy" in entry.flags) == ("fuzzy" in before.flags)
         elif entry.msgstr:  # a fuzzy match: marked, attributed, and really similar
             assert "fuzzy" in entry.flags
@@ -677,3 +679,105 @@ def test_law_merged_catalogue_is_msgcat_canonical(
     checked = gettext(MSGFMT or "msgfmt", "--check", "-o", "/dev/null", "-", stdin=data)
     assert checked.returncode == 0, checked.stderr.decode()
     assert re.search(rb'^"Language: ja\\n"$', data, re.MULTILINE)
+
+
+# -- fidelity with GNU gettext: escapes, plural and obsolete entries, line separators ------
+
+_HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+def _one(msgstr_source: str) -> bytes:
+    return (_HEADER + f'msgid "a"\nmsgstr "{msgstr_source}"\n').encode("utf-8")
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+@pytest.mark.parametrize(
+    "escaped",
+    [r"\x41", r"\101", r"\x4142", r"\x41G", r"\1012", r"\7", r"\a", r"\x0a", r"\x22", r"\x5c",
+     r"\xc3\xa9", r"\\x41", r"\b\f\v\t", r"caf\303\251"],
+)
+def test_c_escapes_decode_as_msgfmt_decodes_them(escaped: str, tmp_path: Path) -> None:
+    """Each string reads as msgcat reads it, and is written back exactly as msgcat writes it."""
+    source = tmp_path / "in.po"
+    source.write_bytes(_one(escaped))
+    expected = gettext(MSGCAT or "msgcat", str(source))
+    assert expected.returncode == 0, expected.stderr
+    po = catalogue.parse(source.read_bytes(), path=source)
+    assert po.render() == expected.stdout
+    reparsed = catalogue.parse(expected.stdout, path=source)
+    assert reparsed.find("a").msgstr == po.find("a").msgstr  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+@pytest.mark.parametrize("escaped", [r"\xZZ", r"\x", r"\8", r"\?", r"\'", r"\e", r"\u00e9"])
+def test_escapes_msgfmt_rejects_are_errors_at_their_line(escaped: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.po"
+    source.write_bytes(_one(escaped))
+    assert gettext(MSGCAT or "msgcat", str(source)).returncode != 0
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.parse(source.read_bytes(), path=source)
+    assert caught.value.line == 5 and "escape" in caught.value.message
+
+
+@pytest.mark.parametrize("nul", ["\x00", r"\0", r"\x00", r"\000"])
+def test_a_nul_in_a_string_is_refused_at_its_line(nul: str) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.parse(_one(f"before{nul} after"), path=Path("x.po"))  # space: not hex
+    assert caught.value.line == 5 and "NUL" in caught.value.message
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+def test_line_separators_inside_strings_survive_reading_and_writing(tmp_path: Path) -> None:
+    """U+2028, U+2029, U+0085 and \\v are characters of a string, not line ends (polib alone
+    would split there); the catalogue is written back as msgcat writes it."""
+    source = tmp_path / "ls.po"
+    source.write_bytes(
+        (_HEADER + '#. note\u2028more\nmsgid "a\u2028b\x85c\x0bd"\nmsgstr "x\u2029y"\n')
+        .encode("utf-8")
+    )
+    po = catalogue.parse(source.read_bytes(), path=source)
+    entry = next(po.live())
+    assert (entry.msgid, entry.msgstr, entry.comment) == (
+        "a\u2028b\x85c\x0bd", "x\u2029y", "note\u2028more"
+    )
+    assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout
+
+
+@pytest.mark.skipif(MSGMERGE is None, reason="GNU gettext (msgmerge) is not installed")
+def test_plural_and_obsolete_entries_are_kept_like_msgmerge(tmp_path: Path) -> None:
+    """A translated plural entry leaving the template becomes obsolete (not dropped); ``#~ #|``
+    reads as ``#~|``; an obsolete entry keeps its previous msgid; all as msgmerge writes it."""
+    old_path = FIXTURES / "foreign-plural-obsolete.po"
+    pot_path = tmp_path / "t.pot"
+    pot_path.write_bytes((_HEADER + 'msgid "Keep"\nmsgstr ""\n').encode("utf-8"))
+    reference = gettext(MSGMERGE or "msgmerge", "--previous", "-q", str(old_path), str(pot_path))
+    assert reference.returncode == 0, reference.stderr
+    old = catalogue.read(old_path)
+    pot = catalogue.read(pot_path)
+    assert old is not None and pot is not None
+    ours = catalogue.merge(old, pot, lang="es")
+    body = ours.render().split(b"\n\n", 1)[1]  # our header policy differs; entries must not
+    assert body == reference.stdout.split(b"\n\n", 1)[1]
+    again = catalogue.merge(catalogue.parse(ours.render(), path=old_path), pot, lang="es")
+    assert again.render() == ours.render()
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+def test_long_comment_runs_and_long_strings_read_exactly(tmp_path: Path) -> None:
+    """Hundreds of comment lines and continuation lines (which polib alone appends one by one,
+    quadratic in their number) read to the same entries and write back as msgcat writes."""
+    notes = "".join(f"# note {n}\n" if n % 7 else "#\n" for n in range(200))
+    extracted = "".join(f"#. {{amount_{n}}} = {n},000 USD\n" for n in range(300))
+    pieces = "".join(f'"piece {n} of a long paragraph, "\n' for n in range(400))
+    source = tmp_path / "long.po"
+    source.write_bytes(
+        (_HEADER + notes + extracted + '#, fuzzy\nmsgid ""\n' + pieces + 'msgstr ""\n' + pieces)
+        .encode("utf-8")
+    )
+    po = catalogue.parse(source.read_bytes(), path=source)
+    entry = next(po.live())
+    assert entry.translator_comments[:2] == ["", "note 1"] and len(entry.translator_comments) == 200
+    assert entry.comment.split("\n")[-1] == "{amount_299} = 299,000 USD"
+    assert entry.msgid.endswith("piece 399 of a long paragraph, ") and entry.msgid == entry.msgstr
+    assert entry.line == 3 + 200 + 300 + 1 + 1  # header, notes, extracted, flags, msgid
+    assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -28,15 +29,15 @@ def _project_with(tmp_path: Path, fixture: str) -> Path:
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     loaded = config.load(tmp_path)
     assert loaded == config.Config(root=tmp_path.resolve())
-    assert loaded.languages == ("ja", "es")
+    assert loaded.languages == ()  # no silent default: the commands that need one say so
     assert loaded.source_language == "en"
     assert loaded.reference_comments == "file"
     assert loaded.formatting.currency and loaded.formatting.dates
 
 
 def test_design_defaults_spelled_out_equal_builtin_defaults(tmp_path: Path) -> None:
-    root = _project_with(tmp_path, "defaults.toml")
-    assert config.load(root) == config.Config(root=root.resolve())
+    root = _project_with(tmp_path, "defaults.toml")  # and the languages, which have none
+    assert config.load(root) == config.Config(root=root.resolve(), languages=("ja", "es"))
 
 
 def test_every_table(tmp_path: Path) -> None:
@@ -166,3 +167,49 @@ def test_bad_values_are_reported_at_load_with_their_line(
         config.load(tmp_path)
     assert fragment in str(info.value)
     assert f"localise.toml:{line}:" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ('output_dir = ""\n', "not the project folder itself (key 'output_dir')"),
+        ('locales_dir = "."\n', "not the project folder itself (key 'locales_dir')"),
+        ('[check]\nglossary = "/etc/passwd"\n', "inside the project (key 'check.glossary')"),
+        ('[check]\nglossary = "../g.csv"\n', "inside the project (key 'check.glossary')"),
+    ],
+)
+def test_folders_and_glossary_stay_inside_the_project(
+    tmp_path: Path, toml: str, fragment: str
+) -> None:
+    (tmp_path / "localise.toml").write_text(toml, "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path)
+    assert fragment in str(caught.value)
+
+
+def test_translate_memory_and_decoding_keys(tmp_path: Path) -> None:
+    from localise.config import load
+
+    (tmp_path / "localise.toml").write_text(
+        "[translate]\nlength_penalty = 0.5\nmax_length_ratio = 2\napply_glossary = false\n"
+        "[translate.memory]\ncompendia = [\"tm/{lang}.po\", \"tm/old.tmx\"]\n"
+        "min_similarity = 80\nexact_reviewed = true\n"
+    )
+    config = load(tmp_path)
+    options = config.translate.options
+    assert (options.length_penalty, options.max_length_ratio) == (0.5, 2.0)
+    memory = config.translate.memory
+    assert memory.compendia == (tmp_path / "tm/{lang}.po", tmp_path / "tm/old.tmx")
+    assert (memory.min_similarity, memory.exact_reviewed) == (80, True)
+    assert config.translate.apply_glossary is False
+    for bad, message in [
+        ("[translate.memory]\nmin_similarity = 120\n", "min_similarity"),
+        ("[translate.memory]\ncompendia = [\"../x.po\"]\n", "inside the project"),
+        ("[translate.memory]\nsimilarity = 80\n",
+         "unknown key (key 'translate.memory.similarity')"),
+        ("[translate]\nlength_penalty = -1\n", "length_penalty"),
+    ]:
+        (tmp_path / "localise.toml").write_text(bad)
+        with pytest.raises(ConfigError, match=re.escape(message)) as info:
+            load(tmp_path)
+        assert info.value.line is not None

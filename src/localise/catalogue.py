@@ -13,6 +13,7 @@ import difflib
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
@@ -236,12 +237,66 @@ _STRING = r'"(?:[^"\\]|\\.)*"'
 _PREFIX_RE = re.compile(r"^(?:#~\s*(?:#?\|)?|#\|)?\s*")
 _KEYWORD_RE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})\s*$")
 _CONTINUATION_RE = re.compile(rf"^({_STRING})\s*$")
-_ESCAPE_RE = re.compile(r"\\(.)")
-_VALID_ESCAPES = frozenset("ntbrfva\\\"?'x01234567")
+_ESCAPE_RE = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.?)")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
+                   "a": "\a", "\\": "\\", '"': '"'}
+"""msgfmt's one-letter escapes (its po-lex accepts no others: ``\\?`` and ``\\'`` are errors)."""
+_POLIB_ESCAPES = frozenset("ntbrfv\\\"")
+"""The escapes polib decodes itself; strings with any other are rewritten before polib."""
+_LINE_BREAKERS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Characters ``str.splitlines`` breaks at besides CR and LF: polib would split a string there."""
+_STAND_INS = "".join(chr(0xFDD0 + i) for i in range(len(_LINE_BREAKERS)))
+"""Unicode noncharacters that stand in for :data:`_LINE_BREAKERS` while polib parses."""
+_TO_STAND_INS = str.maketrans(_LINE_BREAKERS, _STAND_INS)
+_FOLD = "\ufdd8"
+"""A noncharacter that joins a long run of comment lines into one line while polib parses
+(polib appends comment lines one by one: quadratic in their number)."""
+_FOLD_AT = 32
+"""Comment runs longer than this are folded."""
+_FROM_STAND_INS = str.maketrans(_STAND_INS, _LINE_BREAKERS)
 
 
-def _unescape(quoted: str) -> str:
-    return polib.unescape(quoted[1:-1])
+def _decode_c_string(body: str) -> str | None:
+    """The text msgfmt reads from a quoted string's ``body`` (None when an escape is invalid).
+
+    Escapes make bytes, as in C: ``\\x`` takes every hex digit that follows and ``\\ooo`` up
+    to three octal digits (both modulo 256), and the bytes are read as UTF-8 with the rest.
+    """
+    out = bytearray()
+    pos = 0
+    for match in _ESCAPE_RE.finditer(body):
+        out += body[pos : match.start()].encode("utf-8")
+        code = match.group(1)
+        if code in _SIMPLE_ESCAPES:
+            out += _SIMPLE_ESCAPES[code].encode("ascii")
+        elif code[:1] == "x" and len(code) > 1:
+            out.append(int(code[1:], 16) % 256)
+        elif code[:1].isdigit() and code[:1] in "01234567":
+            out.append(int(code, 8) % 256)
+        else:
+            return None
+        pos = match.end()
+    out += body[pos:].encode("utf-8")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+@dataclass(slots=True)
+class _Run:
+    """One keyword's string as it is spread over a keyword line and its continuation lines."""
+
+    line: int
+    """1-based line of the keyword."""
+    head: str
+    """What polib must see before the string, e.g. ``#~ msgstr `` or ``#| msgid ``."""
+    bodies: list[str]
+    """The quoted bodies in the escapes polib reads, one per line."""
+    more: list[int]
+    """Lines of the continuation strings."""
+    rewrite: bool
+    """The keyword line must be rewritten even without continuations."""
 
 
 class _Linter:
@@ -250,31 +305,98 @@ class _Linter:
     Checks what ``msgfmt`` checks at the syntax level: every line is a comment, a keyword with
     a terminated string, or a string continuation; escapes are valid; every msgid has a
     msgstr; no msgid is defined twice. On the way it notes what polib does not report: the
-    previous msgids (``#~|``) of obsolete entries and the line of each live entry's ``msgid``.
+    previous msgids (``#~|``) of obsolete entries and the line of each live entry's ``msgid``;
+    and it prepares the text polib parses (:meth:`polib_text`): each string on its keyword's
+    line (polib appends continuation lines one by one, quadratic in a long string's length),
+    C escapes polib does not know decoded, ``#~ #|`` spelled ``#~|``.
     """
 
     def __init__(self, text: str, *, path: Path) -> None:
         self.path = path
         self.lines = text.split("\n")
+        self.can_fold = _FOLD not in text
+        self.rewritten: dict[int, str] = {}
+        """1-based line → the line as polib must see it."""
         self.obsolete_previous: dict[str, str] = {}
         self.msgid_lines: dict[tuple[str | None, str], int] = {}
         self.pending_previous: list[str] = []
         self.previous_field: str | None = None
         self.entry: dict[str, object] = {}
         self.current: str | None = None
+        self.run_: _Run | None = None
+        self.comments: tuple[str, list[int]] = ("", [])
+        """The run of extracted (``#.``) or translator (``#``) comment lines being read."""
+        self.folded = False
+        """Some comment run was folded into one line (see :data:`_FOLD`)."""
 
     def fail(self, message: str, number: int) -> CatalogueError:
         return CatalogueError(message, path=self.path, line=number, excerpt=self.lines[number - 1])
 
     def run(self) -> _Linter:
+        fold = self.can_fold
         for number, line in enumerate(self.lines, 1):
+            if "\x00" in line:
+                raise self.fail("NUL character (not allowed in a catalogue)", number)
             if line[:1] == "#" and line[1:2] not in ("~", "|"):
-                continue  # a comment: translator, extracted, reference, flags (the common case)
+                if fold:  # a comment: translator, extracted, reference, flags (the common case)
+                    self.comment(number, line)
+                continue
+            if fold:
+                self.end_comments()
             stripped = line.strip()
             if stripped:
                 self.line(number, stripped)
+        self.end_comments()
+        self.flush()
         self.close()
         return self
+
+    def comment(self, number: int, line: str) -> None:
+        """Note a comment line, to fold a long run of extracted or translator comments."""
+        second = line[1:2]
+        kind = "." if second == "." else "#" if second in ("", " ", "#") else ""
+        if kind != self.comments[0]:
+            self.end_comments()
+            self.comments = (kind, [])
+        if kind:
+            self.comments[1].append(number)
+
+    def end_comments(self) -> None:
+        """Fold the finished comment run into its first line if it is long."""
+        kind, numbers = self.comments
+        self.comments = ("", [])
+        if len(numbers) <= _FOLD_AT:
+            return
+        texts = []
+        for number in numbers:
+            stripped = self.lines[number - 1].strip()
+            if kind == ".":  # polib skips a bare "#." and takes what follows "#. "
+                if len(stripped.split(None, 1)) > 1:
+                    texts.append(stripped[3:])
+            else:  # polib: the text after the hashes and one space
+                text = (stripped if stripped != "#" else "# ").lstrip("#")
+                texts.append(text[1:] if text.startswith(" ") else text)
+        if not texts:
+            return
+        self.rewritten[numbers[0]] = ("#. " if kind == "." else "# ") + _FOLD.join(texts)
+        for number in numbers[1:]:
+            self.rewritten[number] = ""
+        self.folded = True
+
+    def polib_text(self) -> str:
+        """The text to hand polib (line numbers unchanged: joined lines become blank)."""
+        if not self.rewritten:
+            return "\n".join(self.lines)
+        return "\n".join(self.rewritten.get(n, line) for n, line in enumerate(self.lines, 1))
+
+    def flush(self) -> None:
+        """Write the finished string run as one line for polib, if it needs it."""
+        run, self.run_ = self.run_, None
+        if run is None or not (run.more or run.rewrite):
+            return
+        self.rewritten[run.line] = f'{run.head}"{"".join(run.bodies)}"'
+        for number in run.more:
+            self.rewritten[number] = ""
 
     def line(self, number: int, stripped: str) -> None:
         """One non-blank line that is not a plain comment."""
@@ -296,32 +418,61 @@ class _Linter:
                 raise self.fail("unterminated or malformed string", number)
             raise self.fail("not PO syntax", number)
         quoted = (keyword or continuation).group(2 if keyword else 1)  # type: ignore[union-attr]
-        if "\\" in quoted:
-            for escape in _ESCAPE_RE.finditer(quoted[1:-1]):
-                if escape.group(1) not in _VALID_ESCAPES:
-                    raise self.fail(f"invalid escape sequence '\\{escape.group(1)}'", number)
-        if "|" in marker:
-            self.previous(keyword, continuation, obsolete=obsolete)
+        body, text, foreign = self.string(number, quoted)
+        previous = "|" in marker
+        if keyword:
+            self.flush()
+            head = ("#~| " if obsolete else "#| ") if previous else ("#~ " if obsolete else "")
+            self.run_ = _Run(number, f"{head}{keyword.group(1)} ", [body], [],
+                             foreign or marker.startswith("#~#|"))
+        elif self.run_ is not None:
+            self.run_.bodies.append(body)
+            self.run_.more.append(number)
+            self.run_.rewrite = self.run_.rewrite or foreign
+        if previous:
+            self.previous(keyword, text, obsolete=obsolete)
         elif keyword:
-            self.keyword(number, keyword.group(1), _unescape(keyword.group(2)), obsolete=obsolete)
+            self.keyword(number, keyword.group(1), text, obsolete=obsolete)
         elif self.current is None:
             raise self.fail("string outside an entry", number)
         elif self.current in ("msgid", "msgctxt") and self.current in self.entry:
-            assert continuation is not None
-            self.entry[self.current] = str(self.entry[self.current]) + _unescape(
-                continuation.group(1)
-            )
+            pieces = self.entry[self.current]
+            assert isinstance(pieces, list)
+            pieces.append(text)
 
-    def previous(
-        self, keyword: re.Match[str] | None, continuation: re.Match[str] | None, *, obsolete: bool
-    ) -> None:
+    def string(self, number: int, quoted: str) -> tuple[str, str, bool]:
+        """(body in polib's escapes, the text it means, whether its escapes were rewritten);
+        escapes are checked as msgfmt checks them."""
+        body = quoted[1:-1]
+        if "\\" not in body:
+            return body, body, False
+        foreign = False
+        for escape in _ESCAPE_RE.finditer(body):
+            code = escape.group(1)
+            if code in _SIMPLE_ESCAPES:
+                foreign = foreign or code not in _POLIB_ESCAPES
+            elif (code[:1] == "x" and len(code) > 1) or code[:1] in tuple("01234567"):
+                foreign = True
+            else:
+                shown = f"'\\{code}'" if code else "at the end of the string"
+                raise self.fail(f"invalid escape sequence {shown}", number)
+        if not foreign:
+            return body, polib.unescape(body), False
+        decoded = _decode_c_string(body)
+        if decoded is None:
+            raise self.fail("escape sequences that do not make UTF-8 text", number)
+        if "\x00" in decoded:
+            raise self.fail("NUL character (not allowed in a catalogue)", number)
+        return polib.escape(decoded), decoded, True
+
+    def previous(self, keyword: re.Match[str] | None, text: str, *, obsolete: bool) -> None:
         """A ``#|`` line: only obsolete entries' previous msgids are kept (polib drops them)."""
         if obsolete and keyword:
             self.previous_field = keyword.group(1)
             if self.previous_field == "msgid":
-                self.pending_previous[:] = [_unescape(keyword.group(2))]
-        elif obsolete and continuation and self.previous_field == "msgid" and self.pending_previous:
-            self.pending_previous[0] += _unescape(continuation.group(1))
+                self.pending_previous[:] = [text]
+        elif obsolete and not keyword and self.previous_field == "msgid" and self.pending_previous:
+            self.pending_previous[0] += text
 
     def keyword(self, number: int, name: str, value: str, *, obsolete: bool) -> None:
         entry = self.entry
@@ -330,11 +481,11 @@ class _Linter:
         if name == "msgctxt":
             if "msgid" in entry:
                 raise self.fail("msgctxt after msgid", number)
-            entry["msgctxt"] = value
+            entry["msgctxt"] = [value]
         elif name == "msgid":
             if "msgid" in entry:
                 raise self.fail("msgid without msgstr", int(entry["line"]))  # type: ignore[call-overload]
-            entry.update(msgid=value, line=number, obsolete=obsolete)
+            entry.update(msgid=[value], line=number, obsolete=obsolete)
             if obsolete and self.pending_previous:
                 entry["previous"] = self.pending_previous.pop()
         elif name.startswith("msgstr"):
@@ -348,12 +499,14 @@ class _Linter:
         entry = self.entry
         if "msgid" in entry:
             line = int(entry["line"])  # type: ignore[call-overload]
+            msgid = "".join(entry["msgid"])  # type: ignore[arg-type]
             if not entry.get("msgstr"):
                 raise self.fail("msgid without msgstr", line)
             if entry.get("obsolete") and "previous" in entry:
-                self.obsolete_previous[str(entry["msgid"])] = str(entry["previous"])
+                self.obsolete_previous[msgid] = str(entry["previous"])
             if not entry.get("obsolete"):
-                key = (entry.get("msgctxt"), str(entry["msgid"]))  # type: ignore[arg-type]
+                context = "".join(entry["msgctxt"]) if "msgctxt" in entry else None  # type: ignore[arg-type]
+                key = (context, msgid)
                 if key in self.msgid_lines:
                     what = "header entry" if key[1] == "" else "message definition"
                     first = self.msgid_lines[key]
@@ -366,17 +519,43 @@ def parse(data: bytes, *, path: Path) -> Catalogue:
     """Catalogue bytes → Catalogue; malformed input raises CatalogueError with the line."""
     text = decode_utf8(data, path=path, error=CatalogueError)
     lint = _Linter(text, path=path).run()
+    source = lint.polib_text()
+    stand_ins = any(ch in source for ch in _LINE_BREAKERS)
+    if stand_ins:
+        if any(ch in source for ch in _STAND_INS):
+            raise CatalogueError("unsupported mix of line separators and noncharacters", path=path)
+        source = source.translate(_TO_STAND_INS)
     try:
-        po = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=79)
+        po = polib.pofile(source if "\n" in source else source + "\n", wrapwidth=79)
     except (OSError, ValueError) as exc:
         match = re.search(r"\(line (\d+)\)", str(exc))
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(line \d+\)", "", str(exc))
         raise CatalogueError(f"PO syntax error: {message}", path=path, line=line) from None
+    if stand_ins:
+        _restore_line_breakers(po)
+    if lint.folded:
+        for entry in po:
+            entry.comment = entry.comment.replace(_FOLD, "\n")
+            entry.tcomment = entry.tcomment.replace(_FOLD, "\n")
     for entry in po:
         if entry.obsolete and entry.msgid in lint.obsolete_previous and not entry.previous_msgid:
             entry.previous_msgid = lint.obsolete_previous[entry.msgid]
     return Catalogue(po, path=path, lines=lint.msgid_lines)
+
+
+def _restore_line_breakers(po: polib.POFile) -> None:
+    """Put back the line separators that stood in as noncharacters while polib parsed."""
+    def back(value: str | None) -> str | None:
+        return value.translate(_FROM_STAND_INS) if value else value
+
+    po.header = back(po.header) or ""
+    po.metadata = {k: back(v) or "" for k, v in po.metadata.items()}
+    for entry in po:
+        for name in ("msgid", "msgstr", "msgctxt", "msgid_plural", "comment", "tcomment",
+                     "previous_msgid", "previous_msgctxt", "previous_msgid_plural"):
+            setattr(entry, name, back(getattr(entry, name, None)))
+        entry.msgstr_plural = {k: back(v) or "" for k, v in entry.msgstr_plural.items()}
 
 
 def read(path: Path, *, name: Path | None = None) -> Catalogue | None:
@@ -550,19 +729,29 @@ def merge(
     pending = _carry_exact(po, pot._po, old_entries, used)
     _carry_similar(pending, old_entries, used)
     if keep_obsolete:
-        for e in old_entries:
-            if id(e) not in used and e.msgstr:
-                po.append(
-                    polib.POEntry(
-                        msgid=e.msgid,
-                        msgctxt=e.msgctxt,
-                        msgstr=e.msgstr,
-                        tcomment=e.tcomment,
-                        flags=list(e.flags),
-                        obsolete=True,
-                    )
-                )
+        po.extend(_obsolete(e) for e in old_entries if id(e) not in used and _translated(e))
     return Catalogue(po)
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def _obsolete(entry: polib.POEntry) -> polib.POEntry:
+    """A translated message that left the template, kept as ``#~`` the way msgmerge keeps it:
+    translator comments, flags, plural forms and the previous msgid (``#~|``) included."""
+    return polib.POEntry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
+        msgstr=entry.msgstr,
+        msgstr_plural=dict(entry.msgstr_plural),
+        tcomment=entry.tcomment,
+        flags=list(entry.flags),
+        previous_msgid=entry.previous_msgid,
+        previous_msgctxt=entry.previous_msgctxt,
+        obsolete=True,
+    )
 
 
 def _merged_header(old: polib.POFile | None, pot: polib.POFile, *, lang: str) -> polib.POFile:
@@ -615,6 +804,7 @@ def _carry_exact(
                 entry.flags.insert(0, "fuzzy")
                 entry.previous_msgid = match.previous_msgid
                 entry.previous_msgctxt = match.previous_msgctxt
+            drafts.settle(Entry(entry))  # a reviewed entry keeps no draft marks
         else:
             pending.append(entry)
         po.append(entry)
@@ -625,7 +815,7 @@ def _carry_similar(
     pending: list[polib.POEntry], old_entries: list[polib.POEntry], used: set[int]
 ) -> None:
     """Give each new msgid the closest unused old translation, fuzzy with the previous msgid."""
-    candidates = [e for e in old_entries if id(e) not in used and e.msgstr]
+    candidates = [e for e in old_entries if id(e) not in used and e.msgstr and not e.msgid_plural]
     for entry in pending:
         best, best_score = None, FUZZY_THRESHOLD
         for candidate in candidates:

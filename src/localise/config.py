@@ -49,6 +49,21 @@ class FormattingOptions:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MemoryOptions:
+    """The ``[translate.memory]`` table: where translation memory comes from, how near is near."""
+
+    enabled: bool = True
+    """Fill untranslated entries from translation memory before machine translation."""
+    compendia: tuple[Path, ...] = ()
+    """Absolute paths of ``.po`` and ``.tmx`` compendia; ``{lang}`` in a path is replaced by
+    the language (a ``.po`` without it serves the language of its ``Language`` header)."""
+    min_similarity: int = 75
+    """Near matches must be at least this similar (percent, 1–100)."""
+    exact_reviewed: bool = False
+    """Store a match of the same msgid as a reviewed translation, not as a fuzzy draft."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TranslateOptions:
     """The ``[translate]`` table: machine-translation engine choice and CTranslate2 settings."""
 
@@ -61,6 +76,10 @@ class TranslateOptions:
     codes: Mapping[str, str] = field(default_factory=dict)
     """Per-language machine-translation code (``[translate.codes]``), e.g. ``pt-BR = "pb"``
     for an argos package named ``translate-en_pb``; by default :attr:`LanguageTag.mt`."""
+    apply_glossary: bool = True
+    """Put required glossary translations into machine drafts (not only check for them)."""
+    memory: MemoryOptions = field(default_factory=MemoryOptions)
+    """Translation memory (``[translate.memory]``)."""
 
     def engine_for(self, lang: str) -> str:
         """The engine configured for ``lang``."""
@@ -128,7 +147,9 @@ class Config:
 
     root: Path
     source_language: str = "en"
-    languages: tuple[str, ...] = ("ja", "es")
+    languages: tuple[str, ...] = ()
+    """Target languages. No default: a project without the ``languages`` key has none, and the
+    commands that need one say so (see :meth:`localise.project.Project.languages`)."""
     source_dir: Path = Path("source")
     locales_dir: Path = Path("locales")
     output_dir: Path = Path("build")
@@ -280,7 +301,11 @@ def load(root: Path) -> Config:
         raise ConfigError("project folder does not exist", path=root)
     if not path.exists():
         return Config(root=root)
-    text = decode_utf8(path.read_bytes(), path=path, error=ConfigError)
+    return loads(decode_utf8(path.read_bytes(), path=path, error=ConfigError), path=path)
+
+
+def loads(text: str, *, path: Path) -> Config:
+    """The text of a ``localise.toml`` at ``path`` (absolute) into a validated Config."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -325,7 +350,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
 def _languages(top: _Reader) -> tuple[str, tuple[str, ...]]:
     source_language = _language(top, "source_language", top.take("source_language", str, "en"))
     languages = tuple(
-        _language(top, "languages", lang) for lang in top.strings("languages", ("ja", "es"))
+        _language(top, "languages", lang) for lang in top.strings("languages", ())
     )
     if source_language in languages:
         raise top.error("languages", f"the source language {source_language!r} is a target")
@@ -345,7 +370,10 @@ def _folders(top: _Reader) -> dict[str, Path]:
         ("locales_dir", "locales"),
         ("output_dir", "build"),
     ):
-        value = Path(top.take(key, str, default))
+        raw = top.take(key, str, default)
+        value = Path(raw)
+        if not raw.strip() or value == Path("."):
+            raise top.error(key, "must name a folder, not the project folder itself")
         if value.is_absolute() or ".." in value.parts:
             raise top.error(key, "must be a folder inside the project")
         dirs[key] = value
@@ -397,7 +425,11 @@ def _translate(tr: _Reader) -> TranslateOptions:
         "beam_size": tr.take("beam_size", int, 4),
         "threads": tr.take("threads", int, 0),
         "max_batch_size": tr.take("max_batch_size", int, 32),
+        "length_penalty": float(tr.take("length_penalty", (int, float), 0.2)),
+        "max_length_ratio": float(tr.take("max_length_ratio", (int, float), 3.0)),
     }
+    apply_glossary = tr.take("apply_glossary", bool, True)
+    memory = _memory(_Reader(tr.path, tr.text, tr.take("memory", dict, {}), "translate.memory"))
     tr.finish()
     try:
         options = EngineOptions(
@@ -405,7 +437,30 @@ def _translate(tr: _Reader) -> TranslateOptions:
         )
     except engines.OptionError as exc:
         raise tr.error(exc.option, exc.problem) from None
-    return TranslateOptions(engine=engine, engines=chosen, options=options, codes=codes)
+    return TranslateOptions(
+        engine=engine, engines=chosen, options=options, apply_glossary=apply_glossary,
+        memory=memory, codes=codes,
+    )
+
+
+def _memory(mem: _Reader) -> MemoryOptions:
+    enabled = mem.take("enabled", bool, True)
+    compendia = mem.strings("compendia", ())
+    for name in compendia:
+        rel = Path(name)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise mem.error("compendia", f"{name!r} must be a file inside the project")
+    similarity = mem.take("min_similarity", (int, float), 75)
+    if not 1 <= similarity <= 100:
+        raise mem.error("min_similarity", f"must be a percentage from 1 to 100, not {similarity}")
+    exact_reviewed = mem.take("exact_reviewed", bool, False)
+    mem.finish()
+    return MemoryOptions(
+        enabled=enabled,
+        compendia=tuple(mem.path.parent / name for name in compendia),
+        min_similarity=int(similarity),
+        exact_reviewed=exact_reviewed,
+    )
 
 
 def _check(ck: _Reader) -> CheckOptions:
@@ -413,10 +468,11 @@ def _check(ck: _Reader) -> CheckOptions:
     for url, per_lang in links.items():
         if not isinstance(per_lang, dict) or not all(isinstance(v, str) for v in per_lang.values()):
             raise ck.error("localisable_links", f"{url!r} must map languages to URLs")
-    check = CheckOptions(
-        localisable_links={k: dict(v) for k, v in links.items()},
-        glossary=ck.take("glossary", str, "locales/glossary.csv"),
-    )
+    glossary = ck.take("glossary", str, "locales/glossary.csv")
+    if not glossary or Path(glossary).is_absolute() or ".." in Path(glossary).parts:
+        raise ck.error("glossary", "must be a file inside the project")
+    check = CheckOptions(localisable_links={k: dict(v) for k, v in links.items()},
+                         glossary=glossary)
     ck.finish()
     return check
 
@@ -426,15 +482,13 @@ def _build(
 ) -> BuildOptions:
     """The ``[build]`` table: layout or path pattern, drafts, publishing, assets."""
     layout = b.take("layout", str, None)
-    pattern = b.take("path", str, None)
-    if layout is not None and pattern is not None:
-        raise b.error("path", "give either 'layout' or 'path', not both")
+    pattern = b.take("path", str, None)  # a pattern of one's own overrides the layout's
     if layout is not None and layout not in LAYOUTS:
         raise b.error("layout", f"must be one of {', '.join(map(repr, LAYOUTS))}, not {layout!r}")
     if pattern is not None:
         _check_pattern(b, pattern)
     chosen = layout or ("custom" if pattern is not None else "folders")
-    if chosen == "mkdocs":
+    if chosen == "mkdocs" and pattern is None:
         for lang in languages:
             if not langtags.MKDOCS_LOCALE.match(lang):
                 raise b.error(
@@ -446,6 +500,8 @@ def _build(
     drafts_dir = None
     if drafts is not None:
         drafts_dir = Path(drafts)
+        if not drafts.strip() or drafts_dir == Path("."):
+            raise b.error("drafts_dir", "must name a folder, not the project folder itself")
         if drafts_dir.is_absolute() or ".." in drafts_dir.parts:
             raise b.error("drafts_dir", "must be a folder inside the project")
         if drafts_dir == dirs["output_dir"]:
@@ -511,3 +567,117 @@ def engine_options(config: Config, **overrides: Any) -> EngineOptions:
     return dataclasses.replace(config.translate.options, **given) if given else (
         config.translate.options
     )
+
+
+# -- the keys, as `localise init` writes them -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One ``localise.toml`` key as documented in a new project's file."""
+
+    name: str
+    """Dotted name: ``"languages"``, ``"translate.beam_size"``."""
+    help: str
+    """One line: what the key decides."""
+    attribute: str | None = None
+    """Where its default lives on :class:`Config` (dotted); None when it has no default."""
+    example: Any = None
+    """A value to show (commented out) for a key without a default."""
+
+    @property
+    def table(self) -> str:
+        """The TOML table holding the key (``""`` for the top level)."""
+        return self.name.rpartition(".")[0]
+
+    @property
+    def key(self) -> str:
+        """The key's name inside its table."""
+        return self.name.rpartition(".")[2]
+
+    def default(self, config: Config) -> Any:
+        """The key's value in ``config`` (its default when ``config`` has no file behind it)."""
+        value: Any = config
+        for part in (self.attribute or "").split("."):
+            value = getattr(value, part) if part else None
+        return value
+
+
+KEYS: tuple[Key, ...] = (
+    Key("source_language", "language the articles are written in (BCP 47 tag)",
+        "source_language"),
+    Key("languages", 'languages to publish, BCP 47 tags such as "ja", "pt-BR", "zh-Hans" '
+        "(no default)", "languages"),
+    Key("source_dir", "folder of the source articles (every *.md, subfolders included)",
+        "source_dir"),
+    Key("locales_dir", "folder of the templates (<slug>.pot) and catalogues "
+        "(<lang>/LC_MESSAGES/<slug>.po)", "locales_dir"),
+    Key("output_dir", "folder of the published pages (laid out as build.layout says)",
+        "output_dir"),
+    Key("front_matter_keys", "front-matter values to translate", "front_matter_keys"),
+    Key("references", '"#:" reference comments in catalogues: "file", "line" or "none"',
+        "reference_comments"),
+    Key("formatting.currency", "amounts such as $6,500 become placeholders, formatted for each "
+        "language at build", "formatting.currency"),
+    Key("formatting.dates", "dates such as Jan 12, 2026 likewise", "formatting.dates"),
+    Key("formatting.ja.display_currency", "show amounts in this currency instead (needs a rate)",
+        example="JPY"),
+    Key("formatting.ja.rate", "… converted at this pinned rate (a string keeps every digit)",
+        example="150.5"),
+    Key("formatting.ja.rate_currency", "… from this currency", example="USD"),
+    Key("formatting.ja.rate_date", "when the rate was taken (for readers of this file)",
+        example=dt.date(2026, 1, 12)),
+    Key("formatting.ja.show_original", "also show the original amount: 約98万円（6,500米ドル）",
+        example=True),
+    Key("formatting.ja.large_units", "万/億 without precision loss (13,000 → 1.3万)",
+        example=True),
+    Key("translate.engine", "machine-translation engine: argos, apertium or pseudo",
+        "translate.engine"),
+    Key("translate.beam_size", "CTranslate2 beam size (1 is fastest)",
+        "translate.options.beam_size"),
+    Key("translate.device", "CTranslate2 device: cpu, cuda or auto", "translate.options.device"),
+    Key("translate.threads", "CPU: parallel CTranslate2 workers (0: one per core); GPU: threads",
+        "translate.options.threads"),
+    Key("translate.max_batch_size", "sentences per CTranslate2 batch",
+        "translate.options.max_batch_size"),
+    Key("translate.length_penalty", "CTranslate2 length penalty (argostranslate's is 0.2)",
+        "translate.options.length_penalty"),
+    Key("translate.max_length_ratio", "a draft may have up to this many pieces per source piece",
+        "translate.options.max_length_ratio"),
+    Key("translate.apply_glossary", "put the glossary's required translations into machine drafts",
+        "translate.apply_glossary"),
+    Key("translate.packages_dir", "a project-local folder of argos packages (default: argos's "
+        "own folder)", example=".argos"),
+    Key("translate.engines.es", "the engine of one language, overriding translate.engine",
+        example="apertium"),
+    Key("translate.codes.pt-BR", "the engine's code for one language when not the usual one "
+        "(argos: pt-BR → pt, zh-Hans → zh, zh-Hant → zt)", example="pb"),
+    Key("translate.memory.enabled", "fill untranslated entries from reviewed translations "
+        "before machine translation", "translate.memory.enabled"),
+    Key("translate.memory.compendia", "more translation memory: .po or .tmx files ({lang} is "
+        "the language)", example=["tm/{lang}.po", "tm/company.tmx"]),
+    Key("translate.memory.min_similarity", "the least similarity (percent) of a near match",
+        "translate.memory.min_similarity"),
+    Key("translate.memory.exact_reviewed", "an exact match counts as reviewed (not fuzzy)",
+        "translate.memory.exact_reviewed"),
+    Key("check.glossary", "the glossary CSV (term,language,translation,note,strict)",
+        "check.glossary"),
+    Key("check.localisable_links", "link targets a translation may change, per language",
+        example={"https://example.com/": {"es": "https://example.com/es/"}}),
+    Key("build.layout", "where pages go under output_dir: folders, hugo, mkdocs or docusaurus",
+        "build.layout"),
+    Key("build.path", "or a pattern of your own: {path}, {lang} (pt-BR), {lang_lower}, "
+        "{lang_gettext}", example="{lang}/{path}.md"),
+    Key("build.drafts_dir", "where build --draft writes (default: <output_dir>/drafts)",
+        example="build/drafts"),
+    Key("build.draft_notice", "draft pages open with a notice in their language (some "
+        "generators ignore draft: true)", "build.draft_notice"),
+    Key("build.publish", '"all" pages, or only "reviewed" ones (every unit a reviewed '
+        "translation; the others are not written)", "build.publish"),
+    Key("build.assets", 'files a page links to (images): "copy" them beside it, "rewrite" the '
+        'links, or "none"', "build.assets"),
+    Key("build.draft_notices.ja", "your own draft notice (Markdown) for one language",
+        example="> **下書き**：未確認の翻訳です。"),
+)
+"""Every key ``localise.toml`` accepts, with its default (from :class:`Config` itself) and one
+line of help; per-language tables are shown with ``ja``/``es`` as the example language."""

@@ -2,13 +2,18 @@
 
 ``⟦`` and ``⟧`` (U+27E6/U+27E7) survive NFKC, argostranslate's ``_``→space decoding,
 whitespace normalisation and apertium's HTML mode; digits inside them survive too.
+
+Only delimiter runs that markdown-it pairs into emphasis or strikethrough become tokens: a
+literal ``_`` or ``*`` inside a word (``snake_case``, ``2*3``) is text and reaches the engine as
+written. Glossary terms with a required translation can be protected too: their token is
+restored as the required translation (see :func:`protect`'s ``required``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from localise import inline, placeholders
@@ -16,6 +21,13 @@ from localise.glossary import term_pattern
 
 _TOKEN_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*⟧")
 OPEN, CLOSE = "⟦", "⟧"
+SCHEME = "2"
+"""Version of the protection scheme (what becomes a token, how tokens are restored): part of
+every machine-translation cache key, bumped whenever a change could alter a draft."""
+_EMPHASIS_TOKENS = frozenset(
+    {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
+)
+_SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +37,10 @@ class Protected:
     text: str
     """The text sent to the engine, e.g. ``⟦1⟧Cost:⟦2⟧ see ⟦3⟧PlacidWay⟦/3⟧ for ⟦4⟧``."""
     originals: Mapping[str, str]
-    """Token label (``"1"``, or ``"/3"`` for the end of link 3) → the markup it stands for."""
+    """Token label (``"1"``, or ``"/3"`` for the end of link 3) → the markup it stands for
+    (for a glossary term with a required translation: that translation)."""
+    glossary: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Token label → (the term as written in the msgid, its required translation)."""
 
 
 def _token(label: str) -> str:
@@ -37,17 +52,22 @@ def protect(
     *,
     braces: bool = False,
     terms: Sequence[str] = (),
+    required: Mapping[str, str] | None = None,
     env: dict[str, Any] | None = None,
 ) -> Protected:
     """Replace markup (emphasis runs, links' targets, code, HTML, autolinks, entities, escapes,
-    hard breaks), ``{placeholders}`` (when ``braces``) and do-not-translate ``terms`` by tokens.
+    hard breaks), ``{placeholders}`` (when ``braces``), do-not-translate ``terms`` and the
+    ``required`` glossary terms (term → its translation) by tokens.
 
     A link or image becomes a pair, ``⟦n⟧text⟦/n⟧``, so that its text is translated in place
-    and the sentence splitter keeps it in one piece."""
+    and the sentence splitter keeps it in one piece. A required term's token is restored as
+    its translation (capitalised when the term was and the token starts a sentence)."""
     cuts: list[tuple[int, int]] = []
     pairs: dict[tuple[int, int], tuple[int, int]] = {}  # opening cut → closing cut
-    for span in inline.scan(msgid, env=env):
-        if span.kind == "softbreak":
+    spans = inline.scan(msgid, env=env)
+    literal = _literal_delimiters(msgid, spans, env)
+    for span in spans:
+        if span.kind == "softbreak" or (span.start, span.end) in literal:
             continue
         if span.is_container:
             opening, closing = (span.start, span.label_start), (span.label_end, span.end)
@@ -59,15 +79,20 @@ def protect(
         cuts.extend((m.start(), m.end()) for m in placeholders.PATTERN.finditer(msgid))
     covered = _merge(cuts)
     free = _gaps(covered, len(msgid))
-    for term in sorted(set(terms), key=len, reverse=True):
+    wanted = dict(required or {})
+    translated_at: dict[tuple[int, int], str] = {}
+    for term in sorted(set(terms) | set(wanted), key=len, reverse=True):
         pattern = term_pattern(term)
         for start, end in free:
             for match in pattern.finditer(msgid, start, end):
                 covered.append((match.start(), match.end()))
+                if term in wanted and term not in terms:
+                    translated_at[(match.start(), match.end())] = wanted[term]
         covered = _merge(covered)
         free = _gaps(covered, len(msgid))
     out: list[str] = []
     originals: dict[str, str] = {}
+    glossary: dict[str, tuple[str, str]] = {}
     closing_label: dict[tuple[int, int], str] = {}
     number = 0
     pos = 0
@@ -82,10 +107,47 @@ def protect(
             if cut in pairs and pairs[cut] in covered:
                 closing_label[pairs[cut]] = f"/{number}"
         originals[label] = msgid[start:end]
+        if cut in translated_at:
+            originals[label] = translated_at[cut]
+            glossary[label] = (msgid[start:end], translated_at[cut])
         out.append(_token(label))
         pos = end
     out.append(msgid[pos:])
-    return Protected("".join(out), originals)
+    return Protected("".join(out), originals, glossary)
+
+
+def _emphasis_chars(text: str, env: dict[str, Any] | None) -> int:
+    """Delimiter characters markdown-it turns into emphasis or strikethrough in ``text``."""
+    tokens = inline.parser().parseInline(text, {"references": (env or {}).get("references", {})})
+    return sum(
+        len(child.markup)
+        for token in tokens
+        for child in token.children or ()
+        if child.type in _EMPHASIS_TOKENS
+    )
+
+
+def _literal_delimiters(
+    msgid: str, spans: Sequence[inline.Span], env: dict[str, Any] | None
+) -> set[tuple[int, int]]:
+    """The delimiter runs of ``msgid`` that stay literal text (``snake_case``, ``2*3``).
+
+    A run is literal when escaping it leaves the emphasis markdown-it finds unchanged; when
+    every run, or none, forms emphasis, one parse tells."""
+    runs = [(s.start, s.end) for s in spans if s.kind == "delimiter"]
+    if not runs:
+        return set()
+    used = _emphasis_chars(msgid, env)
+    if used == 0:
+        return set(runs)
+    if used == sum(end - start for start, end in runs):
+        return set()
+    literal = set()
+    for start, end in runs:
+        escaped = msgid[:start] + "".join("\\" + c for c in msgid[start:end]) + msgid[end:]
+        if _emphasis_chars(escaped, env) == used:
+            literal.add((start, end))
+    return literal
 
 
 def _merge(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -121,7 +183,15 @@ def restore(translated: str, protected: Protected) -> tuple[str, list[str]]:
             problems.append(f"the engine invented token {label}")
             return ""
         seen[label] = seen.get(label, 0) + 1
-        return protected.originals[label] if seen[label] == 1 else ""
+        if seen[label] > 1:
+            return ""
+        original = protected.originals[label]
+        if label in protected.glossary:
+            written = protected.glossary[label][0]
+            before = _TOKEN_RE.sub("", translated[: match.start()])
+            if written[:1].isupper() and _SENTENCE_END.search(before):
+                original = original[:1].upper() + original[1:]
+        return original
 
     text = _TOKEN_RE.sub(replace, translated)
     for label, original in protected.originals.items():

@@ -106,9 +106,14 @@ class State:
         self.path = config.cache_dir / "state.json"
         self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
         try:
-            self.data: dict[str, str] = json.loads(self.path.read_text("utf-8"))
-        except (FileNotFoundError, ValueError):
-            self.data = {}
+            loaded = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):  # missing or damaged: everything is simply redone
+            loaded = {}
+        self.data: dict[str, str] = (
+            {k: v for k, v in loaded.items() if isinstance(v, str)}
+            if isinstance(loaded, dict)
+            else {}
+        )
         self.dirty = False
 
     def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
@@ -160,6 +165,19 @@ class Project:
         """The project whose ``localise.toml`` is in ``root`` (all keys optional)."""
         return cls(config_module.load(root))
 
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The project whose ``localise.toml`` is in ``start`` or the nearest folder above it
+        (as git, ruff and pytest find theirs); UsageError, saying how to start one, if none."""
+        root = find_root(start)
+        if root is None:
+            raise UsageError(
+                f"not inside a localise project (no {CONFIG_NAME} here or in any folder above); "
+                "start one with `localise init --lang LANG`, or name one with -C DIR",
+                path=start.resolve(),
+            )
+        return cls.open(root)
+
     # -- what the project holds ----------------------------------------------------------
 
     @functools.cached_property
@@ -174,7 +192,7 @@ class Project:
             return Glossary()
         name = self.relative(self.config.glossary_path)
         text = decode_utf8(self.glossary_bytes, path=name, error=ConfigError)
-        return glossary_module.parse(text, path=name)
+        return glossary_module.parse(text, path=name, languages=self.config.languages)
 
     @functools.cached_property
     def articles(self) -> list[Article]:
@@ -188,6 +206,11 @@ class Project:
             rel = path.relative_to(root)
             if not path.is_file() or any(part.startswith(".") for part in rel.parts):
                 continue
+            if any(ch.isprintable() is False and ch != " " for ch in rel.as_posix()):
+                raise UsageError(
+                    f"file name with a control character: {rel.as_posix()!r}; rename it",
+                    path=self.config.source_dir,
+                )
             if built is not None and built(path):
                 continue  # a page localise builds beside its sources (Hugo, MkDocs suffixes)
             slug = rel.with_suffix("").as_posix()
@@ -201,7 +224,13 @@ class Project:
 
     def languages(self, langs: Sequence[str] | None) -> list[str]:
         """``langs`` checked against the configured languages (all of them when None), as the
-        configured tags (``pt_br`` on the command line is ``pt-BR``)."""
+        configured tags (``pt_br`` on the command line is ``pt-BR``); a project with none
+        configured is a UsageError naming ``localise.toml``."""
+        if not self.config.languages:
+            raise UsageError(
+                'no languages to publish: add them to the file, e.g. languages = ["ja", "es"]',
+                path=Path(CONFIG_NAME),
+            )
         if not langs:
             return list(self.config.languages)
         chosen = []
@@ -255,6 +284,11 @@ class Project:
         """``path`` relative to the project root when it is inside it."""
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
+    def written_folders(self) -> list[Path]:
+        """Where localise writes: catalogues, published pages, its own state."""
+        config = self.config
+        return [config.locales_root, config.output_root, config.cache_dir]
+
     def inside(self, path: Path, folder: Path) -> Path:
         """``path``, after checking that it resolves inside ``folder`` (UsageError if not)."""
         if not path.resolve().is_relative_to(folder.resolve()):
@@ -296,6 +330,16 @@ _SPELLINGS: dict[str, Callable[[langtags.LanguageTag], str]] = {
     "lang_lower": lambda tag: tag.spelled("lower"),
     "lang_gettext": lambda tag: tag.gettext,
 }
+def find_root(start: Path) -> Path | None:
+    """The nearest folder holding a ``localise.toml``: ``start`` itself or one above it."""
+    if not start.is_dir():
+        problem = "not a folder" if start.exists() else "project folder does not exist"
+        raise ConfigError(problem, path=start)
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
 
 
 def segment_source(config: Config, source: Source) -> Document:

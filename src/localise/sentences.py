@@ -7,7 +7,8 @@ initials, ellipses, nor inside a paired ``⟦n⟧…⟦/n⟧`` span. For ja/zh, 
 sentence even without following whitespace.
 
 Whitespace between two sentences that equals the language's usual separator (one space; none
-for ja/zh) is dropped and re-inserted by :func:`join`; any other whitespace (line breaks,
+for ja/zh) is dropped and re-inserted by :func:`join`, which looks at the characters on both
+sides (a Latin sentence in a Japanese text still gets its space); any other whitespace (line breaks,
 double spaces) stays attached to the end of the previous segment, so line breaks survive
 translation verbatim.
 """
@@ -15,11 +16,12 @@ translation verbatim.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from localise.langs import is_cjk, is_unspaced
 
-__all__ = ["join", "separator", "split"]
+__all__ = ["gap", "join", "separator", "split", "unspaced_char"]
 
 
 ABBREVIATIONS = frozenset(
@@ -146,12 +148,56 @@ def split(text: str, *, lang: str) -> list[str]:
     return parts
 
 
+_EDGE_TOKENS_END = re.compile(r"(?:⟦/?\d+⟧)+$")
+_EDGE_TOKENS_START = re.compile(r"^(?:⟦/?\d+⟧)+")
+_UNSPACED_SCRIPTS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x0F00, 0x0FFF),  # Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+)
+
+
+def unspaced_char(char: str) -> bool:
+    """True for a character of a script written without spaces: wide and full-width forms
+    (kana, kanji, hangul, ``。``, ``「``), Thai, Lao, Khmer, Myanmar, Tibetan."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UNSPACED_SCRIPTS)
+
+
+def _sides(left: str, right: str) -> tuple[str, str] | None:
+    """The visible characters either side of a sentence joint (protection tokens skipped)."""
+    a = _EDGE_TOKENS_END.sub("", left)
+    b = _EDGE_TOKENS_START.sub("", right)
+    if not a or not b:
+        return None
+    return a[-1], b[0]
+
+
+def gap(left: str, right: str, *, lang: str) -> str:
+    """The separator between two sentences of a ``lang`` text, from the characters either side.
+
+    In an unspaced language (ja, zh, th) sentences touch, except two spaced-script ones (a
+    Latin sentence after ``safe?``); in a spaced language they take one space, except between
+    two unspaced-script characters (``。`` then ``日``)."""
+    sides = _sides(left, right)
+    if sides is None:
+        return separator(lang)
+    wide = unspaced_char(sides[0]) or unspaced_char(sides[1])
+    if is_unspaced(lang):
+        return "" if wide else " "
+    both = unspaced_char(sides[0]) and unspaced_char(sides[1])
+    return "" if both else " "
+
+
 def join(parts: Sequence[str], *, lang: str) -> str:
-    """Join segments in target language ``lang``; a separator goes only where none is kept."""
-    sep = separator(lang)
+    """Join segments in target language ``lang``; a separator goes only where none is kept,
+    chosen by :func:`gap` from the characters on both sides."""
     out: list[str] = []
     for i, part in enumerate(parts):
         if i and part and out[-1] and not out[-1][-1].isspace() and not part[0].isspace():
-            out.append(sep)
+            out.append(gap(out[-1], part, lang=lang))
         out.append(part)
     return "".join(out)

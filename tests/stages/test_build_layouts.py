@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pytest
 from markdown_it import MarkdownIt
 
+from localise.stages._record import detail_path
 from support.lifecycle import copy_fixture, files, localise, ok, review
 
 IMAGE = Path("source/guides/images/knee.png")
@@ -99,8 +100,8 @@ def test_rewritten_links_point_at_the_source_files(tmp_path: Path) -> None:
     assert _images(page) == [root / IMAGE]
     assert not (root / "build" / "ja" / "guides" / "images").exists()
     # the record still knows where every unit sits after the rewrite
-    record = json.loads((root / ".localise" / "pages" / "build" / "ja" / "guides" /
-                         "knee.md.json").read_text("utf-8"))
+    record = json.loads(detail_path(root / ".localise", "build/ja/guides/knee.md").read_text())
+    assert record["path"] == "build/ja/guides/knee.md"
     text = page.read_text("utf-8")
     for unit in record["published"]["units"]:
         assert text[unit["start"] : unit["end"]] == unit["text"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,8 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "locales" / "glossary.csv", tmp_path / "glossary.csv")
     (project / "locales").mkdir()
     shutil.copy(tmp_path / "glossary.csv", project / "locales" / "glossary.csv")
-    (project / "localise.toml").write_text('[translate]\npackages_dir = "models"\nbeam_size = 1\n')
+    (project / "localise.toml").write_text(
+        'languages = ["ja", "es"]\n\n[translate]\npackages_dir = "models"\nbeam_size = 1\n')
     return project
 
 
@@ -49,13 +51,22 @@ def catalogue(project: Path, lang: str, slug: str) -> polib.POFile:
     return polib.pofile(str(project / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"))
 
 
-def expected_copy(msgid: str, lang: str) -> str:
-    """What a copy model yields: the msgid, re-joined with the target's sentence spacing."""
-    protected = mt_tokens.protect(msgid, braces=True)
+def expected_copy(msgid: str, lang: str, required: dict[str, str] | None = None) -> str:
+    """What a copy model yields: the msgid with the glossary's ``required`` translations put
+    in, re-joined with the target's sentence spacing."""
+    protected = mt_tokens.protect(msgid, braces=True, required=required)
     joined = sentences.join(sentences.split(protected.text, lang="en"), lang=lang)
     text, problems = mt_tokens.restore(joined, protected)
     assert not problems
     return text
+
+
+def required_terms(project: Path, lang: str) -> dict[str, str]:
+    """The glossary's required translations for ``lang`` (first alternative of each)."""
+    from localise.project import Project
+
+    terms = Project.open(project).glossary.required(lang)
+    return {t.term: t.alternatives[0] for t in terms}
 
 
 def test_argos_drafts_for_the_shipped_article_offline(
@@ -72,28 +83,35 @@ def test_argos_drafts_for_the_shipped_article_offline(
     assert attempts == []
     for lang in ("ja", "es"):
         assert summary[lang]["model"] == f"argos translate-en_{lang} 1.0"
-        # the copy model leaves English, so only the glossary's required terms are missing
-        assert summary[lang]["flagged"] > 0
+        # the copy model leaves English, but the glossary's required terms are put in
+        assert summary[lang]["flagged"] == 0 and summary[lang]["glossary_applied"] > 0
         assert summary[lang]["sent"] == summary[lang]["segments"] > 0
+        assert summary[lang]["machine"] + summary[lang]["copied"] == summary[lang]["units"]
+        assert summary[lang]["model_calls_per_unit"] == round(
+            summary[lang]["sent"] / summary[lang]["units"], 4)
+        required = required_terms(shipped, lang)
         for slug in ARTICLES:
             po = catalogue(shipped, lang, slug)
             live = [e for e in po if not e.obsolete and e.msgid]
             assert live
             for entry in live:
-                assert entry.msgstr == expected_copy(entry.msgid, lang), entry.msgid
+                assert entry.msgstr == expected_copy(entry.msgid, lang, required), entry.msgid
                 assert "fuzzy" in entry.flags
-                assert f"MT: argos translate-en_{lang} 1.0" in entry.tcomment
+                assert (f"MT: argos translate-en_{lang} 1.0" in entry.tcomment
+                        or ("MT: copy" in entry.tcomment and entry.msgstr == entry.msgid))
                 for line in entry.tcomment.splitlines():
                     if line.startswith("MT-check: "):
-                        assert line.startswith("MT-check: glossary: "), line
+                        assert line.startswith("MT-check: glossary-applied: "), line
                 assert placeholders.names(entry.msgstr) == placeholders.names(entry.msgid)
-    # Spanish joins sentences with a space, so the copy model gives back every msgid exactly
+    # Spanish joins sentences with a space, so without glossary terms the copy model gives
+    # back the msgid exactly
     es = catalogue(shipped, "es", ARTICLES[0])
-    assert all(e.msgstr == e.msgid for e in es if e.msgid and not e.obsolete)
-    # Japanese joins sentences without a space
+    plain = [e for e in es if e.msgid and not e.obsolete and "glossary-applied" not in e.tcomment]
+    assert plain and all(e.msgstr == e.msgid for e in plain)
+    # Japanese joins Japanese sentences without a space, Latin-script ones with one
     ja = catalogue(shipped, "ja", ARTICLES[0])
     two = next(e for e in ja if e.msgid.startswith("For millions of Americans"))
-    assert "surgery.However," in two.msgstr
+    assert "surgery. However," in two.msgstr
 
 
 def test_rerun_sends_nothing_and_an_edit_retranslates_only_that_unit(
@@ -206,7 +224,10 @@ def test_pseudo_engine_keeps_placeholders_and_builds(shipped: Path, capsys) -> N
     po = catalogue(shipped, "es", ARTICLES[0])
     for entry in po:
         if entry.msgid and not entry.obsolete:
-            assert entry.msgstr != entry.msgid
+            if re.search(r"[^\W\d_]", re.sub(r"\{\w+\}", "", entry.msgid)):
+                assert entry.msgstr != entry.msgid
+            else:  # nothing but placeholders, digits and punctuation: never sent
+                assert entry.msgstr == entry.msgid and "MT: copy" in entry.tcomment
             assert placeholders.names(entry.msgstr) == placeholders.names(entry.msgid)
     assert run(shipped, "build", "--lang", "es", "--draft") == 0
     built = (shipped / "build" / "drafts" / "es" / "stem-cell-therapy-japan.md").read_text()

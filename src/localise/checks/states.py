@@ -36,9 +36,10 @@ def check_fuzzy(entry: Entry, ctx: CheckContext) -> Iterator[Message]:
         return
     record = drafts.read(entry)
     if record is not None:
-        if record.problems:
+        if record.flagged:
+            problems = [p for p in record.problems if not p.startswith(f"{drafts.NOTE_CHECK}:")]
             yield ("warning", f"machine draft ({record.engine}) with problems to fix: "
-                   f"{'; '.join(record.problems)}")
+                   f"{'; '.join(problems)}")
         else:
             yield ("info", f"machine draft ({record.engine}) awaiting review")
     elif entry.previous_msgid:

@@ -14,7 +14,9 @@ from localise.engines.base import (
     DEVICES,
     Engine,
     EngineOptions,
+    Identity,
     OptionError,
+    identity,
     split_outer_space,
 )
 from localise.errors import EngineError
@@ -24,9 +26,11 @@ __all__ = [
     "ENGINE_NAMES",
     "Engine",
     "EngineOptions",
+    "Identity",
     "OptionError",
     "check_name",
     "get_engine",
+    "identity",
     "split_outer_space",
 ]
 

@@ -1,4 +1,4 @@
-"""What every engine shares: the protocol it implements and its validated options."""
+"""What every engine shares: the protocol it implements, its validated options, its identity."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ class OptionError(EngineError):
         self.problem = problem
 
 
-_LEAST = {"beam_size": 1, "threads": 0, "max_batch_size": 1}
+_LEAST = {"beam_size": 1, "threads": 0, "max_batch_size": 1, "length_penalty": 0.0,
+          "max_length_ratio": 1.0}
 """Smallest accepted value of each numeric option (threads 0: the library's default)."""
 
 
@@ -34,6 +35,10 @@ class EngineOptions:
     max_batch_size: int = 32
     packages_dir: Path | None = None
     """Project-local argos package folder (absolute), or None for argos's own."""
+    length_penalty: float = 0.2
+    """Beam-search length penalty (argostranslate's 0.2)."""
+    max_length_ratio: float = 3.0
+    """A sentence's draft may have at most this many times its input's tokens (+ 10)."""
 
     def __post_init__(self) -> None:
         for option, least in _LEAST.items():
@@ -42,6 +47,27 @@ class EngineOptions:
                 raise OptionError(option, f"must be at least {least}", value)
         if self.device not in DEVICES:
             raise OptionError("device", "must be 'cpu', 'cuda' or 'auto'", self.device)
+
+    @property
+    def decoding(self) -> tuple[str, ...]:
+        """The options that change what a model writes (the rest only change speed)."""
+        return (
+            f"beam={self.beam_size}",
+            f"length_penalty={self.length_penalty!r}",
+            f"max_length_ratio={self.max_length_ratio!r}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Everything that decides what an engine writes for a sentence of one language pair."""
+
+    label: str
+    """How drafts are attributed (``argos translate-en_ja 1.1``), as :meth:`Engine.version`."""
+    parts: tuple[str, ...]
+    """Engine name, model name and version, decoding options, tokeniser: the cache key's."""
+    files: tuple[Path, ...] = ()
+    """Model files whose content is part of the key too (hashed by the caller, memoised)."""
 
 
 @runtime_checkable
@@ -55,8 +81,21 @@ class Engine(Protocol):
         ...
 
     def translate(self, segments: Sequence[str], *, source: str, target: str) -> list[str]:
-        """Translate each segment; leading/trailing whitespace of a segment is kept verbatim."""
+        """Translate each segment; leading/trailing whitespace of a segment is kept verbatim.
+
+        A segment's translation never depends on the other segments of the call."""
         ...
+
+
+def identity(engine: Engine, *, source: str, target: str) -> Identity:
+    """The engine's :class:`Identity` for the pair (from its ``identity`` method when it has
+    one, else from its name and version alone)."""
+    method = getattr(engine, "identity", None)
+    if method is not None:
+        found: Identity = method(source=source, target=target)
+        return found
+    label = engine.version(source=source, target=target)
+    return Identity(label, (engine.name, label))
 
 
 def split_outer_space(text: str) -> tuple[str, str, str]:

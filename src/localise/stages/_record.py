@@ -4,11 +4,12 @@
 ``draft``): the article and language it was made from, a fingerprint of its inputs (so an
 unchanged page is skipped unread), the digest of the bytes localise wrote (so only files it
 wrote, unchanged since, are ever removed), the units that were not reviewed translations, and
-the assets copied beside it. ``.localise/pages/<page path>.json`` holds, per page, what was
-published unit by unit (msgid, state, the Markdown that went out and where it sits in the
-page, why a unit went out in English) — the baseline a review compares the next build with;
-for a page ``publish = "reviewed"`` kept back, the earlier page's record stays, with the last
-build's notes (and their msgids) beside it.
+the assets copied beside it. ``.localise/pages/<digest of the page path>.json``
+(:func:`detail_path`) holds, per page, what was published unit by unit (msgid, state, the
+Markdown that went out and where it sits in the page, why a unit went out in English) — the
+baseline a review compares the next build with; for a page ``publish = "reviewed"`` kept
+back, the earlier page's record stays, with the last build's notes (and their msgids) beside
+it.
 """
 
 from __future__ import annotations
@@ -110,8 +111,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def detail_path(folder: Path, name: str) -> Path:
-    """``<folder>/pages/<page path>.json``: the record of the page ``name``."""
-    return folder / "pages" / f"{name}.json"
+    """``<folder>/pages/<digest of the page path>.json``: the record of the page ``name``
+    (named by digest: a page path may already be as long as a file name can be; the record
+    says which page it is under ``"path"``)."""
+    return folder / "pages" / f"{digest(name.encode('utf-8'))}.json"
 
 
 def read_detail(folder: Path, name: str) -> dict[str, Any] | None:
@@ -235,7 +238,7 @@ class BuildRecord:
             self.detail_path(name).unlink()
 
     def detail_path(self, name: str) -> Path:
-        """``.localise/pages/<page path>.json``."""
+        """Where the record of page ``name`` is (see :func:`detail_path`)."""
         return detail_path(self.folder, name)
 
     def detail(self, name: str) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from localise.errors import UsageError
 from localise.files import write_if_changed
 from localise.parallel import map_jobs
 from localise.project import Project, digest, read_optional
-from localise.stages import BuildJob, Built, PageReport, Report, UnitNote
+from localise.stages import BuildJob, Built, PageReport, Progress, Report, Ticker, UnitNote
 from localise.stages._record import BuildRecord, PageEntry
 
 BUILD_JOB = "localise.stages.jobs:build_one"
@@ -35,6 +35,7 @@ def run(
     *,
     langs: Sequence[str] | None = None,
     draft: bool = False,
+    progress: Progress | None = None,
 ) -> Report:
     """Build every stale page of ``langs`` (all languages when None) into the reviewed tree
     (or, with ``draft``, the draft tree); report every page's units that are not reviewed
@@ -69,7 +70,9 @@ def run(
                 stale.append((lang, target, current, project.relative(po_path), po))
         if stale:
             jobs.append(BuildJob(source, tuple(stale)))
-    results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary)
+    tick = Ticker(progress, len(jobs), name=lambda job: job.source.article.path)
+    results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary,
+                                          done=tick)
     built: dict[tuple[str, str], PageReport] = {}
     for job, done in zip(jobs, results, strict=True):
         article = job.source.article

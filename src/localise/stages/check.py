@@ -8,15 +8,19 @@ from localise import catalogue, checks
 from localise.checks import Finding
 from localise.errors import SourceError
 from localise.project import Project
+from localise.stages import Progress, Ticker
 from localise.stages._checking import check_context
 
 
-def run(project: Project, *, langs: Sequence[str] | None = None) -> list[Finding]:
+def run(
+    project: Project, *, langs: Sequence[str] | None = None, progress: Progress | None = None
+) -> list[Finding]:
     """Every finding over every catalogue of ``langs``, sorted by file, line and check."""
     config = project.config
     chosen = project.languages(langs)
     findings: list[Finding] = []
-    for article in project.articles:
+    tick = Ticker(progress, len(project.articles), name=lambda article: article.path)
+    for article in tick.each(project.articles):
         for lang in chosen:
             path = config.po_path(lang, article.slug)
             name = project.relative(path)

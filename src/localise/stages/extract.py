@@ -16,7 +16,7 @@ from pathlib import Path
 
 from localise.parallel import job_function, map_jobs
 from localise.project import Article, Project, read_optional
-from localise.stages import ExtractJob, Moved, Report
+from localise.stages import ExtractJob, Moved, Progress, Report, Ticker
 
 EXTRACT_JOB = "localise.stages.jobs:extract_one"
 """The work on one article (loaded only when some template is stale)."""
@@ -30,7 +30,7 @@ OBSOLETE = ".obsolete"
 """Folder (under each language's ``LC_MESSAGES``) of the catalogues of removed articles."""
 
 
-def run(project: Project) -> Report:
+def run(project: Project, *, progress: Progress | None = None) -> Report:
     """Write the template of every article whose source or glossary changed since last time;
     carry the catalogues of renamed articles along and move those of removed ones aside."""
     config, state = project.config, project.state
@@ -46,7 +46,8 @@ def run(project: Project) -> Report:
         else:  # decoding errors stop the run before any template is written
             path = project.inside(pot_path, config.locales_root)
             todo.append(ExtractJob(source.decoded(), path, project.relative(pot_path), pot))
-    results = map_jobs(EXTRACT_JOB, todo, config, project.glossary)
+    tick = Ticker(progress, len(todo), name=lambda job: job.source.article.path)
+    results = map_jobs(EXTRACT_JOB, todo, config, project.glossary, done=tick)
     for job, written in zip(todo, results, strict=True):
         (report.written if written else report.unchanged).append(job.pot_name)
         state.record(job.pot_path, job.source.data, glossary_bytes)

@@ -13,12 +13,15 @@ from pathlib import Path
 from localise import assets, catalogue, checks
 from localise.config import Config
 from localise.errors import LocaliseError, UsageError
-from localise.files import write_atomic
+from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic
 from localise.glossary import Glossary
-from localise.project import segment_source
+from localise.project import read_optional, segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
 from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
 from localise.stages._record import page_notes, record_page
+
+MERGE_ATTEMPTS = 5
+"""How often a catalogue saved by someone else during the run is re-read and merged again."""
 
 
 def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
@@ -64,11 +67,19 @@ def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
     pot = catalogue.parse(job.pot, path=job.pot_name)
     results = []
     for lang, path, name, data in job.catalogues:
-        old = catalogue.parse(data, path=name) if data is not None else None
-        merged = catalogue.merge(old, pot, lang=lang, keep_obsolete=keep_obsolete).render()
-        if merged != data:
-            write_atomic(path, merged)
-        results.append(merged != data)
+        for _ in range(MERGE_ATTEMPTS):
+            old = catalogue.parse(data, path=name) if data is not None else None
+            merged = catalogue.merge(old, pot, lang=lang, keep_obsolete=keep_obsolete).render()
+            try:
+                results.append(replace_if_unchanged(path, merged, read=data))
+                break
+            except ConcurrentEdit:  # saved meanwhile (Poedit, git pull): merge that version
+                data = read_optional(path)
+        else:
+            raise ConcurrentEdit(
+                f"changed on disk {MERGE_ATTEMPTS} times while being merged; run update again",
+                path=name,
+            )
     return results
 
 

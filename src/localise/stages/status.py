@@ -10,6 +10,7 @@ from localise import catalogue
 from localise.model import Counts
 from localise.project import Article, Project, read_optional
 from localise.publish import assemble_page
+from localise.stages import Progress, Ticker
 from localise.stages._checking import check_context
 from localise.stages._record import BuildRecord
 
@@ -23,15 +24,20 @@ class Verdict:
     """What keeps it back, e.g. ``2 fuzzy, 1 untranslated`` or ``withheld by a check``."""
 
 
-def run(project: Project, *, langs: Sequence[str] | None = None) -> dict[str, dict[str, Counts]]:
+def run(
+    project: Project, *, langs: Sequence[str] | None = None, progress: Progress | None = None
+) -> dict[str, dict[str, Counts]]:
     """Per language, per article slug: counts of the catalogue on disk (or of the template,
     or of the source itself, for an article that has none yet: all untranslated). Only
     articles whose source exists are counted."""
     config = project.config
     result: dict[str, dict[str, Counts]] = {}
-    for lang in project.languages(langs):
+    chosen = project.languages(langs)
+    tick = Ticker(progress, len(chosen) * len(project.articles), unit="catalogue",
+                  name=lambda article: project.relative(config.po_path(lang, article.slug)))
+    for lang in chosen:
         per: dict[str, Counts] = {}
-        for article in project.articles:
+        for article in tick.each(project.articles):
             po_path = config.po_path(lang, article.slug)
             po = catalogue.read(po_path, name=project.relative(po_path))
             if po is None:

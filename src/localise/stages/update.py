@@ -10,14 +10,18 @@ from collections.abc import Sequence
 
 from localise.parallel import map_jobs
 from localise.project import Project, read_optional
-from localise.stages import Report, UpdateJob
+from localise.stages import Progress, Report, Ticker, UpdateJob
 
 UPDATE_JOB = "localise.stages.jobs:update_one"
 """The work on one article (loaded only when some catalogue is stale)."""
 
 
 def run(
-    project: Project, *, langs: Sequence[str] | None = None, keep_obsolete: bool = True
+    project: Project,
+    *,
+    langs: Sequence[str] | None = None,
+    keep_obsolete: bool = True,
+    progress: Progress | None = None,
 ) -> Report:
     """Refresh every stale catalogue of ``langs`` (all languages when None) from its template."""
     config, state = project.config, project.state
@@ -40,7 +44,9 @@ def run(
                 stale.append((config.tag(lang).gettext, path, project.relative(po_path), data))
         if stale:
             jobs.append(UpdateJob(project.relative(pot_path), pot, tuple(stale)))
-    for job, written in zip(jobs, map_jobs(UPDATE_JOB, jobs, keep_obsolete), strict=True):
+    tick = Ticker(progress, len(jobs), name=lambda job: job.pot_name)
+    results = map_jobs(UPDATE_JOB, jobs, keep_obsolete, done=tick)
+    for job, written in zip(jobs, results, strict=True):
         for (_, path, name, _), changed in zip(job.catalogues, written, strict=True):
             (report.written if changed else report.unchanged).append(name)
             state.record(path, job.pot or b"", flag)

@@ -50,7 +50,7 @@ demo: setup
 	@rm -rf .localise/mt-demo && mkdir -p .localise/mt-demo/locales
 	@cp -r source localise.toml .localise/mt-demo/ && cp locales/glossary.csv .localise/mt-demo/locales/
 	$(LOCALISE) -C .localise/mt-demo run --lang es --draft
-	@echo "Draft edition (draft: true): .localise/mt-demo/build/es/stem-cell-therapy-japan.md"
+	@echo "Draft edition (draft: true): .localise/mt-demo/build/drafts/es/stem-cell-therapy-japan.md"
 
 test: setup
 	$(PY) -m ruff check src tests benchmarks

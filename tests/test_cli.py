@@ -12,6 +12,7 @@ import polib
 import pytest
 
 from localise import __version__
+from localise.stages._record import detail_path
 
 WELCOME_FILES = {
     "locales/welcome.pot",
@@ -40,6 +41,11 @@ def stats(root: Path) -> dict[str, tuple[int, int]]:
 
 def changed(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
     return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def _page_record(root: Path, page: str) -> str:
+    """The project-relative path of the build's record of ``page``."""
+    return detail_path(root / ".localise", page).relative_to(root).as_posix()
 
 
 @pytest.fixture
@@ -203,7 +209,8 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
         outputs += [line.split(" ", 1)[1] for line in result.out.splitlines()]
     assert set(outputs) == WELCOME_FILES
     assert changed(before, stats(built)) == WELCOME_FILES | {
-        "source/welcome.md", ".localise/state.json"
+        "source/welcome.md", ".localise/state.json", ".localise/build.json",
+        *(_page_record(built, f"build/{lang}/welcome.md") for lang in ("ja", "es")),
     }
     pot = polib.pofile(str(built / "locales" / "welcome.pot"))
     assert pot.metadata["POT-Creation-Date"] == "2027-01-01 00:00+0000"

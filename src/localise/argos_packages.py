@@ -107,7 +107,9 @@ class Installed:
 def install_hint(source: str, target: str) -> str:
     """Return the user-facing advice on how to install a package for ``source``→``target``."""
     return (
-        "install one with `localise models install FILE.argosmodel` or "
+        "install a package file with `localise models install FILE.argosmodel` (a "
+        f"translate-{source}_{target}-<version>.argosmodel from the Argos package index, fetched "
+        "on a machine with network access), or, where this machine can reach the index, "
         f"`localise models install --from-index {source} {target}`"
     )
 

@@ -256,16 +256,41 @@ def assemble(
     keeps its source bytes — unless it holds placeholders and ``localise_identical`` asks for
     its values in the target locale's format.
     """
+    text, fallbacks, _ = assemble_spans(
+        document,
+        translations,
+        lang=lang,
+        format_value=format_value,
+        keep_identical=keep_identical,
+        localise_identical=localise_identical,
+    )
+    return text, fallbacks
+
+
+def assemble_spans(
+    document: Document,
+    translations: Mapping[str, str],
+    *,
+    lang: str,
+    format_value: placeholders.Formatter = placeholders.source_value,
+    keep_identical: bool = True,
+    localise_identical: bool = False,
+) -> tuple[str, list[Fallback], list[tuple[int, int, bool]]]:
+    """:func:`assemble`, also returning where each unit's text sits in the new text:
+    ``(start, end, replaced)`` per unit of ``document.units`` (``replaced`` False: its source
+    bytes were kept)."""
     newline = "\r\n" if "\r\n" in document.text else "\n"
     pieces: list[str] = []
     fallbacks: list[Fallback] = []
+    spans: list[tuple[int, int, bool]] = []
     pos = 0
+    size = 0  # length of "".join(pieces)
     for unit in document.units:
         translation = translations.get(unit.msgid)
-        if not translation:
-            continue
-        identical = keep_identical and translation == unit.msgid
-        if identical and not (localise_identical and unit.placeholders):
+        identical = bool(translation) and keep_identical and translation == unit.msgid
+        if not translation or (identical and not (localise_identical and unit.placeholders)):
+            start = size + unit.start - pos
+            spans.append((start, start + unit.end - unit.start, False))
             continue
         sources: dict[str, str] = {}
         if unit.placeholders:
@@ -273,6 +298,8 @@ def assemble(
                 translation, sources = fill_syntax(unit, translation, format_value=format_value)
             except ValueError as exc:
                 fallbacks.append(Fallback(unit, str(exc)))
+                start = size + unit.start - pos
+                spans.append((start, start + unit.end - unit.start, False))
                 continue
         if unit.kind == "front-matter" and sources:  # quoting is chosen for the real text
             translation, sources = restore_syntax(unit, translation, sources, quote=""), {}
@@ -282,8 +309,11 @@ def assemble(
         if sources or unit.escape in ("html", "attribute"):
             quote = document.text[unit.end : unit.end + 1]
             text = restore_syntax(unit, text, sources, quote=quote)
-        pieces.append(document.text[pos : unit.start])
-        pieces.append(text)
+        gap = document.text[pos : unit.start]
+        pieces += (gap, text)
+        size += len(gap)
+        spans.append((size, size + len(text), True))
+        size += len(text)
         pos = unit.end
     pieces.append(document.text[pos:])
-    return "".join(pieces), fallbacks
+    return "".join(pieces), fallbacks, spans

@@ -675,6 +675,18 @@ def _add_comment(comment: str, line: str) -> str:
     return "\n".join(lines)
 
 
+def retitled(catalogue: Catalogue, *, source: str, slug: str, old_slug: str) -> Catalogue:
+    """The catalogue of an article that moved to ``source`` (slug ``slug``): the header comment
+    and a ``Project-Id-Version`` that named ``old_slug`` follow; every entry stays as it was."""
+    po = catalogue._po
+    po.header = re.sub(
+        r"(?m)^Translations of .*?\.$", lambda _: f"Translations of {source}.", po.header, count=1
+    )
+    if po.metadata.get("Project-Id-Version") == old_slug:
+        po.metadata["Project-Id-Version"] = slug
+    return catalogue
+
+
 # -- merge (msgmerge --previous semantics) ---------------------------------------------
 
 

@@ -145,6 +145,7 @@ def cmd_extract(run: Run) -> int:
     with run.out.stage("extract") as bars:
         report = stage("extract").run(run.proj, progress=bars)
     run.out.files(report, "wrote")
+    run.out.moves(report)
     return EXIT_OK
 
 
@@ -198,11 +199,12 @@ def cmd_translate(run: Run) -> int:
                     "glossary_applied": s.glossary_applied,
                     "settled": s.settled,
                     "files": [p.as_posix() for p in s.files],
+                    "error": str(s.error) if s.error is not None else None,
                 }
                 for lang, s in summaries.items()
             }
         })
-        return EXIT_OK
+        return _translate_failures(run, summaries)
     for lang, s in summaries.items():
         if not s.units:
             run.out.info(f"{lang}: nothing to translate")
@@ -214,7 +216,22 @@ def cmd_translate(run: Run) -> int:
         )
         for path in s.files:
             run.out.info(f"  wrote {path}")
-    return EXIT_OK
+    return _translate_failures(run, summaries)
+
+
+def _translate_failures(run: Run, summaries: dict[str, Any]) -> int:
+    """Report each language translate could not draft (stderr); EXIT_USAGE if any. The other
+    languages were drafted (and, in ``run``, every language is built)."""
+    failed = [(lang, s.error) for lang, s in summaries.items() if s.error is not None]
+    for lang, error in failed:
+        if error.path is not None and error.path.is_absolute():
+            error.path = run.proj.relative(error.path)
+        run.out.problem(f"localise: error: [{lang}] not drafted: {error}")
+    if failed:
+        done = [lang for lang, s in summaries.items() if s.error is None]
+        others = f"; {', '.join(done)} drafted" if done else ""
+        run.out.problem(f"localise: {len(failed)} of {len(summaries)} languages failed{others}")
+    return EXIT_USAGE if failed else EXIT_OK
 
 
 def cmd_import(run: Run) -> int:
@@ -259,13 +276,57 @@ def cmd_build(run: Run) -> int:
     args = run.args
     with run.out.stage("build") as bars:
         report = stage("build").run(run.proj, langs=args.lang, draft=args.draft, progress=bars)
-    run.out.files(report, "built")
-    for path, count in report.drafts.items():
-        run.out.info(f"  {path}: draft with {count} unreviewed (fuzzy) units")
-    run.out.fallbacks(report, failing=args.strict)
-    if args.strict and report.fallbacks:
+    incomplete = sum(1 for page in report.pages if not page.complete)
+    failing = args.strict and incomplete > 0
+    if args.json:
+        run.out.json(_pages_json(report))
+    else:
+        _built(run.out, report)
+    run.out.fallbacks(report, failing=failing)
+    if failing:
+        run.out.problem(
+            f"--strict: {incomplete} pages have units that are not reviewed translations"
+        )
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _built(out: Output, report: Any) -> None:
+    """build: the pages written, drafts, and pages removed (stdout)."""
+    out.files(report, "built")
+    for path, count in report.drafts.items():
+        out.info(f"  {path}: draft with {count} unreviewed (fuzzy) units")
+    for path in report.removed:
+        out.info(f"removed {path} (built earlier for an article or language that is gone)")
+
+
+def _pages_json(report: Any) -> dict[str, Any]:
+    """build --json: every page, and every unit that went out in the source language."""
+    pages, fallbacks = [], []
+    for page in report.pages:
+        items = [
+            {"article": page.article.as_posix(), "lang": page.lang, "line": note.line,
+             "msgid": note.msgid, "reason": note.kind, "message": note.reason,
+             "page": page.path.as_posix()}
+            for note in page.fallbacks
+        ]
+        fallbacks += items
+        pages.append({
+            "article": page.article.as_posix(), "lang": page.lang, "page": page.path.as_posix(),
+            "units": page.units, "written": page.written, "published": page.published,
+            "complete": page.complete,
+            "fallbacks": items,
+            "unreviewed": [
+                {"line": note.line, "msgid": note.msgid}
+                for note in page.notes if note.kind == "unreviewed"
+            ],
+        })
+    return {
+        "pages": pages,
+        "fallbacks": fallbacks,
+        "written": [p.as_posix() for p in report.written],
+        "removed": [p.as_posix() for p in report.removed],
+    }
 
 
 def _bar(percent: float, width: int = 20) -> str:
@@ -291,30 +352,46 @@ def _counts_json(counts: Any) -> dict[str, Any]:
 
 def cmd_status(run: Run) -> int:
     args = run.args
+    status = stage("status")
     with run.out.stage("status") as bars:
-        result = stage("status").run(run.proj, langs=args.lang, progress=bars)
+        result = status.run(run.proj, langs=args.lang, progress=bars)
+        verdicts = status.publishable(run.proj, result)
     totals = {lang: sum(per.values(), Counts()) for lang, per in result.items()}
     if args.json:
         run.out.json({
             "languages": {
                 lang: _counts_json(total)
-                | {"articles": {s: _counts_json(c) for s, c in result[lang].items()}}
+                | {
+                    "publishable": sum(v.publishable for v in verdicts[lang].values()),
+                    "articles": {
+                        s: _counts_json(c) | {
+                            "publishable": verdicts[lang][s].publishable,
+                            "blocked_by": verdicts[lang][s].reason or None,
+                        }
+                        for s, c in result[lang].items()
+                    },
+                }
                 for lang, total in totals.items()
             }
         })
     else:
         for lang, per in result.items():
             total = totals[lang]
+            ready = sum(v.publishable for v in verdicts[lang].values())
             run.out.info(
                 f"{lang}  {_bar(total.percent)} {total.percent:5.1f}% reviewed  "
                 f"{total.translated} translated, {total.fuzzy} fuzzy, "
                 f"{total.untranslated} untranslated ({total.words_translated}/"
-                f"{total.words_total} words)"
+                f"{total.words_total} words); {ready} of {len(per)} pages publishable"
             )
             for slug, counts in per.items():
+                verdict = verdicts[lang][slug]
+                mark = (
+                    "publishable" if verdict.publishable else f"not publishable: {verdict.reason}"
+                )
                 run.out.info(
                     f"    {slug:<40} {counts.percent:5.1f}%  {counts.translated:>4} ✓ "
-                    f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty"
+                    f"{counts.fuzzy:>4} fuzzy {counts.untranslated:>4} empty  {mark}"
                 )
     if args.fail_under is not None:
         low = [lang for lang, total in totals.items() if total.percent < args.fail_under]
@@ -331,6 +408,7 @@ def cmd_run(run: Run) -> int:
     with out.stage("extract") as bars:
         report = stage("extract").run(project, progress=bars)
     out.files(report, "wrote")
+    out.moves(report)
     with out.stage("update") as bars:
         report = stage("update").run(project, langs=args.lang, progress=bars)
     out.files(report, "wrote")
@@ -338,13 +416,13 @@ def cmd_run(run: Run) -> int:
         summaries = translate.run(project, langs=args.lang, engine=args.engine,
                                   options=_engine_options(run), progress=bars)
     for lang, s in summaries.items():
-        if s.units:
+        if s.units and s.error is None:
             out.info(f"{lang}: {s.filled} machine drafts ({s.engine}), {s.flagged} flagged")
-    with out.stage("build") as bars:
+    with out.stage("build") as bars:  # every language, those translate could not draft too
         report = stage("build").run(project, langs=args.lang, draft=args.draft, progress=bars)
-    out.files(report, "built")
+    _built(out, report)
     out.fallbacks(report, failing=False)
-    return EXIT_OK
+    return _translate_failures(run, summaries)
 
 
 def cmd_models(run: Run) -> int:
@@ -465,8 +543,9 @@ def _build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 instead of falling back when a unit has an error",
+        help="exit 1 when any unit of a built page is not a reviewed translation",
     )
+    _json(p, "every page and every unit that went out in English, as JSON")
 
 
 def _percent(text: str) -> float:
@@ -757,12 +836,32 @@ class Output:
             self.info(f"nothing changed ({len(report.unchanged)} up to date)")
 
     def fallbacks(self, report: Any, *, failing: bool) -> None:
-        """Units a page shows in the source language (under ``-q`` only when they fail)."""
-        if self.quiet and not failing:
-            return
-        for lang, path, fallback in report.fallbacks:
-            print(f"{path}:{fallback.unit.line}: [{lang}] kept the source text: {fallback.reason}",
-                  file=self.stderr)
+        """build: per page, the units that went out in the source language and why, as
+        ``path:line: [lang] …`` lines (under ``-q`` only when they fail the build)."""
+        if not (self.quiet and not failing):
+            for page in report.pages:
+                for line in _page_lines(page):
+                    print(line, file=self.stderr)
+        for path, line, message in report.warnings:
+            self.problem(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        for path, why in report.kept:
+            self.problem(f"{path}: {why}")
+
+    def moves(self, report: Any) -> None:
+        """extract: catalogues carried along with renamed articles, or moved aside (stderr),
+        and the templates of removed articles (stdout)."""
+        for move in report.moved:
+            if move.to_article is not None:
+                found = f"{move.matched} of {move.units} units found"
+                how = (f"came back ({found})" if move.restored
+                       else f"renamed from {move.article} ({found})")
+                self.problem(f"{move.to_article}: {how}; its catalogues follow it")
+            else:
+                self.problem(f"{move.article}: removed; its catalogues are moved aside")
+            for old, new in move.files:
+                self.problem(f"  {old} → {new}")
+        for path in report.removed:
+            self.info(f"removed {path} (its article is gone)")
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[Bars]:
@@ -772,6 +871,39 @@ class Output:
         with Bars(name, stream=self.stderr, show=show, verbose=self.verbose) as bars:
             yield bars
         self.detail(f"{name}: {time.perf_counter() - start:.3f} s")
+
+
+def _excerpt(text: str | None, width: int = 60) -> str:
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return f' — "{flat[: width - 1]}…"' if len(flat) > width else f' — "{flat}"'
+
+
+def _page_lines(page: Any) -> Iterator[str]:
+    """What build says of one page: kept back, how many units went out in English and why,
+    then each unit (only the ones a check or an edit held back when nothing is reviewed)."""
+    where = f"{page.article}: [{page.lang}]"
+    if not page.published:
+        yield (f"{where} not published (publish = \"reviewed\"): {sum(page.kinds.values())} "
+               f"of {page.units} units are not reviewed translations; {page.path} is not "
+               "written (an earlier version stays as it was)")
+    english = page.english
+    if not english:
+        return
+    detail = ", ".join(f"{n} {kind}" for kind, n in page.kinds.items() if kind != "unreviewed")
+    if english == page.units:
+        yield f"{where} all {page.units} units went out in English ({detail}): {page.path}"
+        if not (page.kinds.keys() & {"withheld", "fuzzy"}):
+            return
+        listed = [note for note in page.fallbacks if note.kind in ("withheld", "fuzzy")]
+    else:
+        yield f"{where} {english} of {page.units} units went out in English ({detail}): " \
+              f"{page.path}"
+        listed = page.fallbacks
+    for note in listed:
+        yield (f"{page.article}:{note.line}: [{page.lang}] kept the source text ({note.kind}): "
+               f"{note.reason}{_excerpt(note.msgid)}")
 
 
 def _isatty(stream: Any) -> bool:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import fnmatch
 import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,17 +14,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-
-from localise import dialects, engines
+from localise import dialects, engines, langtags
 from localise.currency import DEFAULT_POLICY, CurrencyPolicy
 from localise.engines import EngineOptions
 from localise.errors import ConfigError, EngineError
 from localise.files import decode_utf8
+from localise.langtags import LanguageTag
 from localise.model import SegmentOptions
 
 CONFIG_NAME = "localise.toml"
-_LANG_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 _POLICY_KEYS = {
     "display_currency": str,
     "rate": (str, int, float),
@@ -75,6 +74,9 @@ class TranslateOptions:
     """Per-language default engine (``[translate.engines]``), e.g. ``es = "apertium"``."""
     options: EngineOptions = field(default_factory=EngineOptions)
     """Engine settings (beam size, device, threads, batch size, argos package folder)."""
+    codes: Mapping[str, str] = field(default_factory=dict)
+    """Per-language machine-translation code (``[translate.codes]``), e.g. ``pt-BR = "pb"``
+    for an argos package named ``translate-en_pb``; by default :attr:`LanguageTag.mt`."""
     apply_glossary: bool = True
     """Put required glossary translations into machine drafts (not only check for them)."""
     memory: MemoryOptions = field(default_factory=MemoryOptions)
@@ -93,6 +95,51 @@ class CheckOptions:
     """Source URL → {language: translated URL}; other targets must stay unchanged."""
     glossary: str = "locales/glossary.csv"
     """Glossary CSV, relative to the project root."""
+
+
+LAYOUTS: Mapping[str, str] = {
+    "folders": "{lang}/{path}.md",
+    "hugo": "{path}.{lang_lower}.md",
+    "mkdocs": "{path}.{lang}.md",
+    "docusaurus": "i18n/{lang}/docusaurus-plugin-content-docs/current/{path}.md",
+}
+"""Output path patterns (under ``output_dir``) by ``[build] layout`` name: plain folders
+(``build/pt-BR/guides/knee.md``), Hugo's and MkDocs static-i18n's file suffixes
+(``guides/knee.pt-br.md``, ``guides/knee.pt-BR.md``), Docusaurus's i18n docs folder."""
+PATH_FIELDS = ("path", "lang", "lang_lower", "lang_gettext")
+"""What an output path pattern may contain: ``{path}`` (the slug, ``guides/knee``) and the
+language as a BCP 47 tag (``pt-BR``), in lower case (``pt-br``) or in gettext form
+(``pt_BR``)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildOptions:
+    """The ``[build]`` table: where pages go, drafts, what is published, assets."""
+
+    layout: str = "folders"
+    """The preset the path pattern comes from (a key of :data:`LAYOUTS`, or ``custom``)."""
+    path: str = LAYOUTS["folders"]
+    """Output path pattern under ``output_dir`` (and under ``drafts_dir`` for drafts)."""
+    drafts_dir: Path | None = None
+    """Where ``build --draft`` writes (project-relative); None: ``<output_dir>/drafts``."""
+    draft_notice: bool = True
+    """Draft pages open with a visible notice in their language (some generators ignore
+    ``draft: true``)."""
+    draft_notices: Mapping[str, str] = field(default_factory=dict)
+    """Per-language notice text (Markdown), replacing the built-in one."""
+    publish: str = "all"
+    """``all``: every page, untranslated units in the source language (reported); ``reviewed``:
+    only pages whose every unit is a reviewed translation (others are not written)."""
+    assets: str = "copy"
+    """Relative links to non-Markdown files (images): ``copy`` the files next to the built
+    page, ``rewrite`` the link to point at the source file, or ``none``."""
+
+    def page(self, tag: LanguageTag, slug: str) -> str:
+        """The page's path under its tree, e.g. ``pt-BR/guides/knee.md``."""
+        return self.path.format(
+            path=slug, lang=tag.tag, lang_lower=tag.spelled("lower"),
+            lang_gettext=tag.gettext,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +166,16 @@ class Config:
     formatting: FormattingOptions = field(default_factory=FormattingOptions)
     translate: TranslateOptions = field(default_factory=TranslateOptions)
     check: CheckOptions = field(default_factory=CheckOptions)
+    build: BuildOptions = field(default_factory=BuildOptions)
+
+    def tag(self, lang: str) -> LanguageTag:
+        """Every spelling of ``lang`` (a configured tag, in any case, ``-`` or ``_``)."""
+        return langtags.parse(lang)
+
+    def mt_code(self, lang: str) -> str:
+        """The code machine translation uses for ``lang`` (``[translate.codes]`` first)."""
+        tag = self.tag(lang)
+        return self.translate.codes.get(tag.tag) or tag.mt
 
     @property
     def segment_options(self) -> SegmentOptions:
@@ -169,6 +226,16 @@ class Config:
         return self.root / self.output_dir
 
     @property
+    def drafts_root(self) -> Path:
+        """Absolute folder of draft pages (``<output_dir>/drafts`` unless configured)."""
+        drafts = self.build.drafts_dir
+        return self.root / drafts if drafts is not None else self.output_root / "drafts"
+
+    def tree_root(self, *, draft: bool = False) -> Path:
+        """The folder reviewed pages (or, with ``draft``, draft pages) are written under."""
+        return self.drafts_root if draft else self.output_root
+
+    @property
     def cache_dir(self) -> Path:
         """Folder for the translation cache, build state and lock."""
         return self.root / ".localise"
@@ -183,12 +250,12 @@ class Config:
         return self.locales_root / f"{slug}.pot"
 
     def po_path(self, lang: str, slug: str) -> Path:
-        """``locales/<lang>/LC_MESSAGES/<slug>.po``."""
-        return self.locales_root / lang / "LC_MESSAGES" / f"{slug}.po"
+        """``locales/<lang>/LC_MESSAGES/<slug>.po``, the folder in gettext form (``pt_BR``)."""
+        return self.locales_root / self.tag(lang).gettext / "LC_MESSAGES" / f"{slug}.po"
 
-    def output_path(self, lang: str, slug: str) -> Path:
-        """``build/<lang>/<slug>.md``."""
-        return self.output_root / lang / f"{slug}.md"
+    def output_path(self, lang: str, slug: str, *, draft: bool = False) -> Path:
+        """Where the page goes: ``build/<lang>/<slug>.md`` by default (see ``[build]``)."""
+        return self.tree_root(draft=draft) / self.build.page(self.tag(lang), slug)
 
 
 def _line_of(text: str, key: str, *, table: str | None = None) -> int | None:
@@ -249,13 +316,11 @@ class _Reader:
 
 
 def _language(reader: _Reader, key: str, value: str) -> str:
-    if not _LANG_RE.match(value):
-        raise reader.error(key, f"not a language code: {value!r}")
+    """``value`` as its canonical BCP 47 tag, after checking it against CLDR."""
     try:
-        Locale.parse(value.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise reader.error(key, f"no CLDR locale data for {value!r}") from None
-    return value
+        return langtags.parse(value).tag
+    except ValueError as exc:
+        raise reader.error(key, str(exc)) from None
 
 
 def load(root: Path) -> Config:
@@ -302,6 +367,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
     formatting = _formatting(_Reader(path, text, top.take("formatting", dict, {}), "formatting"))
     translate = _translate(_Reader(path, text, top.take("translate", dict, {}), "translate"))
     check = _check(_Reader(path, text, top.take("check", dict, {}), "check"))
+    build = _build(_Reader(path, text, top.take("build", dict, {}), "build"), languages, dirs)
     top.finish()
     return Config(
         root=path.parent,
@@ -314,6 +380,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         formatting=formatting,
         translate=translate,
         check=check,
+        build=build,
         **dirs,
     )
 
@@ -328,11 +395,17 @@ def _dialect(reader: _Reader, key: str, name: str) -> str:
 
 def _languages(top: _Reader) -> tuple[str, tuple[str, ...]]:
     source_language = _language(top, "source_language", top.take("source_language", str, "en"))
-    languages = top.strings("languages", ())
-    for lang in languages:
-        _language(top, "languages", lang)
+    languages = tuple(
+        _language(top, "languages", lang) for lang in top.strings("languages", ())
+    )
     if source_language in languages:
         raise top.error("languages", f"the source language {source_language!r} is a target")
+    twice = sorted({lang for lang in languages if languages.count(lang) > 1})
+    if twice:
+        raise top.error("languages", f"{twice[0]!r} is listed twice")
+    folders = [langtags.parse(lang).gettext.lower() for lang in languages]
+    if len(set(folders)) != len(folders):
+        raise top.error("languages", "two languages would share one catalogue folder")
     return source_language, languages
 
 
@@ -359,11 +432,11 @@ def _formatting(fmt: _Reader) -> FormattingOptions:
     policies: dict[str, CurrencyPolicy] = {}
     for lang in [key for key, value in fmt.data.items() if isinstance(value, dict)]:
         table = _Reader(fmt.path, fmt.text, fmt.data.pop(lang), f"formatting.{lang}")
-        _language(fmt, lang, lang)
+        tag = _language(fmt, lang, lang)
         raw = {key: table.take(key, kind, None) for key, kind in _POLICY_KEYS.items()}
         table.finish()
         try:
-            policies[lang] = currency_policy({k: v for k, v in raw.items() if v is not None})
+            policies[tag] = currency_policy({k: v for k, v in raw.items() if v is not None})
         except ValueError as exc:
             raise fmt.error(lang, str(exc)) from None
     fmt.finish()
@@ -380,8 +453,17 @@ def _engine_name(reader: _Reader, key: str, name: str) -> str:
 
 def _translate(tr: _Reader) -> TranslateOptions:
     per_lang = _Reader(tr.path, tr.text, tr.take("engines", dict, {}), "translate.engines")
-    chosen = {lang: _engine_name(per_lang, lang, per_lang.take(lang, str, "")) for lang in
-              list(per_lang.data)}
+    chosen = {
+        _language(per_lang, lang, lang): _engine_name(per_lang, lang, per_lang.take(lang, str, ""))
+        for lang in list(per_lang.data)
+    }
+    code_table = _Reader(tr.path, tr.text, tr.take("codes", dict, {}), "translate.codes")
+    codes = {}
+    for lang in list(code_table.data):
+        code = code_table.take(lang, str, "")
+        if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", code):
+            raise code_table.error(lang, f"not a language code: {code!r}")
+        codes[_language(code_table, lang, lang)] = code
     engine = _engine_name(tr, "engine", tr.take("engine", str, "argos"))
     packages_dir = tr.take("packages_dir", str, None)
     values = {
@@ -403,7 +485,7 @@ def _translate(tr: _Reader) -> TranslateOptions:
         raise tr.error(exc.option, exc.problem) from None
     return TranslateOptions(
         engine=engine, engines=chosen, options=options, apply_glossary=apply_glossary,
-        memory=memory,
+        memory=memory, codes=codes,
     )
 
 
@@ -439,6 +521,79 @@ def _check(ck: _Reader) -> CheckOptions:
                          glossary=glossary)
     ck.finish()
     return check
+
+
+def _build(
+    b: _Reader, languages: tuple[str, ...], dirs: Mapping[str, Path]
+) -> BuildOptions:
+    """The ``[build]`` table: layout or path pattern, drafts, publishing, assets."""
+    layout = b.take("layout", str, None)
+    pattern = b.take("path", str, None)  # a pattern of one's own overrides the layout's
+    if layout is not None and layout not in LAYOUTS:
+        raise b.error("layout", f"must be one of {', '.join(map(repr, LAYOUTS))}, not {layout!r}")
+    if pattern is not None:
+        _check_pattern(b, pattern)
+    chosen = layout or ("custom" if pattern is not None else "folders")
+    if chosen == "mkdocs" and pattern is None:
+        for lang in languages:
+            if not langtags.MKDOCS_LOCALE.match(lang):
+                raise b.error(
+                    "layout",
+                    f"MkDocs' i18n plugin does not accept the locale {lang!r} (it takes 'pt-BR', "
+                    "'zh-Hant-TW'); write a 'path' pattern instead",
+                )
+    drafts = b.take("drafts_dir", str, None)
+    drafts_dir = None
+    if drafts is not None:
+        drafts_dir = Path(drafts)
+        if not drafts.strip() or drafts_dir == Path("."):
+            raise b.error("drafts_dir", "must name a folder, not the project folder itself")
+        if drafts_dir.is_absolute() or ".." in drafts_dir.parts:
+            raise b.error("drafts_dir", "must be a folder inside the project")
+        if drafts_dir == dirs["output_dir"]:
+            raise b.error("drafts_dir", "must not be the output folder itself")
+    notice = b.take("draft_notice", bool, True)
+    notices_table = _Reader(
+        b.path, b.text, b.take("draft_notices", dict, {}), "build.draft_notices"
+    )
+    notices = {}
+    for lang in list(notices_table.data):
+        text = notices_table.take(lang, str, "")
+        notices[_language(notices_table, lang, lang)] = text
+    publish = b.take("publish", str, "all")
+    if publish not in ("all", "reviewed"):
+        raise b.error("publish", f"must be 'all' or 'reviewed', not {publish!r}")
+    assets = b.take("assets", str, "copy")
+    if assets not in ("copy", "rewrite", "none"):
+        raise b.error("assets", f"must be 'copy', 'rewrite' or 'none', not {assets!r}")
+    b.finish()
+    return BuildOptions(
+        layout=chosen,
+        path=pattern if pattern is not None else LAYOUTS[chosen],
+        drafts_dir=drafts_dir,
+        draft_notice=notice,
+        draft_notices=notices,
+        publish=publish,
+        assets=assets,
+    )
+
+
+def _check_pattern(b: _Reader, pattern: str) -> None:
+    """An output path pattern names the slug and the language, and stays inside its tree."""
+    try:
+        fields = [name for _, name, spec, conv in string.Formatter().parse(pattern)
+                  if name is not None]
+    except ValueError as exc:
+        raise b.error("path", f"not a path pattern: {exc}") from None
+    unknown = [name for name in fields if name not in PATH_FIELDS]
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in PATH_FIELDS)
+        raise b.error("path", f"unknown field {{{unknown[0]}}} (known: {known})")
+    if "path" not in fields or not any(name.startswith("lang") for name in fields):
+        raise b.error("path", "the pattern must contain {path} and a language ({lang})")
+    sample = Path(pattern.format(path="a", lang="x", lang_lower="x", lang_gettext="x"))
+    if sample.is_absolute() or ".." in sample.parts or pattern.startswith("/"):
+        raise b.error("path", "the pattern must stay inside the output folder")
 
 
 def currency_policy(raw: Mapping[str, Any]) -> CurrencyPolicy:
@@ -505,7 +660,8 @@ KEYS: tuple[Key, ...] = (
         "source_dir"),
     Key("locales_dir", "folder of the templates (<slug>.pot) and catalogues "
         "(<lang>/LC_MESSAGES/<slug>.po)", "locales_dir"),
-    Key("output_dir", "folder of the published pages (<lang>/<slug>.md)", "output_dir"),
+    Key("output_dir", "folder of the published pages (laid out as build.layout says)",
+        "output_dir"),
     Key("front_matter_keys", "front-matter values to translate", "front_matter_keys"),
     Key("references", '"#:" reference comments in catalogues: "file", "line" or "none"',
         "reference_comments"),
@@ -544,6 +700,8 @@ KEYS: tuple[Key, ...] = (
         "own folder)", example=".argos"),
     Key("translate.engines.es", "the engine of one language, overriding translate.engine",
         example="apertium"),
+    Key("translate.codes.pt-BR", "the engine's code for one language when not the usual one "
+        "(argos: pt-BR → pt, zh-Hans → zh, zh-Hant → zt)", example="pb"),
     Key("translate.memory.enabled", "fill untranslated entries from reviewed translations "
         "before machine translation", "translate.memory.enabled"),
     Key("translate.memory.compendia", "more translation memory: .po or .tmx files ({lang} is "
@@ -556,6 +714,20 @@ KEYS: tuple[Key, ...] = (
         "check.glossary"),
     Key("check.localisable_links", "link targets a translation may change, per language",
         example={"https://example.com/": {"es": "https://example.com/es/"}}),
+    Key("build.layout", "where pages go under output_dir: folders, hugo, mkdocs or docusaurus",
+        "build.layout"),
+    Key("build.path", "or a pattern of your own: {path}, {lang} (pt-BR), {lang_lower}, "
+        "{lang_gettext}", example="{lang}/{path}.md"),
+    Key("build.drafts_dir", "where build --draft writes (default: <output_dir>/drafts)",
+        example="build/drafts"),
+    Key("build.draft_notice", "draft pages open with a notice in their language (some "
+        "generators ignore draft: true)", "build.draft_notice"),
+    Key("build.publish", '"all" pages, or only "reviewed" ones (every unit a reviewed '
+        "translation; the others are not written)", "build.publish"),
+    Key("build.assets", 'files a page links to (images): "copy" them beside it, "rewrite" the '
+        'links, or "none"', "build.assets"),
+    Key("build.draft_notices.ja", "your own draft notice (Markdown) for one language",
+        example="> **下書き**：未確認の翻訳です。"),
 )
 """Every key ``localise.toml`` accepts, with its default (from :class:`Config` itself) and one
 line of help; per-language tables are shown with ``ja``/``es`` as the example language."""

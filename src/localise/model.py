@@ -109,10 +109,14 @@ class SegmentOptions:
 
 @dataclass(frozen=True, slots=True)
 class Fallback:
-    """A unit whose translation could not be used, and why."""
+    """A unit published in the source language, and why."""
 
     unit: Unit
     reason: str
+    """What the editor is told, e.g. ``placeholders: {amount_1} is missing``."""
+    kind: str = "withheld"
+    """``untranslated``, ``fuzzy`` (a human translation to re-check), ``machine-draft`` or
+    ``withheld`` (a reviewed translation kept out by a check's error finding)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from localise import __version__
+from localise import __version__, langtags
 from localise import config as config_module
 from localise import glossary as glossary_module
-from localise.config import CONFIG_NAME, Config
+from localise.config import CONFIG_NAME, PATH_FIELDS, Config
 from localise.errors import ConfigError, UsageError
 from localise.files import decode_utf8, write_if_changed
 from localise.glossary import Glossary
@@ -137,6 +138,11 @@ class State:
         self.data[str(output)] = digest(self.config_key.encode(), current, *inputs)
         self.dirty = True
 
+    def forget(self, output: Path) -> None:
+        """Drop what is known about ``output`` (a file moved or removed)."""
+        if self.data.pop(str(output), None) is not None:
+            self.dirty = True
+
     def save(self) -> None:
         """Write the fingerprints back if any changed."""
         if self.dirty:
@@ -194,6 +200,7 @@ class Project:
         root = self.config.source_root
         if not root.is_dir():
             raise UsageError("source folder not found", path=self.config.source_dir)
+        built = built_page_matcher(self.config)
         found = []
         for path in sorted(root.rglob("*.md")):
             rel = path.relative_to(root)
@@ -204,6 +211,8 @@ class Project:
                     f"file name with a control character: {rel.as_posix()!r}; rename it",
                     path=self.config.source_dir,
                 )
+            if built is not None and built(path):
+                continue  # a page localise builds beside its sources (Hugo, MkDocs suffixes)
             slug = rel.with_suffix("").as_posix()
             found.append(Article(path=self.config.source_dir / rel, slug=slug))
         return found
@@ -214,8 +223,9 @@ class Project:
         return State(self.config)
 
     def languages(self, langs: Sequence[str] | None) -> list[str]:
-        """``langs`` checked against the configured languages (all of them when None); a project
-        with none configured is a UsageError naming ``localise.toml``."""
+        """``langs`` checked against the configured languages (all of them when None), as the
+        configured tags (``pt_br`` on the command line is ``pt-BR``); a project with none
+        configured is a UsageError naming ``localise.toml``."""
         if not self.config.languages:
             raise UsageError(
                 'no languages to publish: add them to the file, e.g. languages = ["ja", "es"]',
@@ -223,14 +233,21 @@ class Project:
             )
         if not langs:
             return list(self.config.languages)
+        chosen = []
         for lang in langs:
-            if lang not in self.config.languages:
+            try:
+                tag = langtags.parse(lang).tag
+            except ValueError:
+                tag = lang
+            if tag not in self.config.languages:
                 configured = ", ".join(self.config.languages)
                 raise UsageError(
                     f"language {lang!r} is not configured (languages: {configured})",
                     path=Path(CONFIG_NAME),
                 )
-        return list(langs)
+            if tag not in chosen:
+                chosen.append(tag)
+        return chosen
 
     # -- sources, read once ---------------------------------------------------------------
 
@@ -281,6 +298,40 @@ class Project:
         return path
 
 
+def built_page_matcher(config: Config) -> Callable[[Path], bool] | None:
+    """A test for "this file is a page localise builds" when a page tree overlaps the source
+    folder (``output_dir = source_dir`` with Hugo's ``guides/knee.ja.md``), else None."""
+    source = config.source_root
+    roots = [
+        root for root in (config.output_root, config.drafts_root)
+        if root.is_relative_to(source) or source.is_relative_to(root)
+    ]
+    if not roots:
+        return None
+    spelled = {
+        name: "|".join(re.escape(spell(langtags.parse(lang))) for lang in config.languages)
+        for name, spell in _SPELLINGS.items()
+    }
+    pattern = re.escape(config.build.path)
+    for name in PATH_FIELDS:
+        value = r"(?:.+)" if name == "path" else f"(?:{spelled[name]})"
+        pattern = pattern.replace(re.escape("{" + name + "}"), value)
+    regex = re.compile(pattern)
+
+    def is_built(path: Path) -> bool:
+        return any(
+            path.is_relative_to(root) and regex.fullmatch(path.relative_to(root).as_posix())
+            for root in roots
+        )
+
+    return is_built
+
+
+_SPELLINGS: dict[str, Callable[[langtags.LanguageTag], str]] = {
+    "lang": lambda tag: tag.tag,
+    "lang_lower": lambda tag: tag.spelled("lower"),
+    "lang_gettext": lambda tag: tag.gettext,
+}
 def find_root(start: Path) -> Path | None:
     """The nearest folder holding a ``localise.toml``: ``start`` itself or one above it."""
     if not start.is_dir():

@@ -99,7 +99,10 @@ def test_a_reviewed_translation_keeps_every_tag_and_a_broken_one_is_withheld(
     po.save()
     result = cli(mixed, "build", "--lang", "es")
     assert result.code == 0
-    assert "kept the source text: syntax: syntax placeholder {liquid_1_end} dropped" in result.err
+    assert (
+        "source/deleting.md:27: [es] kept the source text (withheld): syntax: syntax placeholder"
+        " {liquid_1_end} dropped"
+    ) in result.err
     built = (mixed / "build" / "es" / "deleting.md").read_text()
     source = (mixed / "source" / "deleting.md").read_text()
     assert "Deleting a private{% ifversion not fpt %} or internal{% endif %}" in built
@@ -138,7 +141,7 @@ def test_syntax_travels_through_a_real_mt_engine_as_tokens(
             assert entry.msgstr == entry.msgid, entry.msgid
             assert "MT-check" not in entry.tcomment, entry.tcomment
     assert cli(mixed, "build", "--lang", "es", "--draft").code == 0
-    assert "{{< note >}}" in (mixed / "build" / "es" / "docs" / "kubectl.md").read_text()
+    assert "{{< note >}}" in (mixed / "build" / "drafts" / "es" / "docs" / "kubectl.md").read_text()
 
 
 def test_changing_the_dialect_re_extracts_unchanged_sources(

@@ -93,7 +93,7 @@ def test_import_aligns_units_into_fuzzy_entries(site: Path, cli) -> None:
     assert es["A first consultation costs {amount_1} and takes about an hour."].msgstr == (
         "Una primera consulta cuesta {amount_1} y dura alrededor de una hora.")
     assert cli(site, "build", "--lang", "es", "--draft").code == 0
-    built = (site / "build" / "es" / "costs.md").read_text()
+    built = (site / "build" / "drafts" / "es" / "costs.md").read_text()
     assert "cuesta 150\u00a0US$ y dura" in built
 
 

@@ -230,7 +230,7 @@ def test_pseudo_engine_keeps_placeholders_and_builds(shipped: Path, capsys) -> N
                 assert entry.msgstr == entry.msgid and "MT: copy" in entry.tcomment
             assert placeholders.names(entry.msgstr) == placeholders.names(entry.msgid)
     assert run(shipped, "build", "--lang", "es", "--draft") == 0
-    built = (shipped / "build" / "es" / "stem-cell-therapy-japan.md").read_text()
+    built = (shipped / "build" / "drafts" / "es" / "stem-cell-therapy-japan.md").read_text()
     assert built.startswith("---\n") and "draft: true" in built.split("---")[1]
     assert "6500\u00a0US$" in built
 

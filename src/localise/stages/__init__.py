@@ -14,13 +14,88 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from localise.model import Fallback
 from localise.project import Source
 
 if TYPE_CHECKING:
     from localise.publish import Page
+
+
+class UnitNote(NamedTuple):
+    """One unit of a built page that is not a reviewed translation (a tuple: a warm build of
+    an untranslated project reads tens of thousands back from its record)."""
+
+    line: int
+    """1-based line of the unit in the source article."""
+    kind: str
+    """``untranslated``, ``fuzzy``, ``machine-draft``, ``withheld`` (published in the source
+    language), or ``unreviewed`` (an unreviewed draft published by ``build --draft``)."""
+    reason: str
+    """What the editor is told, e.g. ``placeholders: {amount_1} is missing``."""
+    msgid: str | None = None
+    """The unit's msgid (known when the page was assembled in this run, or read back from the
+    page record)."""
+
+
+@dataclass(slots=True)
+class PageReport:
+    """One page of the tree a build looked at (built in this run or up to date)."""
+
+    article: Path
+    """The source article, project-relative."""
+    lang: str
+    path: Path
+    """The page, project-relative."""
+    units: int
+    """Units the article has."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many units are not reviewed translations, per :attr:`UnitNote.kind`."""
+    written: bool = False
+    """The file was (re)written in this run."""
+    published: bool = True
+    """False when ``publish = "reviewed"`` kept the page back (the file, if any, is older)."""
+    read_notes: Callable[[], list[UnitNote]] = field(default=list, repr=False)
+    """Gives :attr:`notes` (read from the build record only when someone asks)."""
+
+    @property
+    def notes(self) -> list[UnitNote]:
+        """Units that are not reviewed translations, in source order."""
+        return self.read_notes()
+
+    @property
+    def english(self) -> int:
+        """Units that went out in the source language."""
+        return sum(n for kind, n in self.kinds.items() if kind != "unreviewed")
+
+    @property
+    def fallbacks(self) -> list[UnitNote]:
+        """Units that went out in the source language."""
+        return [note for note in self.notes if note.kind != "unreviewed"] if self.english else []
+
+    @property
+    def complete(self) -> bool:
+        """Every unit went out as a reviewed translation."""
+        return not self.kinds
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A catalogue extract carried along with its article, or moved aside for a removed one."""
+
+    article: Path
+    """The source that disappeared, project-relative."""
+    to_article: Path | None
+    """Where it reappeared (a rename), or None (removed)."""
+    files: tuple[tuple[Path, Path], ...]
+    """(from, to) per catalogue moved, project-relative."""
+    matched: int = 0
+    """Units of the old article found in the new one (a rename)."""
+    units: int = 0
+    """Units the old article had."""
+    restored: bool = False
+    """The catalogues came back from ``.obsolete/`` (moved aside when the article was removed)."""
 
 
 @dataclass(slots=True)
@@ -30,9 +105,21 @@ class Report:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     fallbacks: list[tuple[str, Path, Fallback]] = field(default_factory=list)
-    """(language, source path, fallback) for each unit a page shows in the source language."""
+    """(language, source path, fallback) for each unit a page built in this run shows in the
+    source language (:attr:`pages` covers up-to-date pages too)."""
     drafts: dict[Path, int] = field(default_factory=dict)
     """Built files that include fuzzy (unreviewed) units, with how many."""
+    pages: list[PageReport] = field(default_factory=list)
+    """build: every page of the languages built, in article and language order."""
+    removed: list[Path] = field(default_factory=list)
+    """Files removed: pages (and asset copies) an earlier build wrote for articles that no
+    longer exist; POT templates of removed articles."""
+    kept: list[tuple[Path, str]] = field(default_factory=list)
+    """Stale files left in place, and why (e.g. edited since localise wrote them)."""
+    warnings: list[tuple[Path, int | None, str]] = field(default_factory=list)
+    """(file, line, message) worth an editor's look that did not stop the stage."""
+    moved: list[Moved] = field(default_factory=list)
+    """extract: catalogues carried along with renamed articles or moved aside."""
 
 
 # -- the jobs stages hand to worker processes (see localise.stages.jobs) -----------------
@@ -75,6 +162,14 @@ class Built:
     path: Path
     written: bool
     page: Page
+    published: bool = True
+    """False when ``publish = "reviewed"`` kept an incomplete page back (not written)."""
+    copies: tuple[tuple[Path, Path], ...] = ()
+    """(asset, copy) absolute paths: files the page links to, to copy beside it."""
+    refused: tuple[tuple[str, str], ...] = ()
+    """(link, why) for linked files that are not copied."""
+    notes: tuple[UnitNote, ...] = ()
+    """The page's units that are not reviewed translations, by line."""
 
 
 # -- progress: how far a stage is, for whoever shows it (the CLI) -------------------------

@@ -78,6 +78,9 @@ class LanguageSummary:
     settled: int = 0
     """Entries whose stale draft marks were dropped (reviewed, or a problem fixed)."""
     files: list[Path] = field(default_factory=list)
+    error: EngineError | None = None
+    """Why this language could not be drafted (engine or model missing, engine failed); the
+    other languages were still drafted."""
 
     @property
     def model_calls_per_unit(self) -> float:
@@ -174,10 +177,13 @@ def run(
                 found = _from_memory(project, lang, work, pending, summary)
             rest = {m: e for item in work for e in item.pending if (m := e.msgid) not in found}
             if rest:
-                found |= _from_engine(
-                    project, lang, work, list(rest), names[lang], options, cache, summary,
-                    progress,
-                )
+                try:  # one language's missing engine or model never blocks the others
+                    found |= _from_engine(
+                        project, lang, work, list(rest), names[lang], options, cache, summary,
+                        progress,
+                    )
+                except EngineError as exc:  # reported; the memory's drafts are still stored
+                    summary.error = exc
             _store(project, work, found, summary, progress)
     return result
 
@@ -306,9 +312,11 @@ def _from_engine(
     label = COPY
     if distinct:
         translator = engines.get_engine(name, options=options)
-        identity = engines.identity(translator, source=source, target=lang)
+        target = project.config.mt_code(lang)  # the engine's code: pt-BR → pt, zh-Hant → zt
+        identity = engines.identity(translator, source=source, target=target)
         label = summary.version = identity.label
-        done = _translate(translator, identity, distinct, source, lang, cache, summary, progress)
+        done = _translate(translator, identity, distinct, source, target, cache, summary,
+                          progress)
     drafted: dict[str, _Draft] = {}
     for msgid, plan in plans.items():
         sent = any(needs_engine(p) for p in plan.sentences)
@@ -376,7 +384,9 @@ def _store(
     for item in work:
         stored: dict[str, dict[str, Any]] = {}
         for entry in item.pending:
-            draft = found[entry.msgid]
+            draft = found.get(entry.msgid)
+            if draft is None:  # its language's engine failed: the entry stays as it was
+                continue
             problems = draft.problems + item.verifier(entry)(draft.text)
             stored[entry.msgid] = {
                 "engine": draft.engine,

@@ -40,7 +40,8 @@ def run(
                 report.unchanged.append(project.relative(po_path))
             else:
                 path = project.inside(po_path, config.locales_root)
-                stale.append((lang, path, project.relative(po_path), data))
+                # the catalogue's Language: header and plural rule use the gettext form (pt_BR)
+                stale.append((config.tag(lang).gettext, path, project.relative(po_path), data))
         if stale:
             jobs.append(UpdateJob(project.relative(pot_path), pot, tuple(stale)))
     tick = Ticker(progress, len(jobs), name=lambda job: job.pot_name)

@@ -63,9 +63,10 @@ def test_from_init_to_a_published_page(
     assert "installed en → ja" in localise(nested, "models", "install", str(tiny_models["ja"]))
     out = localise(nested, "run", "--lang", "ja", "--draft")
     assert "wrote locales/guides/knee.pot" in out
-    assert "built build/ja/guides/knee.md" in out
-    draft = (site / "build" / "ja" / "guides" / "knee.md").read_text("utf-8")
+    assert "built build/drafts/ja/guides/knee.md" in out  # drafts never land in build/ja
+    draft = (site / "build" / "drafts" / "ja" / "guides" / "knee.md").read_text("utf-8")
     assert "draft: true" in draft
+    assert not (site / "build" / "ja" / "guides" / "knee.md").exists()
     assert "wrote locales/es/LC_MESSAGES/guides/knee.po" in localise(nested, "update")
     out = localise(nested, "translate", "--lang", "es", "--engine", "apertium")
     assert "es: " in out and "from apertium (apertium-eng-spa" in out

@@ -54,7 +54,7 @@ demo: setup
 
 test: setup
 	$(PY) -m ruff check src tests benchmarks
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 lint: setup
 	$(PY) -m ruff check src tests benchmarks

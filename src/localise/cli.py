@@ -747,7 +747,7 @@ COMMANDS: tuple[Command, ...] = (
         "--changed-since the files at a git revision; writes build/review/index.html and "
         "three pages per language and article (units side by side, what changed, the page "
         "as published with its English units marked), only files whose bytes change.",
-        "localise build && localise review --since-publish",
+        "localise review --since-publish --lang ja",
         cmd_review, _review_arguments,
     ),
     Command(

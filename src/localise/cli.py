@@ -416,6 +416,7 @@ def cmd_review(run: Run) -> int:
                 "index": index,
                 "compared_with": site.compared_with,
                 "written": [p.as_posix() for p in report.written],
+                "removed": [p.as_posix() for p in report.removed],
                 "unchanged": len(report.unchanged),
             },
             "languages": {
@@ -439,6 +440,8 @@ def cmd_review(run: Run) -> int:
         })
     else:
         run.out.files(report, "wrote")
+        for path in report.removed:
+            run.out.info(f"removed {path} (its article or language is gone)")
         for language in site.languages:
             counts = language.counts
             ready = sum(a.publishable for a in language.articles)

@@ -327,3 +327,28 @@ def test_the_shipped_project_reviews_with_counts_equal_to_status(cli, tmp_path: 
             assert f"build/{lang}/{article.slug}.md" in squash(published.text)
     _assert_counts_agree(cli, root, site)
     assert (folder / "static" / "review.css").is_file()
+
+
+def test_pages_of_a_removed_language_go_and_an_edited_one_stays(
+    cli, states: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(states, root)
+    first = cli(root, "review", "--json")
+    assert first.code == 0, first.err
+    folder = root / "build" / "review"
+    assert (folder / "es" / "knee.html").is_file()
+    (folder / "es" / "knee.changes.html").write_text("my notes\n")  # edited since written
+    toml = root / "localise.toml"
+    toml.write_text(toml.read_text().replace('languages = ["ja", "es"]', 'languages = ["ja"]'))
+    glossary = root / "locales" / "glossary.csv"
+    glossary.write_text("".join(
+        line for line in glossary.read_text().splitlines(keepends=True) if ",es," not in line))
+    second = cli(root, "review", "--json")
+    assert second.code == 0, second.err
+    removed = json.loads(second.out)["review"]["removed"]
+    assert removed == ["build/review/es/knee.html", "build/review/es/knee.published.html"]
+    assert (folder / "es" / "knee.changes.html").read_text() == "my notes\n"
+    assert (folder / "ja" / "knee.html").is_file()
+    index = parse((folder / "index.html").read_bytes())
+    assert index.find_all("section", id="lang-es") == []

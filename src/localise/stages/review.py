@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import json
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ from localise.files import write_if_changed
 from localise.glossary import Glossary, occurs
 from localise.model import Counts as StatusCounts
 from localise.model import Document, Unit
-from localise.project import Article, Project, Source, segment_source
+from localise.project import Article, Project, Source, digest, read_optional, segment_source
 from localise.publish import Page, assemble_page, value_formatter
 from localise.review import (
     ArticleView,
@@ -54,6 +55,8 @@ from localise.stages.status import article_counts
 
 SITE_FOLDER = "review"
 """The site's folder under ``output_dir``."""
+MANIFEST = "review.json"
+"""In ``.localise/``: the files the last review wrote, with their digests."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,9 @@ class ReviewReport:
     """Files (re)written in this run, project-relative."""
     unchanged: list[Path] = field(default_factory=list)
     """Files that already held the same bytes."""
+    removed: list[Path] = field(default_factory=list)
+    """Pages an earlier review wrote that the site no longer has (an article or language
+    gone), removed because they still held what it wrote."""
     warnings: list[tuple[Path, int | None, str]] = field(default_factory=list)
     """(file, line, message): where the review and ``status`` would count differently."""
 
@@ -140,11 +146,46 @@ def run(
     )
     folder = config.output_root / SITE_FOLDER
     report = ReviewReport(site, project.relative(folder), warnings=report_warnings)
-    for name, data in render_site(site).items():
+    files = render_site(site)
+    for name, data in files.items():
         path = project.inside(folder / name, config.output_root)
         (report.written if write_if_changed(path, data) else report.unchanged).append(
             project.relative(path))
+    _forget_stale(project, folder, files, report)
     return report
+
+
+def _forget_stale(
+    project: Project, folder: Path, files: Mapping[str, bytes], report: ReviewReport
+) -> None:
+    """Remove the files an earlier review wrote that this site has not (only those unchanged
+    since), and record what this one wrote (``.localise/review.json``)."""
+    manifest = project.config.cache_dir / MANIFEST
+    try:
+        earlier = json.loads(manifest.read_bytes())
+    except (FileNotFoundError, ValueError):
+        earlier = {}
+    if not isinstance(earlier, dict) or earlier.get("folder") != report.folder.as_posix():
+        earlier = {}
+    for name, written in sorted((earlier.get("files") or {}).items()):
+        if name in files or not isinstance(written, str):
+            continue
+        path = folder / name
+        data = read_optional(path)
+        if data is None or digest(data) != written:
+            continue  # gone already, or edited since: left alone
+        path.unlink()
+        report.removed.append(project.relative(path))
+        parent = path.parent
+        while parent != folder and parent.is_relative_to(folder):
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+            parent = parent.parent
+    now = {"folder": report.folder.as_posix(),
+           "files": {name: digest(data) for name, data in files.items()}}
+    write_if_changed(manifest, json.dumps(now, sort_keys=True, indent=0).encode("utf-8"))
 
 
 def status_counts(counts: Counts) -> StatusCounts:

@@ -125,7 +125,7 @@ STAGES = [
     (["build", "--draft"], [("build", "article")]),
     (["check"], [("check", "article")]),
     (["status"], [("status", "catalogue")]),
-    (["review"], [("review", "page")]),
+    (["review"], [("review", "page"), ("rendering", "page")]),
 ]
 
 

@@ -654,3 +654,25 @@ def test_any_fallback_span_gives_a_well_formed_published_page(
     marks = page.find_all("mark", cls="fallback")
     row = page.find("table", cls="fallback-table").find("tbody").find("tr")
     assert len(marks) == (0 if "not located" in row.text else 1)
+
+
+def test_a_repeated_unit_is_shown_in_place_and_counted_once() -> None:
+    error = FindingView("placeholders", "error", "{amount_1} is missing", 12)
+    units = (
+        UnitView(1, "paragraph", 1, 12, "Ask for a quote.", "", "untranslated", 4,
+                 findings=(error,)),
+        UnitView(2, "heading", 3, 16, "Before you go", "出発前に", "reviewed", 3),
+        UnitView(3, "paragraph", 5, 12, "Ask for a quote.", "", "untranslated", 4,
+                 findings=(error,), repeat_of=1),
+    )
+    article = ArticleView("x", "X", "source/x.md", "locales/ja/LC_MESSAGES/x.po", units)
+    assert article.counts.untranslated.units == 1 and article.counts.untranslated.words == 4
+    assert article.counts.total.units == 2
+    assert article.findings_by_severity["error"] == 1
+    page = parse(render_site(_site_with(article))["ja/x.html"])
+    assert [s.attrs["id"] for s in page.find_all("section", cls="unit")] == ["u-1", "u-2", "u-3"]
+    note = page.find("section", id="u-3").find("p", cls="repeat-note")
+    assert note.find("a").attrs["href"] == "#u-1"
+    assert page.find("section", id="u-1").find_all("p", cls="repeat-note") == []
+    with pytest.raises(ValueError, match="repeats unit 3"):
+        UnitView(2, "paragraph", 1, 12, "a", "", "untranslated", 1, repeat_of=3)

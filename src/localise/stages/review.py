@@ -146,7 +146,8 @@ def run(
     )
     folder = config.output_root / SITE_FOLDER
     report = ReviewReport(site, project.relative(folder), warnings=report_warnings)
-    files = render_site(site)
+    pages = sum(len(language.articles) for language in site.languages)
+    files = render_site(site, done=Ticker(progress, pages, unit="page", label="rendering"))
     for name, data in files.items():
         path = project.inside(folder / name, config.output_root)
         (report.written if write_if_changed(path, data) else report.unchanged).append(

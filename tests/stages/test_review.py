@@ -352,3 +352,22 @@ def test_pages_of_a_removed_language_go_and_an_edited_one_stays(
     assert (folder / "ja" / "knee.html").is_file()
     index = parse((folder / "index.html").read_bytes())
     assert index.find_all("section", id="lang-es") == []
+
+
+@needs_git
+def test_changed_since_outside_a_git_repository_is_a_usage_error(cli, project: Path) -> None:
+    result = cli(project, "review", "--changed-since", "v1.2")
+    assert result.code == 2
+    assert "v1.2" in result.err and "not in a git repository" in result.err
+
+
+def test_a_project_never_extracted_reviews_as_all_untranslated(cli, project: Path) -> None:
+    result = cli(project, "review", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    status = _status(cli, project)
+    for lang, per in status.items():
+        for slug, counts in per["articles"].items():
+            article = data["languages"][lang]["articles"][slug]
+            assert article["untranslated"] == counts["untranslated"] == counts["total"] > 0
+            assert article["in_english"] >= counts["total"]

@@ -436,7 +436,10 @@ class _Git:
         if git is None:
             raise UsageError(f"--changed-since {ref}: git is not installed")
         self.git = git
-        found = self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        if self._run("rev-parse", "--git-dir") is None:
+            raise UsageError(f"--changed-since {ref}: {root} is not in a git repository")
+        found = self._run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                          f"{ref}^{{commit}}")
         if found is None:
             raise UsageError(f"--changed-since {ref}: no such git revision in {root}")
         self.commit = found.decode().strip()

@@ -751,7 +751,7 @@ COMMANDS: tuple[Command, ...] = (
         "three pages per language and article (units side by side, what changed, the page "
         "as published with its English units marked), only files whose bytes change.",
         "localise review --since-publish --lang ja",
-        cmd_review, _review_arguments,
+        cmd_review, _review_arguments, locked=True,
     ),
     Command(
         "run", "extract + update + translate + build",

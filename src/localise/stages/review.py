@@ -172,6 +172,8 @@ def _forget_stale(
         if name in files or not isinstance(written, str):
             continue
         path = folder / name
+        if not path.resolve().is_relative_to(folder.resolve()):
+            continue  # not a page of the site: never touched
         data = read_optional(path)
         if data is None or digest(data) != written:
             continue  # gone already, or edited since: left alone

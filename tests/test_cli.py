@@ -108,7 +108,7 @@ def test_usage_errors_exit_2(project: Path, cli, argv: list[str]) -> None:
     assert "Traceback" not in result.err
 
 
-@pytest.mark.parametrize("command", ["update", "build", "status", "translate"])
+@pytest.mark.parametrize("command", ["update", "build", "status", "translate", "review"])
 def test_unknown_language_exits_2(built: Path, cli, command: str) -> None:
     before = stats(built)
     result = cli(built, command, "--lang", "fr")
@@ -133,6 +133,8 @@ def test_missing_project_folder_exits_2(cli, tmp_path: Path) -> None:
         (["build", "--draft"], {0}),
         (["status", "--json"], {0}),
         (["status", "--fail-under", "100"], {1}),
+        (["review", "--json"], {0}),
+        (["review", "--since-publish"], {0}),
         (["check", "--json"], {0, 1}),
         (["models", "list"], {0}),
         (["run", "--engine", "pseudo"], {0}),

@@ -17,9 +17,9 @@ import pytest
 from localise import __version__
 from localise.cli import COMMANDS, JSON_SCHEMA, _parser
 
-PIPELINE = ["init", "extract", "update", "import", "translate", "check", "build", "status", "run",
-            "models", "completion"]
-NEEDS_PROJECT = ["extract", "update", "translate", "check", "build", "status", "run"]
+PIPELINE = ["init", "extract", "update", "import", "translate", "check", "build", "status",
+            "review", "run", "models", "completion"]
+NEEDS_PROJECT = ["extract", "update", "translate", "check", "build", "status", "review", "run"]
 PO = "locales/ja/LC_MESSAGES/guides/travel.po"
 
 

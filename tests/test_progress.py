@@ -125,6 +125,7 @@ STAGES = [
     (["build", "--draft"], [("build", "article")]),
     (["check"], [("check", "article")]),
     (["status"], [("status", "catalogue")]),
+    (["review"], [("review", "page"), ("rendering", "page")]),
 ]
 
 

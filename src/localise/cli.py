@@ -45,6 +45,7 @@ STAGES: dict[str, str] = {
     "build": "localise.stages.build",
     "check": "localise.stages.check",
     "status": "localise.stages.status",
+    "review": "localise.stages.review",
     "models": "localise.argos_packages",
     "import": "localise.stages.importing",
 }
@@ -401,6 +402,72 @@ def cmd_status(run: Run) -> int:
     return EXIT_OK
 
 
+def cmd_review(run: Run) -> int:
+    args = run.args
+    review = stage("review")
+    with run.out.stage("review") as bars:
+        report = review.run(run.proj, langs=args.lang, changed_since=args.changed_since,
+                            since_publish=args.since_publish, progress=bars)
+    site = report.site
+    index = (report.folder / "index.html").as_posix()
+    if args.json:
+        run.out.json({
+            "review": {
+                "index": index,
+                "compared_with": site.compared_with,
+                "written": [p.as_posix() for p in report.written],
+                "removed": [p.as_posix() for p in report.removed],
+                "unchanged": len(report.unchanged),
+            },
+            "languages": {
+                language.lang: _counts_json(review.status_counts(language.counts)) | {
+                    "states": _states_json(language.counts),
+                    "publishable": sum(a.publishable for a in language.articles),
+                    "articles": {
+                        a.slug: _counts_json(review.status_counts(a.counts)) | {
+                            "states": _states_json(a.counts),
+                            "publishable": a.publishable,
+                            "findings": dict(a.findings_by_severity),
+                            "changed": sum(u.changed for u in a.units),
+                            "in_english": len(a.published.fallbacks) if a.published else 0,
+                            "page": f"{report.folder.as_posix()}/{language.lang}/{a.slug}.html",
+                        }
+                        for a in language.articles
+                    },
+                }
+                for language in site.languages
+            },
+        })
+    else:
+        run.out.files(report, "wrote")
+        for path in report.removed:
+            run.out.info(f"removed {path} (its article or language is gone)")
+        for language in site.languages:
+            counts = language.counts
+            ready = sum(a.publishable for a in language.articles)
+            states = ", ".join(
+                f"{counts.of(state).units} {state}" for state in _STATES if counts.of(state).units
+            )
+            changed = sum(u.changed for a in language.articles for u in a.units)
+            since = f"; {changed} units changed since {site.compared_with}" if (
+                site.compared_with) else ""
+            run.out.info(f"{language.lang}: {states or 'no units'}; {ready} of "
+                         f"{len(language.articles)} pages publishable{since}")
+        run.out.info(f"open {index}")
+    for path, line, message in report.warnings:
+        run.out.problem(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+    return EXIT_OK
+
+
+_STATES = ("reviewed", "machine-draft", "fuzzy", "withheld", "untranslated")
+"""The review's unit states, in the order it shows them (as :data:`localise.review.STATES`)."""
+
+
+def _states_json(counts: Any) -> dict[str, Any]:
+    return {state: {"units": counts.of(state).units, "words": counts.of(state).words}
+            for state in _STATES}
+
+
 def cmd_run(run: Run) -> int:
     args, project, out = run.args, run.proj, run.out
     translate = stage("translate")
@@ -570,6 +637,16 @@ def _status_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _review_arguments(p: argparse.ArgumentParser) -> None:
+    _lang(p)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--changed-since", metavar="REF",
+                       help="mark the units whose page text differs from git revision REF")
+    group.add_argument("--since-publish", action="store_true",
+                       help="mark the units whose page text differs from the last build")
+    _json(p, "counts per language and article, and the files written, as JSON")
+
+
 def _run_arguments(p: argparse.ArgumentParser) -> None:
     _lang(p)
     p.add_argument("--engine", help="engine for translate")
@@ -666,6 +743,15 @@ COMMANDS: tuple[Command, ...] = (
         "--fail-under is the publishing gate (exit 1).",
         "localise status --fail-under 100",
         cmd_status, _status_arguments,
+    ),
+    Command(
+        "review", "a static review site: source beside translation, states, what changed",
+        "Reads the sources, catalogues, glossary and the build record (.localise/), and with "
+        "--changed-since the files at a git revision; writes build/review/index.html and "
+        "three pages per language and article (units side by side, what changed, the page "
+        "as published with its English units marked), only files whose bytes change.",
+        "localise review --since-publish --lang ja",
+        cmd_review, _review_arguments, locked=True,
     ),
     Command(
         "run", "extract + update + translate + build",

@@ -39,10 +39,16 @@ from typing import Any
 import pytest
 
 from fixtures.review.sample import sample_site
+from fixtures.review.states_project import make_states_project
+from localise.project import Project
 from localise.review import render_site
+from localise.stages import review
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUT = Path(__file__).resolve().parent / "out"
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review.png"
+"""The README's screenshot: rewritten from a real ``localise review`` when the environment sets
+``LOCALISE_UPDATE_SCREENSHOTS=1`` (a test run otherwise leaves the repository alone)."""
 TIMEOUT = 30.0
 
 pytestmark = pytest.mark.skipif(
@@ -315,3 +321,47 @@ def test_index_table_sorts_by_a_clicked_column(browser: Browser, site: Path) -> 
     assert tab.evaluate(f"{heading}.getAttribute('aria-sort')") == "descending"
     assert tab.evaluate(rows) == ["welcome", "guides/knee"]
     assert tab.problems() == []
+
+
+@pytest.fixture(scope="module")
+def stage_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site ``localise review --since-publish`` wrote for the every-state project."""
+    root = make_states_project(tmp_path_factory.mktemp("stage") / "knee-clinic-guides")
+    report = review.run(Project.open(root), since_publish=True)
+    return root / report.folder
+
+
+STAGE_PAGES = [
+    ("index.html", "stage-index"),
+    ("ja/knee.html", "stage-ja-knee"),
+    ("es/knee.published.html", "stage-es-knee-published"),
+    ("ja/knee.changes.html", "stage-ja-knee-changes"),
+]
+
+
+@pytest.mark.parametrize(("page", "name"), STAGE_PAGES, ids=[name for _, name in STAGE_PAGES])
+def test_pages_the_review_stage_wrote_load_only_local_files_and_log_no_error(
+    browser: Browser, stage_site: Path, page: str, name: str
+) -> None:
+    tab = Tab(browser)
+    url = (stage_site / page).as_uri()
+    for width, height, mobile, label in ((1280, 900, False, "desktop"), (390, 844, True, "phone")):
+        tab.open(url, width=width, height=height, mobile=mobile)
+        requests = tab.requests()
+        assert url in requests
+        assert (stage_site / "static" / "review.css").as_uri() in requests
+        outside = [r for r in requests if not r.startswith(stage_site.as_uri() + "/")]
+        assert outside == [], f"{page} requested something outside the site: {outside}"
+        assert tab.problems() == []
+        tab.screenshot(OUT / f"{name}-{label}.png")
+    if page == "ja/knee.html":
+        tab.open(url, width=1280, height=900)
+        units = tab.evaluate("document.querySelectorAll('section.unit').length")
+        assert units == 8
+        assert tab.evaluate("document.documentElement.lang") == "en"
+        tab.open(url, width=1200, height=1700)  # the overview and the first units of each state
+        shot = OUT / "review-readme.png"
+        tab.screenshot(shot)
+        assert shot.read_bytes().startswith(b"\x89PNG")
+        if os.environ.get("LOCALISE_UPDATE_SCREENSHOTS") == "1":
+            shutil.copyfile(shot, DOCS_SCREENSHOT)

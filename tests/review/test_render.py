@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
+from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import unquote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixtures.review.html import Element, parse
 from fixtures.review.sample import (
     FALLBACK_UNITS,
     LANGS,
@@ -39,109 +39,6 @@ from localise.review import (
     render_site,
 )
 from localise.review.render import STATE_LABELS, render_unit_text, word_diff
-
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
-
-
-@dataclass(eq=False)
-class Element:
-    """A parsed HTML element: tag, attributes, children (elements and strings)."""
-
-    tag: str
-    attrs: dict[str, str | None]
-    parent: Element | None = None
-    children: list[Element | str] = field(default_factory=list)
-
-    def iter(self) -> Iterator[Element]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(
-        self, tag: str | None = None, *, cls: str | None = None, **attrs: str
-    ) -> list[Element]:
-        return [
-            e
-            for e in self.iter()
-            if (tag is None or e.tag == tag)
-            and (cls is None or cls in (e.attrs.get("class") or "").split())
-            and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())
-        ]
-
-    def find(self, tag: str | None = None, *, cls: str | None = None, **attrs: str) -> Element:
-        found = self.find_all(tag, cls=cls, **attrs)
-        assert len(found) == 1, f"expected one <{tag} class={cls} {attrs}>, found {len(found)}"
-        return found[0]
-
-    @property
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text for c in self.children)
-
-    def ancestors(self) -> Iterator[Element]:
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
-    def lang(self) -> str | None:
-        """The language in effect for this element (its own or the nearest ancestor's)."""
-        for node in (self, *self.ancestors()):
-            if "lang" in node.attrs:
-                return node.attrs["lang"]
-        return None
-
-
-class StrictTreeBuilder(HTMLParser):
-    """Builds an :class:`Element` tree; any mis-nested or unclosed tag is an error."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self.node = self.root
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = [name for name, _ in attrs]
-        assert len(names) == len(set(names)), f"duplicate attribute in <{tag} {attrs}>"
-        element = Element(tag, dict(attrs), self.node)
-        self.node.children.append(element)
-        if tag not in VOID:
-            self.node = element
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        assert tag in VOID, f"self-closing <{tag}/> is not a void element"
-        self.node.children.append(Element(tag, dict(attrs), self.node))
-
-    def handle_endtag(self, tag: str) -> None:
-        assert tag not in VOID, f"end tag for void element </{tag}>"
-        assert self.node.tag == tag, f"</{tag}> closes <{self.node.tag}>"
-        assert self.node.parent is not None
-        self.node = self.node.parent
-
-    def handle_data(self, data: str) -> None:
-        self.node.children.append(data)
-
-
-def parse(html: bytes | str) -> Element:
-    builder = StrictTreeBuilder()
-    builder.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
-    builder.close()
-    assert builder.node is builder.root, f"<{builder.node.tag}> is never closed"
-    return builder.root
 
 
 @pytest.fixture(scope="module")
@@ -757,3 +654,25 @@ def test_any_fallback_span_gives_a_well_formed_published_page(
     marks = page.find_all("mark", cls="fallback")
     row = page.find("table", cls="fallback-table").find("tbody").find("tr")
     assert len(marks) == (0 if "not located" in row.text else 1)
+
+
+def test_a_repeated_unit_is_shown_in_place_and_counted_once() -> None:
+    error = FindingView("placeholders", "error", "{amount_1} is missing", 12)
+    units = (
+        UnitView(1, "paragraph", 1, 12, "Ask for a quote.", "", "untranslated", 4,
+                 findings=(error,)),
+        UnitView(2, "heading", 3, 16, "Before you go", "出発前に", "reviewed", 3),
+        UnitView(3, "paragraph", 5, 12, "Ask for a quote.", "", "untranslated", 4,
+                 findings=(error,), repeat_of=1),
+    )
+    article = ArticleView("x", "X", "source/x.md", "locales/ja/LC_MESSAGES/x.po", units)
+    assert article.counts.untranslated.units == 1 and article.counts.untranslated.words == 4
+    assert article.counts.total.units == 2
+    assert article.findings_by_severity["error"] == 1
+    page = parse(render_site(_site_with(article))["ja/x.html"])
+    assert [s.attrs["id"] for s in page.find_all("section", cls="unit")] == ["u-1", "u-2", "u-3"]
+    note = page.find("section", id="u-3").find("p", cls="repeat-note")
+    assert note.find("a").attrs["href"] == "#u-1"
+    assert page.find("section", id="u-1").find_all("p", cls="repeat-note") == []
+    with pytest.raises(ValueError, match="repeats unit 3"):
+        UnitView(2, "paragraph", 1, 12, "a", "", "untranslated", 1, repeat_of=3)

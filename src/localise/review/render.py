@@ -469,8 +469,12 @@ def _static(name: str) -> bytes:
     return (resources.files("localise.review") / "static" / name).read_bytes()
 
 
-def render_site(site: ReviewSite) -> dict[str, bytes]:
+def render_site(
+    site: ReviewSite, *, done: Callable[[str], object] | None = None
+) -> dict[str, bytes]:
     """Every file of the review site for ``site``: relative POSIX path → bytes, sorted by path.
+
+    ``done`` is told ``<lang>/<slug>`` after each article's pages are rendered (progress).
 
     ``index.html``; per language and article ``<lang>/<slug>.html`` (units for review),
     ``<lang>/<slug>.changes.html`` (units whose published text changed) and
@@ -496,6 +500,8 @@ def render_site(site: ReviewSite) -> dict[str, bytes]:
             emit(article_page(language.lang, article.slug), "article.html.j2", **context)
             emit(changes_page(language.lang, article.slug), "changes.html.j2", **context)
             emit(published_page(language.lang, article.slug), "published.html.j2", **context)
+            if done is not None:
+                done(f"{language.lang}/{article.slug}")
     for name in STATIC_FILES:
         files[f"static/{name}"] = _static(name)
     return {

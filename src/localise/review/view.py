@@ -118,10 +118,12 @@ class Counts:
 
     @classmethod
     def of_units(cls, units: Iterable[UnitView]) -> Counts:
-        """Count ``units`` by state (units and source words)."""
+        """Count ``units`` by state (units and source words), each catalogue entry once
+        (repeats, :attr:`UnitView.repeat_of`, are left out)."""
         totals = dict.fromkeys(STATES, Tally())
         for unit in units:
-            totals[unit.state] += Tally(1, unit.words)
+            if unit.repeat_of is None:
+                totals[unit.state] += Tally(1, unit.words)
         return cls(**{state.replace("-", "_"): tally for state, tally in totals.items()})
 
     def of(self, state: State) -> Tally:
@@ -192,6 +194,9 @@ class UnitView:
     """The unit's published Markdown in the baseline; ``None`` if it did not exist there."""
     published_before_in_source: bool = False
     """Whether the baseline published this unit in the source language (it was a fallback)."""
+    repeat_of: int | None = None
+    """The :attr:`index` of an earlier unit of the article with the same :attr:`msgid`: one
+    catalogue entry serves both, so the unit (and its findings) is counted once, there."""
 
     def __post_init__(self) -> None:
         if self.index < 1:
@@ -202,6 +207,8 @@ class UnitView:
             raise ValueError(f"unit {self.index}: unknown markup {self.markup!r}")
         if self.state == "withheld" and not self.withheld_by:
             raise ValueError(f"unit {self.index} is withheld but has no error finding")
+        if self.repeat_of is not None and not 1 <= self.repeat_of < self.index:
+            raise ValueError(f"unit {self.index} repeats unit {self.repeat_of}, not an earlier one")
 
     @property
     def withheld_by(self) -> tuple[str, ...]:
@@ -296,12 +303,13 @@ class ArticleView:
 
     @property
     def findings_by_severity(self) -> Mapping[Severity, int]:
-        """Number of findings (on units and on the article) per severity, worst first."""
+        """Number of findings (on units and on the article) per severity, worst first; the
+        findings of a repeated unit count once."""
         found = dict.fromkeys(SEVERITIES, 0)
         for finding in self.findings:
             found[finding.severity] += 1
         for unit in self.units:
-            for finding in unit.findings:
+            for finding in unit.findings if unit.repeat_of is None else ():
                 found[finding.severity] += 1
         return found
 

@@ -2,7 +2,8 @@
 
 ``extract`` (sources → templates), ``update`` (templates → language catalogues), ``translate``
 (machine drafts), ``build`` (catalogues + sources → published pages), ``check`` (QA findings),
-``status`` (counts); ``init`` makes a new project's files. A stage reads what it needs through
+``status`` (counts), ``review`` (the static review site); ``init`` makes a new project's
+files. A stage reads what it needs through
 :class:`localise.project.Project`, returns a report and prints nothing: the CLI does the
 talking, and shows how far a long stage is from what the stage tells its ``progress``
 callback (:class:`Progress`, usually through a :class:`Ticker`).

@@ -38,16 +38,23 @@ def run(
     for lang in chosen:
         per: dict[str, Counts] = {}
         for article in tick.each(project.articles):
-            po_path = config.po_path(lang, article.slug)
-            po = catalogue.read(po_path, name=project.relative(po_path))
-            if po is None:
-                pot_path = config.pot_path(article.slug)
-                po = catalogue.read(pot_path, name=project.relative(pot_path))
-            if po is None:  # never extracted: every unit of the source is untranslated
-                po = catalogue.template(project.document(article), reference_comments="none")
-            per[article.slug] = po.stats()
+            per[article.slug] = article_counts(project, lang, article)
         result[lang] = per
     return result
+
+
+def article_counts(project: Project, lang: str, article: Article) -> Counts:
+    """The counts of one article in one language, as :func:`run` reports them (and the review
+    site shows them): of its catalogue, else of its template, else of its source."""
+    config = project.config
+    po_path = config.po_path(lang, article.slug)
+    po = catalogue.read(po_path, name=project.relative(po_path))
+    if po is None:
+        pot_path = config.pot_path(article.slug)
+        po = catalogue.read(pot_path, name=project.relative(pot_path))
+    if po is None:  # never extracted: every unit of the source is untranslated
+        po = catalogue.template(project.document(article), reference_comments="none")
+    return po.stats()
 
 
 def publishable(

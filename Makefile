@@ -45,6 +45,8 @@ demo: setup
 	@find build -name '*.md' | sort | sed 's/^/  /'
 	@echo
 	$(LOCALISE) status --fail-under 100
+	$(LOCALISE) -q review
+	@echo "Review site (open in a browser): build/review/index.html"
 	@echo
 	@echo "Machine drafts for comparison: the same articles through apertium (en→es), unreviewed:"
 	@rm -rf .localise/mt-demo && mkdir -p .localise/mt-demo/locales

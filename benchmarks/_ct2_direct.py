@@ -1,0 +1,193 @@
+"""Direct CTranslate2 over the SentencePiece pieces ``localise translate`` sends: the limit.
+
+Run by ``translate_real_bench.py`` as a whole process, one setting per process::
+
+    python benchmarks/_ct2_direct.py --model DIR --input pieces.json --out result.json \
+        --beam-size 4 --inter 2 --intra 1 --mode async --batch-type examples --max-batch-size 32
+
+or, to screen many batching settings with one ``Translator`` (its threads are fixed when it is
+built), ``--grid`` runs every setting of :data:`GRID` ``--repeat`` times in rotating order
+inside one process and reports each one's translate time (load time reported apart).
+
+``pieces.json``: ``{"pieces": [[piece, ...], ...]}``, the distinct chunks ``localise`` sent,
+recorded by ``_ct2_record.py``. Every setting decodes exactly as ``localise.engines.argos``
+does (``num_hypotheses=1``, ``length_penalty=0.2``, ``replace_unknowns=True``,
+``max_decoding_length`` = min(256, 3 × longest + 10) of the batch or call) and detokenises
+every hypothesis with the package's SentencePiece model. Modes:
+
+* ``call``: one synchronous ``translate_batch`` over all pieces; CTranslate2 sorts them by
+  length and cuts them into ``max_batch_size`` examples or tokens, run by the
+  ``inter_threads`` workers in parallel;
+* ``async``: pieces sorted by length here and cut into batches (``examples``: at most N per
+  batch; ``tokens``: at most N padded tokens, count × longest; ``localise``: both 32 examples
+  and 1,024 tokens, what ``localise`` does today), each submitted with ``asynchronous=True``;
+* ``iterable``: ``translate_iterable`` over the pieces in their given order (it reads ahead,
+  sorts and batches, and keeps the workers busy).
+
+The network is blocked with ``_argos_loop._block_network`` (imported, not copied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _argos_loop  # noqa: E402  (network blocking)
+
+LOCALISE_EXAMPLES, LOCALISE_TOKENS = 32, 1024
+
+GRID: list[tuple[str, str, int]] = [
+    ("async", "localise", 0),
+    ("async", "examples", 8),
+    ("async", "examples", 16),
+    ("async", "examples", 32),
+    ("async", "examples", 64),
+    ("async", "tokens", 512),
+    ("async", "tokens", 1024),
+    ("async", "tokens", 2048),
+    ("async", "tokens", 4096),
+    ("call", "examples", 16),
+    ("call", "examples", 32),
+    ("call", "examples", 64),
+    ("call", "examples", 128),
+    ("call", "tokens", 1024),
+    ("call", "tokens", 2048),
+    ("call", "tokens", 4096),
+    ("call", "tokens", 8192),
+    ("iterable", "examples", 32),
+    ("iterable", "examples", 64),
+    ("iterable", "tokens", 2048),
+    ("iterable", "tokens", 4096),
+]
+
+
+def label(mode: str, batch_type: str, size: int) -> str:
+    if batch_type == "localise":
+        return f"{mode} {LOCALISE_EXAMPLES} ex + {LOCALISE_TOKENS} tok"
+    return f"{mode} {size} {'ex' if batch_type == 'examples' else 'tok'}"
+
+
+def max_decoding_length(longest: int) -> int:
+    return min(256, 3 * longest + 10)
+
+
+def cut(lengths: list[int], batch_type: str, size: int) -> list[range]:
+    """Consecutive runs of the (ascending) ``lengths``, as ``localise.engines.argos._batches``."""
+    examples, tokens = {"examples": (size, 1 << 30), "tokens": (1 << 30, size),
+                        "localise": (LOCALISE_EXAMPLES, LOCALISE_TOKENS)}[batch_type]
+    runs, start = [], 0
+    for end, length in enumerate(lengths):
+        count = end - start + 1
+        if end > start and (count > examples or count * length > tokens):
+            runs.append(range(start, end))
+            start = end
+    if lengths:
+        runs.append(range(start, len(lengths)))
+    return runs
+
+
+def translate(translator: Any, sp: Any, pieces: list[list[str]], *, mode: str, batch_type: str,
+              size: int, beam: int) -> tuple[list[str], int, int]:
+    """Decode ``pieces``; return (texts in input order, generated tokens, translate_batch calls)."""
+    options = {"beam_size": beam, "num_hypotheses": 1, "length_penalty": 0.2,
+               "replace_unknowns": True}
+    hypotheses: list[list[str]] = [[] for _ in pieces]
+    calls = 0
+    if mode == "call":
+        results = translator.translate_batch(
+            pieces, max_batch_size=size, batch_type=batch_type,
+            max_decoding_length=max_decoding_length(max(map(len, pieces))), **options)
+        calls = 1
+        hypotheses = [r.hypotheses[0] for r in results]
+    elif mode == "async":
+        order = sorted(range(len(pieces)), key=lambda k: len(pieces[k]))
+        lengths = [len(pieces[k]) for k in order]
+        pending: list[Any] = []
+        for run in cut(lengths, batch_type, size):
+            pending += translator.translate_batch(
+                [pieces[order[j]] for j in run], max_batch_size=len(run), batch_type="examples",
+                max_decoding_length=max_decoding_length(lengths[run[-1]]), asynchronous=True,
+                **options)
+            calls += 1
+        for k, job in zip(order, pending, strict=True):
+            hypotheses[k] = job.result().hypotheses[0]
+    elif mode == "iterable":
+        results = translator.translate_iterable(
+            iter(pieces), max_batch_size=size, batch_type=batch_type,
+            max_decoding_length=max_decoding_length(max(map(len, pieces))), **options)
+        hypotheses = [r.hypotheses[0] for r in results]
+        calls = 1
+    else:
+        raise ValueError(mode)
+    texts = [sp.decode_pieces(h).replace("▁", " ").lstrip(" ") for h in hypotheses]
+    return texts, sum(map(len, hypotheses)), calls
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--model", type=Path, required=True, help="installed package folder")
+    parser.add_argument("--input", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--beam-size", type=int, default=4)
+    parser.add_argument("--inter", type=int, default=2)
+    parser.add_argument("--intra", type=int, default=1)
+    parser.add_argument("--mode", choices=["call", "async", "iterable"], default="async")
+    parser.add_argument("--batch-type", choices=["examples", "tokens", "localise"],
+                        default="localise")
+    parser.add_argument("--max-batch-size", type=int, default=0)
+    parser.add_argument("--grid", action="store_true", help="every setting of GRID, in-process")
+    parser.add_argument("--repeat", type=int, default=3, help="with --grid: passes over GRID")
+    args = parser.parse_args()
+    _argos_loop._block_network()
+
+    t0 = time.perf_counter()
+    import ctranslate2
+    import sentencepiece
+
+    pieces: list[list[str]] = json.loads(args.input.read_text("utf-8"))["pieces"]
+    t1 = time.perf_counter()
+    translator = ctranslate2.Translator(str(args.model / "model"), device="cpu",
+                                        compute_type="auto", inter_threads=args.inter,
+                                        intra_threads=args.intra)
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(args.model / "sentencepiece.model"))
+    t2 = time.perf_counter()
+    result: dict[str, Any] = {"beam_size": args.beam_size, "inter": args.inter,
+                              "intra": args.intra, "examples": len(pieces),
+                              "source_pieces": sum(map(len, pieces)),
+                              "import_s": t1 - t0, "load_s": t2 - t1}
+    if args.grid:
+        times: dict[str, list[float]] = {label(*g): [] for g in GRID}
+        facts: dict[str, dict[str, int]] = {}
+        for rep in range(args.repeat):
+            shift = rep * 7 % len(GRID)  # rotate the order between passes
+            for mode, batch_type, size in GRID[shift:] + GRID[:shift]:
+                name = label(mode, batch_type, size)
+                start = time.perf_counter()
+                _, tokens, calls = translate(translator, sp, pieces, mode=mode,
+                                             batch_type=batch_type, size=size,
+                                             beam=args.beam_size)
+                times[name].append(time.perf_counter() - start)
+                facts[name] = {"generated": tokens, "calls": calls}
+                print(f"  {name:<24} {times[name][-1]:6.2f} s", file=sys.stderr, flush=True)
+        result["grid"] = [{"label": label(*g), "mode": g[0], "batch_type": g[1], "size": g[2],
+                           "seconds": times[label(*g)], **facts[label(*g)]} for g in GRID]
+    else:
+        texts, tokens, calls = translate(translator, sp, pieces, mode=args.mode,
+                                         batch_type=args.batch_type, size=args.max_batch_size,
+                                         beam=args.beam_size)
+        result.update({"mode": args.mode, "batch_type": args.batch_type,
+                       "size": args.max_batch_size, "generated": tokens, "calls": calls,
+                       "translate_s": time.perf_counter() - t2, "outputs": len(texts)})
+    args.out.write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

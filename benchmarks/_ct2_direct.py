@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -130,6 +132,17 @@ def translate(translator: Any, sp: Any, pieces: list[list[str]], *, mode: str, b
     return texts, sum(map(len, hypotheses)), calls
 
 
+def _busy_cpu_seconds() -> float:
+    """Busy CPU seconds of the whole machine (``/proc/stat``), to tell others' load apart."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--model", type=Path, required=True, help="installed package folder")
@@ -164,20 +177,25 @@ def main() -> int:
                               "import_s": t1 - t0, "load_s": t2 - t1}
     if args.grid:
         times: dict[str, list[float]] = {label(*g): [] for g in GRID}
+        others: dict[str, list[float]] = {label(*g): [] for g in GRID}
         facts: dict[str, dict[str, int]] = {}
         for rep in range(args.repeat):
             shift = rep * 7 % len(GRID)  # rotate the order between passes
             for mode, batch_type, size in GRID[shift:] + GRID[:shift]:
                 name = label(mode, batch_type, size)
+                busy, own = _busy_cpu_seconds(), _own_cpu_seconds()
                 start = time.perf_counter()
                 _, tokens, calls = translate(translator, sp, pieces, mode=mode,
                                              batch_type=batch_type, size=size,
                                              beam=args.beam_size)
                 times[name].append(time.perf_counter() - start)
+                others[name].append(max(0.0, _busy_cpu_seconds() - busy
+                                        - (_own_cpu_seconds() - own)))
                 facts[name] = {"generated": tokens, "calls": calls}
                 print(f"  {name:<24} {times[name][-1]:6.2f} s", file=sys.stderr, flush=True)
         result["grid"] = [{"label": label(*g), "mode": g[0], "batch_type": g[1], "size": g[2],
-                           "seconds": times[label(*g)], **facts[label(*g)]} for g in GRID]
+                           "seconds": times[label(*g)], "others_cpu_s": others[label(*g)],
+                           **facts[label(*g)]} for g in GRID]
     else:
         texts, tokens, calls = translate(translator, sp, pieces, mode=args.mode,
                                          batch_type=args.batch_type, size=args.max_batch_size,

@@ -72,17 +72,42 @@ GRID_THREADS = [(2, 1), (1, 2)]
 # -- processes -------------------------------------------------------------------------------
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not iowait) since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / _TICK
+
+
+def wait_until_quiet(max_busy: float, max_wait: float) -> float:
+    """Wait (up to ``max_wait`` s) until other processes use ≤ ``max_busy`` cores over 5 s."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before = busy_cpu_seconds()
+        time.sleep(5)
+        busy = (busy_cpu_seconds() - before) / 5
+        if busy <= max_busy or time.monotonic() > deadline:
+            return busy
+        print(f"  machine busy ({busy:.2f} cores used by others), waiting …", flush=True)
+
+
 def run(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> dict[str, Any]:
     """Run one whole process; return wall seconds, its own peak RSS (MiB), CPU times, stdout.
 
     The child is reaped with ``os.wait4``, whose rusage is that child's alone (plus any
     children it waited for), unlike ``RUSAGE_CHILDREN``, which accumulates over all of them.
+    ``others_cpu_s``: CPU seconds the rest of the machine used meanwhile (``/proc/stat`` busy
+    time minus the child's user + sys), the noise indicator of a shared machine.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy = busy_cpu_seconds()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        others = busy_cpu_seconds() - busy - usage.ru_utime - usage.ru_stime
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -91,7 +116,8 @@ def run(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> dict
         sys.exit(f"translate_real_bench: {' '.join(cmd)} exited {proc.returncode}\n"
                  f"{stdout[-2000:]}\n{stderr[-4000:]}")
     return {"seconds": wall, "rss_mib": usage.ru_maxrss / 1024, "user_s": usage.ru_utime,
-            "sys_s": usage.ru_stime, "stdout": stdout, "stderr": stderr}
+            "sys_s": usage.ru_stime, "others_cpu_s": max(0.0, others), "stdout": stdout,
+            "stderr": stderr}
 
 
 def bench_env(root: Path, packages: Path, **extra: str) -> dict[str, str]:
@@ -184,11 +210,13 @@ def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Pa
                 rows.append({**cell, "beam": beam, "inter": inter, "intra": intra,
                              "median_s": statistics.median(cell["seconds"]),
                              "min_s": min(cell["seconds"]), "load_s": result["load_s"],
-                             "process_rss_mib": proc["rss_mib"]})
+                             "process_rss_mib": proc["rss_mib"],
+                             "process_others_cpu_s": proc["others_cpu_s"]})
             best = min((r for r in rows if r["beam"] == beam and r["inter"] == inter
                         and r["intra"] == intra), key=lambda r: r["median_s"])
-            print(f"  best: {best['label']} {best['median_s']:.2f} s "
-                  f"(process {proc['seconds']:.0f} s)", flush=True)
+            print(f"  best: {best['label']} {best['median_s']:.2f} s (process "
+                  f"{proc['seconds']:.0f} s; others used {proc['others_cpu_s']:.0f} CPU s)",
+                  flush=True)
     return rows
 
 
@@ -216,6 +244,11 @@ def main() -> int:
                         help="leave out a contender (keys: L4 L1 A4 A4t A1t D4 D1 X4 X1)")
     parser.add_argument("--argos-beam1", action="store_true",
                         help="also argostranslate per call at beam 1 (tuned threads): A1t")
+    parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
+                        help="before the grid and each round, wait until other processes use "
+                             "at most this many cores over 5 s (default 0.3; negative: never)")
+    parser.add_argument("--max-wait", type=float, default=900,
+                        help="longest wait for a quiet machine, seconds (then run anyway)")
     parser.add_argument("--model-vocab", type=int, default=_real_model.MODEL_VOCAB)
     parser.add_argument("--length-ratio", type=float, default=_real_model.LENGTH_RATIO)
     parser.add_argument("--quick", action="store_true",
@@ -308,6 +341,8 @@ def main() -> int:
               f"texts sends {'the same' if same_pieces else 'DIFFERENT'} pieces")
 
         # -- the grid --
+        if args.quiet >= 0 and not args.grid_from and args.grid_repeat > 0:
+            wait_until_quiet(args.quiet, args.max_wait)
         if args.grid_from:
             grid = json.loads(args.grid_from.read_text("utf-8"))["grid"]
         elif args.grid_repeat > 0:
@@ -363,8 +398,11 @@ def main() -> int:
             c["runs"] = []
 
         for rnd in range(args.rounds):
+            others = wait_until_quiet(args.quiet, args.max_wait) if args.quiet >= 0 else None
             load = os.getloadavg()[0]
-            print(f"round {rnd + 1}/{args.rounds} (load {load:.2f}):", flush=True)
+            print(f"round {rnd + 1}/{args.rounds} (load {load:.2f}"
+                  + (f", others using {others:.2f} cores" if others is not None else "") + "):",
+                  flush=True)
             for c in contenders:
                 beam = c["beam"]
                 if c["kind"] == "localise":
@@ -396,7 +434,8 @@ def main() -> int:
                 r["load_before"] = load
                 c["runs"].append(r)
                 print(f"  {c['key']:<4} {r['seconds']:7.2f} s  {r['rss_mib']:6.0f} MiB  "
-                      f"user {r['user_s']:6.2f} s  sys {r['sys_s']:5.2f} s", flush=True)
+                      f"user {r['user_s']:6.2f} s  sys {r['sys_s']:5.2f} s  "
+                      f"others {r['others_cpu_s']:5.2f} s", flush=True)
                 load = os.getloadavg()[0]
         load_end = os.getloadavg()
         own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -408,6 +447,7 @@ def main() -> int:
         secs = [r["seconds"] for r in c["runs"]]
         c["min_s"], c["median_s"], c["max_s"] = min(secs), statistics.median(secs), max(secs)
         c["rss_mib"] = max(r["rss_mib"] for r in c["runs"])
+        c["others_cpu_s"] = max(r["others_cpu_s"] for r in c["runs"])
         c["generated"] = c["runs"][0]["generated"]
         if c["kind"] == "localise":
             c["calls"] = summaries[f"L{c['beam']}"]["translate_batch_calls"]
@@ -422,7 +462,7 @@ def main() -> int:
     print(f"peak RSS is each child's own ru_maxrss (os.wait4); it cannot be below this "
           f"script's own peak, {own_rss:.0f} MiB, which a child inherits as a floor")
     head = (f"{'':<5}{'process':<66} {'wall min':>9} {'median':>9} {'spread':>7} "
-            f"{'sent/s':>7} {'tokens':>7} {'calls':>6} {'peak RSS':>10}")
+            f"{'sent/s':>7} {'tokens':>7} {'calls':>6} {'peak RSS':>10} {'others':>7}")
     print(head)
     print("-" * len(head))
     for c in contenders:
@@ -430,8 +470,10 @@ def main() -> int:
         tokens = f"{c['generated']:,}" if c["generated"] is not None else "?"
         print(f"{c['key']:<5}{c['label'][:66]:<66} {c['min_s']:7.2f} s {c['median_s']:7.2f} s "
               f"{spread:6.0%} {sentences / c['min_s']:7.1f} {tokens:>7} {c['calls']:>6} "
-              f"{fmt_mib(c['rss_mib']):>10}")
+              f"{fmt_mib(c['rss_mib']):>10} {c['others_cpu_s']:6.1f}s")
     print("-" * len(head))
+    print("spread: (max − min) ÷ min over the rounds; others: most CPU seconds the rest of the "
+          "machine used during one run of it")
     gens = {c["generated"] for c in contenders if c["generated"] is not None}
     print(f"generated tokens: expected {expected:,} (Σ ceil({facts['length_ratio']} × pieces)); "
           f"contenders: {', '.join(sorted(f'{g:,}' for g in gens))} → "
@@ -475,14 +517,14 @@ def main() -> int:
         print("grid (translate time inside one process per thread setting and beam; "
               "min and median of the passes):")
         print(f"  {'beam':>4} {'inter':>5} {'intra':>5}  {'setting':<26} {'min':>7} "
-              f"{'median':>7} {'calls':>5} {'tokens':>7}")
+              f"{'median':>7} {'calls':>5} {'tokens':>7} {'others':>7}")
         for row in sorted(grid, key=lambda r: (-r["beam"], r["median_s"])):
             mark = " ← limit" if row["label"] == limits[row["beam"]]["label"] and \
                 row["inter"] == limits[row["beam"]]["inter"] and \
                 row["intra"] == limits[row["beam"]]["intra"] else ""
             print(f"  {row['beam']:>4} {row['inter']:>5} {row['intra']:>5}  {row['label']:<26} "
                   f"{row['min_s']:6.2f}s {row['median_s']:6.2f}s {row['calls']:>5} "
-                  f"{row['generated']:>7,}{mark}")
+                  f"{row['generated']:>7,} {max(row.get('others_cpu_s') or [0]):6.1f}s{mark}")
 
     print()
     units = by_key["L4"]["runs"][0]["summary"]["units"] if "L4" in by_key else None

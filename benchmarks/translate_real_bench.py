@@ -194,7 +194,8 @@ def piece_lists(log: dict[str, Any]) -> list[list[str]]:
 
 
 def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Path, *,
-             beams: list[int], threads: list[tuple[int, int]], repeat: int) -> list[dict]:
+             beams: list[int], threads: list[tuple[int, int]], repeat: int,
+             noise: float, retries: int) -> list[dict]:
     rows = []
     for beam in beams:
         for inter, intra in threads:
@@ -204,7 +205,8 @@ def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Pa
             proc = run([sys.executable, str(HERE / "_ct2_direct.py"), "--model",
                         str(package_dir), "--input", str(pieces_file), "--out", str(out),
                         "--beam-size", str(beam), "--inter", str(inter), "--intra", str(intra),
-                        "--grid", "--repeat", str(repeat)], env=env)
+                        "--grid", "--repeat", str(repeat), "--noise", str(noise),
+                        "--retries", str(retries)], env=env)
             result = json.loads(out.read_text("utf-8"))
             for cell in result["grid"]:
                 rows.append({**cell, "beam": beam, "inter": inter, "intra": intra,
@@ -247,6 +249,10 @@ def main() -> int:
     parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
                         help="before the grid and each round, wait until other processes use "
                              "at most this many cores over 5 s (default 0.3; negative: never)")
+    parser.add_argument("--noise", type=float, default=0.1, metavar="CORES",
+                        help="a run during which other processes used more than this many "
+                             "cores on average is discarded and run again after a quiet spell")
+    parser.add_argument("--retries", type=int, default=3, help="reruns of a noisy run")
     parser.add_argument("--max-wait", type=float, default=900,
                         help="longest wait for a quiet machine, seconds (then run anyway)")
     parser.add_argument("--model-vocab", type=int, default=_real_model.MODEL_VOCAB)
@@ -347,7 +353,8 @@ def main() -> int:
             grid = json.loads(args.grid_from.read_text("utf-8"))["grid"]
         elif args.grid_repeat > 0:
             grid = run_grid(package_dir, pieces_file, env, root, beams=[4, 1],
-                            threads=grid_threads, repeat=args.grid_repeat)
+                            threads=grid_threads, repeat=args.grid_repeat,
+                            noise=args.noise, retries=args.retries if args.quiet >= 0 else 0)
         else:
             grid = []
         limits = {}
@@ -397,6 +404,36 @@ def main() -> int:
         for c in contenders:
             c["runs"] = []
 
+        def run_contender(c: dict[str, Any]) -> dict[str, Any]:
+            beam = c["beam"]
+            if c["kind"] == "localise":
+                work = root / "work"
+                fresh_copy(pristine, work)
+                r = run(localise_cmd(work, beam), env=env)
+                summary = json.loads(r["stdout"])["languages"][TARGET]
+                if summary["cached"] or summary["sent"] != len(pieces):
+                    sys.exit(f"translate_real_bench: unexpected localise summary {summary}")
+                r["summary"] = {k: summary[k] for k in ("units", "segments", "sent",
+                                                       "cached", "filled", "flagged")}
+                r["generated"] = summaries[f"L{beam}"]["generated"]
+            elif c["kind"] == "argos":
+                cmd = [sys.executable, loop, "--units", str(texts_file), "--out",
+                       str(root / "argos.json")]
+                if beam != 4:
+                    cmd += ["--beam-size", str(beam)]
+                r = run(cmd, env={**env, **c["env"]})
+                inner = json.loads((root / "argos.json").read_text("utf-8"))
+                r.update({k: inner[k] for k in ("import_s", "load_s", "loop_s",
+                                                "sentences")})
+                r["generated"] = summaries["A4"]["generated"] if beam == 4 else None
+            else:
+                r = run(direct(beam, c["settings"]), env=env)
+                inner = json.loads((root / "direct.json").read_text("utf-8"))
+                r.update({k: inner[k] for k in ("import_s", "load_s", "translate_s",
+                                                "generated", "calls")})
+            del r["stdout"], r["stderr"]
+            return r
+
         for rnd in range(args.rounds):
             others = wait_until_quiet(args.quiet, args.max_wait) if args.quiet >= 0 else None
             load = os.getloadavg()[0]
@@ -404,33 +441,16 @@ def main() -> int:
                   + (f", others using {others:.2f} cores" if others is not None else "") + "):",
                   flush=True)
             for c in contenders:
-                beam = c["beam"]
-                if c["kind"] == "localise":
-                    work = root / "work"
-                    fresh_copy(pristine, work)
-                    r = run(localise_cmd(work, beam), env=env)
-                    summary = json.loads(r["stdout"])["languages"][TARGET]
-                    if summary["cached"] or summary["sent"] != len(pieces):
-                        sys.exit(f"translate_real_bench: unexpected localise summary {summary}")
-                    r["summary"] = {k: summary[k] for k in ("units", "segments", "sent",
-                                                           "cached", "filled", "flagged")}
-                    r["generated"] = summaries[f"L{beam}"]["generated"]
-                elif c["kind"] == "argos":
-                    cmd = [sys.executable, loop, "--units", str(texts_file), "--out",
-                           str(root / "argos.json")]
-                    if beam != 4:
-                        cmd += ["--beam-size", str(beam)]
-                    r = run(cmd, env={**env, **c["env"]})
-                    inner = json.loads((root / "argos.json").read_text("utf-8"))
-                    r.update({k: inner[k] for k in ("import_s", "load_s", "loop_s",
-                                                    "sentences")})
-                    r["generated"] = summaries["A4"]["generated"] if beam == 4 else None
-                else:
-                    r = run(direct(beam, c["settings"]), env=env)
-                    inner = json.loads((root / "direct.json").read_text("utf-8"))
-                    r.update({k: inner[k] for k in ("import_s", "load_s", "translate_s",
-                                                    "generated", "calls")})
-                del r["stdout"], r["stderr"]
+                for attempt in range(args.retries + 1):
+                    r = run_contender(c)
+                    noisy = r["others_cpu_s"] > args.noise * r["seconds"]
+                    if not noisy or attempt == args.retries or args.quiet < 0:
+                        break
+                    print(f"  {c['key']:<4} {r['seconds']:7.2f} s  discarded: others used "
+                          f"{r['others_cpu_s']:.1f} CPU s", flush=True)
+                    c.setdefault("discarded", []).append(
+                        {k: r[k] for k in ("seconds", "others_cpu_s", "rss_mib")})
+                    wait_until_quiet(args.quiet, args.max_wait)
                 r["load_before"] = load
                 c["runs"].append(r)
                 print(f"  {c['key']:<4} {r['seconds']:7.2f} s  {r['rss_mib']:6.0f} MiB  "
@@ -474,6 +494,9 @@ def main() -> int:
     print("-" * len(head))
     print("spread: (max − min) ÷ min over the rounds; others: most CPU seconds the rest of the "
           "machine used during one run of it")
+    discarded = {c["key"]: len(c.get("discarded", [])) for c in contenders if c.get("discarded")}
+    if discarded:
+        print(f"discarded as noisy (others > {args.noise} cores) and run again: {discarded}")
     gens = {c["generated"] for c in contenders if c["generated"] is not None}
     print(f"generated tokens: expected {expected:,} (Σ ceil({facts['length_ratio']} × pieces)); "
           f"contenders: {', '.join(sorted(f'{g:,}' for g in gens))} → "

@@ -23,6 +23,8 @@ every hypothesis with the package's SentencePiece model. Modes:
 * ``async``: pieces sorted by length here and cut into batches (``examples``: at most N per
   batch; ``tokens``: at most N padded tokens, count × longest; ``localise``: both 32 examples
   and 1,024 tokens, what ``localise`` does today), each submitted with ``asynchronous=True``;
+* ``async-desc``: the same batches, submitted longest first, so that the batches the
+  workers finish with are short ones (``async`` submits them shortest first, as localise does);
 * ``iterable``: ``translate_iterable`` over the pieces in their given order (it reads ahead,
   sorts and batches, and keeps the workers busy).
 
@@ -57,6 +59,13 @@ GRID: list[tuple[str, str, int]] = [
     ("async", "tokens", 1024),
     ("async", "tokens", 2048),
     ("async", "tokens", 4096),
+    ("async-desc", "localise", 0),
+    ("async-desc", "examples", 16),
+    ("async-desc", "examples", 32),
+    ("async-desc", "examples", 64),
+    ("async-desc", "tokens", 1024),
+    ("async-desc", "tokens", 2048),
+    ("async-desc", "tokens", 4096),
     ("call", "examples", 16),
     ("call", "examples", 32),
     ("call", "examples", 64),
@@ -64,11 +73,9 @@ GRID: list[tuple[str, str, int]] = [
     ("call", "tokens", 1024),
     ("call", "tokens", 2048),
     ("call", "tokens", 4096),
-    ("call", "tokens", 8192),
     ("iterable", "examples", 32),
     ("iterable", "examples", 64),
     ("iterable", "tokens", 2048),
-    ("iterable", "tokens", 4096),
 ]
 
 
@@ -110,17 +117,22 @@ def translate(translator: Any, sp: Any, pieces: list[list[str]], *, mode: str, b
             max_decoding_length=max_decoding_length(max(map(len, pieces))), **options)
         calls = 1
         hypotheses = [r.hypotheses[0] for r in results]
-    elif mode == "async":
+    elif mode in ("async", "async-desc"):
         order = sorted(range(len(pieces)), key=lambda k: len(pieces[k]))
         lengths = [len(pieces[k]) for k in order]
+        runs = cut(lengths, batch_type, size)
+        if mode == "async-desc":  # longest batches first: the last ones to finish are short
+            runs = runs[::-1]
         pending: list[Any] = []
-        for run in cut(lengths, batch_type, size):
+        submitted: list[int] = []
+        for run in runs:
+            submitted += [order[j] for j in run]
             pending += translator.translate_batch(
                 [pieces[order[j]] for j in run], max_batch_size=len(run), batch_type="examples",
                 max_decoding_length=max_decoding_length(lengths[run[-1]]), asynchronous=True,
                 **options)
             calls += 1
-        for k, job in zip(order, pending, strict=True):
+        for k, job in zip(submitted, pending, strict=True):
             hypotheses[k] = job.result().hypotheses[0]
     elif mode == "iterable":
         results = translator.translate_iterable(
@@ -163,7 +175,8 @@ def main() -> int:
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--inter", type=int, default=2)
     parser.add_argument("--intra", type=int, default=1)
-    parser.add_argument("--mode", choices=["call", "async", "iterable"], default="async")
+    parser.add_argument("--mode", choices=["call", "async", "async-desc", "iterable"],
+                        default="async")
     parser.add_argument("--batch-type", choices=["examples", "tokens", "localise"],
                         default="localise")
     parser.add_argument("--max-batch-size", type=int, default=0)

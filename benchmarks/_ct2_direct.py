@@ -58,24 +58,18 @@ GRID: list[tuple[str, str, int]] = [
     ("async", "tokens", 512),
     ("async", "tokens", 1024),
     ("async", "tokens", 2048),
-    ("async", "tokens", 4096),
     ("async-desc", "localise", 0),
     ("async-desc", "examples", 16),
     ("async-desc", "examples", 32),
-    ("async-desc", "examples", 64),
     ("async-desc", "tokens", 1024),
     ("async-desc", "tokens", 2048),
-    ("async-desc", "tokens", 4096),
-    ("call", "examples", 16),
     ("call", "examples", 32),
     ("call", "examples", 64),
     ("call", "examples", 128),
-    ("call", "tokens", 1024),
     ("call", "tokens", 2048),
     ("call", "tokens", 4096),
     ("iterable", "examples", 32),
     ("iterable", "examples", 64),
-    ("iterable", "tokens", 2048),
 ]
 
 
@@ -182,6 +176,7 @@ def main() -> int:
     parser.add_argument("--max-batch-size", type=int, default=0)
     parser.add_argument("--grid", action="store_true", help="every setting of GRID, in-process")
     parser.add_argument("--repeat", type=int, default=3, help="with --grid: passes over GRID")
+    parser.add_argument("--cells", help="with --grid: only these settings (labels, ';'-separated)")
     parser.add_argument("--noise", type=float, default=0.1, metavar="CORES",
                         help="with --grid: a cell during which other processes used more than "
                              "this many cores on average is run again after a quiet spell")
@@ -205,13 +200,19 @@ def main() -> int:
                               "source_pieces": sum(map(len, pieces)),
                               "import_s": t1 - t0, "load_s": t2 - t1}
     if args.grid:
+        grid = GRID
+        if args.cells:
+            wanted = args.cells.split(";")
+            grid = [g for g in GRID if label(*g) in wanted]
+            if len(grid) != len(wanted):
+                sys.exit(f"_ct2_direct: unknown cells in {wanted}")
         times: dict[str, list[float]] = {label(*g): [] for g in GRID}
         others: dict[str, list[float]] = {label(*g): [] for g in GRID}
         discarded: dict[str, list[dict[str, float]]] = {label(*g): [] for g in GRID}
         facts: dict[str, dict[str, int]] = {}
         for rep in range(args.repeat):
-            shift = rep * 7 % len(GRID)  # rotate the order between passes
-            for mode, batch_type, size in GRID[shift:] + GRID[:shift]:
+            shift = rep * 7 % len(grid)  # rotate the order between passes
+            for mode, batch_type, size in grid[shift:] + grid[:shift]:
                 name = label(mode, batch_type, size)
                 for attempt in range(args.retries + 1):
                     busy, own = _busy_cpu_seconds(), _own_cpu_seconds()
@@ -233,7 +234,7 @@ def main() -> int:
         result["grid"] = [{"label": label(*g), "mode": g[0], "batch_type": g[1], "size": g[2],
                            "seconds": times[label(*g)], "others_cpu_s": others[label(*g)],
                            "discarded": discarded[label(*g)],
-                           **facts[label(*g)]} for g in GRID]
+                           **facts[label(*g)]} for g in grid]
     else:
         texts, tokens, calls = translate(translator, sp, pieces, mode=args.mode,
                                          batch_type=args.batch_type, size=args.max_batch_size,

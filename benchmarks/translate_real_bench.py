@@ -48,6 +48,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -66,7 +67,13 @@ BIN = Path(sys.executable).parent
 OUT = REPO / "benchmarks" / "out"
 TARGET = "ja"
 QUICK_ARTICLE = "guides/japan-treatment-checklist"
-GRID_THREADS = [(2, 1), (1, 2)]
+GRID_THREADS: list[tuple[int, int, list[str] | None]] = [
+    (2, 1, None),  # every setting
+    # one worker, two intra-op threads: only one batch at a time, so only settings that keep
+    # one call's batches large are worth timing
+    (1, 2, ["async 32 ex + 1024 tok", "call 32 ex", "call 64 ex", "call 128 ex",
+            "call 2048 tok", "call 4096 tok"]),
+]
 
 
 # -- processes -------------------------------------------------------------------------------
@@ -194,11 +201,11 @@ def piece_lists(log: dict[str, Any]) -> list[list[str]]:
 
 
 def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Path, *,
-             beams: list[int], threads: list[tuple[int, int]], repeat: int,
+             beams: list[int], threads: list[tuple[int, int, list[str] | None]], repeat: int,
              noise: float, retries: int) -> list[dict]:
     rows = []
     for beam in beams:
-        for inter, intra in threads:
+        for inter, intra, cells in threads:
             out = root / f"grid-b{beam}-{inter}-{intra}.json"
             print(f"grid: beam {beam}, inter {inter} intra {intra}, {repeat} pass(es) …",
                   flush=True)
@@ -206,7 +213,8 @@ def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Pa
                         str(package_dir), "--input", str(pieces_file), "--out", str(out),
                         "--beam-size", str(beam), "--inter", str(inter), "--intra", str(intra),
                         "--grid", "--repeat", str(repeat), "--noise", str(noise),
-                        "--retries", str(retries)], env=env)
+                        "--retries", str(retries),
+                        *(["--cells", ";".join(cells)] if cells else [])], env=env)
             result = json.loads(out.read_text("utf-8"))
             for cell in result["grid"]:
                 rows.append({**cell, "beam": beam, "inter": inter, "intra": intra,
@@ -236,7 +244,7 @@ def fmt_mib(value: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (≥ 3)")
-    parser.add_argument("--grid-repeat", type=int, default=3,
+    parser.add_argument("--grid-repeat", type=int, default=2,
                         help="passes over the grid in each grid process (0: skip the grid and "
                              "use localise's settings as the limit, or --grid-from)")
     parser.add_argument("--grid-from", type=Path, help="reuse the grid of an earlier JSON result")
@@ -263,12 +271,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="JSON result (default benchmarks/out/"
                         "translate_real_bench.json, -quick.json with --quick)")
     args = parser.parse_args()
+    # a SIGTERM still removes the temporary folder
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     grid_threads = GRID_THREADS
     if args.quick:
         args.only = args.only or [QUICK_ARTICLE]
         args.rounds = 1
         args.grid_repeat = min(args.grid_repeat, 1)
-        grid_threads = [(2, 1)]
+        grid_threads = [(2, 1, None)]
     if args.out is None:
         args.out = OUT / ("translate_real_bench-quick.json" if args.quick
                           else "translate_real_bench.json")

@@ -181,6 +181,8 @@ def main() -> int:
                         help="with --grid: a cell during which other processes used more than "
                              "this many cores on average is run again after a quiet spell")
     parser.add_argument("--retries", type=int, default=3, help="with --grid: reruns per cell")
+    parser.add_argument("--max-wait", type=float, default=900,
+                        help="with --grid: longest wait for a quiet spell, seconds")
     args = parser.parse_args()
     _argos_loop._block_network()
 
@@ -225,7 +227,7 @@ def main() -> int:
                     if noise <= args.noise * seconds or attempt == args.retries:
                         break
                     discarded[name].append({"seconds": seconds, "others_cpu_s": noise})
-                    _wait_quiet(args.noise)
+                    _wait_quiet(args.noise, args.max_wait)
                 times[name].append(seconds)
                 others[name].append(noise)
                 facts[name] = {"generated": tokens, "calls": calls}

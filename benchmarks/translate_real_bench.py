@@ -202,7 +202,7 @@ def piece_lists(log: dict[str, Any]) -> list[list[str]]:
 
 def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Path, *,
              beams: list[int], threads: list[tuple[int, int, list[str] | None]], repeat: int,
-             noise: float, retries: int) -> list[dict]:
+             noise: float, retries: int, max_wait: float) -> list[dict]:
     rows = []
     for beam in beams:
         for inter, intra, cells in threads:
@@ -213,7 +213,7 @@ def run_grid(package_dir: Path, pieces_file: Path, env: dict[str, str], root: Pa
                         str(package_dir), "--input", str(pieces_file), "--out", str(out),
                         "--beam-size", str(beam), "--inter", str(inter), "--intra", str(intra),
                         "--grid", "--repeat", str(repeat), "--noise", str(noise),
-                        "--retries", str(retries),
+                        "--retries", str(retries), "--max-wait", str(max_wait),
                         *(["--cells", ";".join(cells)] if cells else [])], env=env)
             result = json.loads(out.read_text("utf-8"))
             for cell in result["grid"]:
@@ -364,7 +364,8 @@ def main() -> int:
         elif args.grid_repeat > 0:
             grid = run_grid(package_dir, pieces_file, env, root, beams=[4, 1],
                             threads=grid_threads, repeat=args.grid_repeat,
-                            noise=args.noise, retries=args.retries if args.quiet >= 0 else 0)
+                            noise=args.noise, retries=args.retries if args.quiet >= 0 else 0,
+                            max_wait=args.max_wait)
         else:
             grid = []
         limits = {}

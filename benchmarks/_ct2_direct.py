@@ -211,6 +211,7 @@ def main() -> int:
         times: dict[str, list[float]] = {label(*g): [] for g in GRID}
         others: dict[str, list[float]] = {label(*g): [] for g in GRID}
         discarded: dict[str, list[dict[str, float]]] = {label(*g): [] for g in GRID}
+        cpus: dict[str, list[float]] = {label(*g): [] for g in GRID}
         facts: dict[str, dict[str, int]] = {}
         for rep in range(args.repeat):
             shift = rep * 7 % len(grid)  # rotate the order between passes
@@ -223,19 +224,21 @@ def main() -> int:
                                                  batch_type=batch_type, size=size,
                                                  beam=args.beam_size)
                     seconds = time.perf_counter() - start
-                    noise = max(0.0, _busy_cpu_seconds() - busy - (_own_cpu_seconds() - own))
+                    cpu = _own_cpu_seconds() - own
+                    noise = max(0.0, _busy_cpu_seconds() - busy - cpu)
                     if noise <= args.noise * seconds or attempt == args.retries:
                         break
                     discarded[name].append({"seconds": seconds, "others_cpu_s": noise})
                     _wait_quiet(args.noise, args.max_wait)
                 times[name].append(seconds)
                 others[name].append(noise)
+                cpus[name].append(cpu)
                 facts[name] = {"generated": tokens, "calls": calls}
-                print(f"  {name:<24} {seconds:6.2f} s (others {noise:.1f} CPU s)",
+                print(f"  {name:<24} {seconds:6.2f} s, CPU {cpu:6.2f} s (others {noise:.1f} s)",
                       file=sys.stderr, flush=True)
         result["grid"] = [{"label": label(*g), "mode": g[0], "batch_type": g[1], "size": g[2],
                            "seconds": times[label(*g)], "others_cpu_s": others[label(*g)],
-                           "discarded": discarded[label(*g)],
+                           "discarded": discarded[label(*g)], "cpu_s": cpus[label(*g)],
                            **facts[label(*g)]} for g in grid]
     else:
         texts, tokens, calls = translate(translator, sp, pieces, mode=args.mode,

@@ -479,6 +479,7 @@ def main() -> int:
         c["min_s"], c["median_s"], c["max_s"] = min(secs), statistics.median(secs), max(secs)
         c["rss_mib"] = max(r["rss_mib"] for r in c["runs"])
         c["others_cpu_s"] = max(r["others_cpu_s"] for r in c["runs"])
+        c["cpu_median_s"] = statistics.median(r["user_s"] + r["sys_s"] for r in c["runs"])
         c["generated"] = c["runs"][0]["generated"]
         if c["kind"] == "localise":
             c["calls"] = summaries[f"L{c['beam']}"]["translate_batch_calls"]
@@ -493,7 +494,8 @@ def main() -> int:
     print(f"peak RSS is each child's own ru_maxrss (os.wait4); it cannot be below this "
           f"script's own peak, {own_rss:.0f} MiB, which a child inherits as a floor")
     head = (f"{'':<5}{'process':<66} {'wall min':>9} {'median':>9} {'spread':>7} "
-            f"{'sent/s':>7} {'tokens':>7} {'calls':>6} {'peak RSS':>10} {'others':>7}")
+            f"{'sent/s':>7} {'tokens':>7} {'calls':>6} {'peak RSS':>10} {'CPU':>8} "
+            f"{'others':>7}")
     print(head)
     print("-" * len(head))
     for c in contenders:
@@ -501,10 +503,10 @@ def main() -> int:
         tokens = f"{c['generated']:,}" if c["generated"] is not None else "?"
         print(f"{c['key']:<5}{c['label'][:66]:<66} {c['min_s']:7.2f} s {c['median_s']:7.2f} s "
               f"{spread:6.0%} {sentences / c['min_s']:7.1f} {tokens:>7} {c['calls']:>6} "
-              f"{fmt_mib(c['rss_mib']):>10} {c['others_cpu_s']:6.1f}s")
+              f"{fmt_mib(c['rss_mib']):>10} {c['cpu_median_s']:6.2f}s {c['others_cpu_s']:6.1f}s")
     print("-" * len(head))
-    print("spread: (max − min) ÷ min over the rounds; others: most CPU seconds the rest of the "
-          "machine used during one run of it")
+    print("spread: (max − min) ÷ min over the rounds; CPU: median user + sys of the process; "
+          "others: most CPU seconds the rest of the machine used during one run of it")
     discarded = {c["key"]: len(c.get("discarded", [])) for c in contenders if c.get("discarded")}
     if discarded:
         print(f"discarded as noisy (others > {args.noise} cores) and run again: {discarded}")
@@ -551,13 +553,14 @@ def main() -> int:
         print("grid (translate time inside one process per thread setting and beam; "
               "min and median of the passes):")
         print(f"  {'beam':>4} {'inter':>5} {'intra':>5}  {'setting':<26} {'min':>7} "
-              f"{'median':>7} {'calls':>5} {'tokens':>7} {'others':>7}")
+              f"{'median':>7} {'CPU':>7} {'calls':>5} {'tokens':>7} {'others':>7}")
         for row in sorted(grid, key=lambda r: (-r["beam"], r["median_s"])):
             mark = " ← limit" if row["label"] == limits[row["beam"]]["label"] and \
                 row["inter"] == limits[row["beam"]]["inter"] and \
                 row["intra"] == limits[row["beam"]]["intra"] else ""
             print(f"  {row['beam']:>4} {row['inter']:>5} {row['intra']:>5}  {row['label']:<26} "
-                  f"{row['min_s']:6.2f}s {row['median_s']:6.2f}s {row['calls']:>5} "
+                  f"{row['min_s']:6.2f}s {row['median_s']:6.2f}s "
+                  f"{statistics.median(row.get('cpu_s') or [0]):6.2f}s {row['calls']:>5} "
                   f"{row['generated']:>7,} {max(row.get('others_cpu_s') or [0]):6.1f}s{mark}")
 
     print()

@@ -138,9 +138,9 @@ def bench_env(root: Path, packages: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def localise_cmd(project: Path, beam: int) -> list[str]:
+def localise_cmd(project: Path, beam: int, engine: str = "argos") -> list[str]:
     return [str(BIN / "localise"), "-C", str(project), "translate", "--lang", TARGET,
-            "--engine", "argos", "--beam-size", str(beam), "--json"]
+            "--engine", engine, "--beam-size", str(beam), "--json"]
 
 
 def fresh_copy(pristine: Path, work: Path) -> None:
@@ -251,7 +251,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], metavar="SLUG",
                         help=f"only this shipped article, e.g. {QUICK_ARTICLE}")
     parser.add_argument("--skip", action="append", default=[], metavar="KEY",
-                        help="leave out a contender (keys: L4 L1 A4 A4t A1t D4 D1 X4 X1)")
+                        help="leave out a contender (keys: L4 L1 P A4 A4t A1t D4 D1 X4 X1)")
     parser.add_argument("--argos-beam1", action="store_true",
                         help="also argostranslate per call at beam 1 (tuned threads): A1t")
     parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
@@ -393,6 +393,8 @@ def main() -> int:
         contenders: list[dict[str, Any]] = [
             {"key": "L4", "label": "localise translate, beam 4", "kind": "localise", "beam": 4},
             {"key": "L1", "label": "localise translate, beam 1", "kind": "localise", "beam": 1},
+            {"key": "P", "label": "localise translate --engine pseudo (no model: the CLI's own "
+             "cost)", "kind": "localise", "beam": 1, "engine": "pseudo"},
             {"key": "A4", "label": "argostranslate per call, beam 4, default threads "
              "(inter 1, intra 0)", "kind": "argos", "beam": 4, "env": {}},
             {"key": "A4t", "label": f"argostranslate per call, beam 4, inter {cores} intra 1",
@@ -420,13 +422,14 @@ def main() -> int:
             if c["kind"] == "localise":
                 work = root / "work"
                 fresh_copy(pristine, work)
-                r = run(localise_cmd(work, beam), env=env)
+                engine = c.get("engine", "argos")
+                r = run(localise_cmd(work, beam, engine), env=env)
                 summary = json.loads(r["stdout"])["languages"][TARGET]
-                if summary["cached"] or summary["sent"] != len(pieces):
+                if summary["cached"] or (engine == "argos" and summary["sent"] != len(pieces)):
                     sys.exit(f"translate_real_bench: unexpected localise summary {summary}")
-                r["summary"] = {k: summary[k] for k in ("units", "segments", "sent",
-                                                       "cached", "filled", "flagged")}
-                r["generated"] = summaries[f"L{beam}"]["generated"]
+                r["summary"] = {k: summary.get(k) for k in ("units", "segments", "sent",
+                                                           "cached", "filled", "flagged")}
+                r["generated"] = summaries[f"L{beam}"]["generated"] if engine == "argos" else None
             elif c["kind"] == "argos":
                 cmd = [sys.executable, loop, "--units", str(texts_file), "--out",
                        str(root / "argos.json")]
@@ -482,7 +485,8 @@ def main() -> int:
         c["cpu_median_s"] = statistics.median(r["user_s"] + r["sys_s"] for r in c["runs"])
         c["generated"] = c["runs"][0]["generated"]
         if c["kind"] == "localise":
-            c["calls"] = summaries[f"L{c['beam']}"]["translate_batch_calls"]
+            c["calls"] = (summaries[f"L{c['beam']}"]["translate_batch_calls"]
+                          if c.get("engine", "argos") == "argos" else 0)
         elif c["kind"] == "argos":
             c["calls"] = summaries["A4"]["translate_batch_calls"]
         else:
@@ -534,6 +538,10 @@ def main() -> int:
           "target ≥ 0.95)")
     ratio("limit_over_localise_b1", "X1", "L1", "localise vs the limit, beam 1 (limit ÷ ours; "
           "target ≥ 0.95)")
+    if "P" in by_key and "L1" in by_key and "D1" in by_key:
+        gap = by_key["L1"]["median_s"] - by_key["D1"]["median_s"]
+        print(f"  {'localise beam 1 − CT2 direct same settings (s); pseudo-engine run (s)':<66} "
+              f"{gap:6.2f}  {by_key['P']['median_s']:5.2f}")
     ratio("direct_same_settings_over_localise_b4", "D4", "L4",
           "CT2 direct with localise's settings ÷ localise, beam 4")
     ratio("direct_same_settings_over_localise_b1", "D1", "L1",

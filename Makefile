@@ -3,14 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := gettext apertium apertium-eng-spa unicode-cldr-core
+DEBIAN_PACKAGES := gettext apertium apertium-eng-spa unicode-cldr-core chromium fonts-ipafont-gothic zsh fish
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench clean
 
 setup: system-packages $(VENV)/.installed
 
-# Debian packages: GNU gettext (msgfmt/msgcat for catalogue checks) and apertium (en→es engine).
+# Debian packages: GNU gettext (msgfmt/msgcat for catalogue checks), apertium (en→es engine),
+# chromium (headless browser tests of the review site) and a Japanese font for its screenshots;
+# zsh and fish, to test the completion scripts `localise completion` prints.
 system-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 	    | grep -q "ok installed" || echo $$p; done); \
@@ -48,7 +50,7 @@ demo: setup
 	@rm -rf .localise/mt-demo && mkdir -p .localise/mt-demo/locales
 	@cp -r source localise.toml .localise/mt-demo/ && cp locales/glossary.csv .localise/mt-demo/locales/
 	$(LOCALISE) -C .localise/mt-demo run --lang es --draft
-	@echo "Draft edition (draft: true): .localise/mt-demo/build/es/stem-cell-therapy-japan.md"
+	@echo "Draft edition (draft: true): .localise/mt-demo/build/drafts/es/stem-cell-therapy-japan.md"
 
 test: setup
 	$(PY) -m ruff check src tests benchmarks

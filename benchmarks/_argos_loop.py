@@ -19,8 +19,9 @@ What is patched, and why (nothing else is):
   :class:`LocaliseSentencizer`, a ``argostranslate.sbd.ISentenceBoundaryDetectionModel`` whose
   ``split_sentences()`` calls ``localise.sentences.split(text, lang="en")`` (the splitter
   ``localise translate`` uses, for a fair comparison) and strips each piece, dropping blank
-  ones. A piece longer than 200 SentencePiece pieces is cut at word starts exactly as
-  ``localise.engines.argos`` cuts it (``_chunk``, ``MAX_INPUT_PIECES``): without that,
+  ones. A piece longer than the model's input limit (its position table, read by
+  ``localise.engines.argos.model_limits``) is cut at word starts exactly as
+  ``localise.engines.argos`` cuts it (``_chunk``): without that,
   argostranslate 1.11 passes long sentences whole and CTranslate2 raises ``RuntimeError: No
   position encodings are defined for positions >= 256`` on the shipped paragraphs.
   ``apply_packaged_translation()`` then tokenises, translates and detokenises exactly as
@@ -74,7 +75,7 @@ def main() -> int:
     from argostranslate import translate as argos_translate
 
     from localise import sentences
-    from localise.engines.argos import MAX_INPUT_PIECES, _chunk
+    from localise.engines.argos import _chunk, model_limits
 
     t1 = time.perf_counter()
     if args.beam_size is not None:
@@ -91,7 +92,7 @@ def main() -> int:
                 if not part.strip():
                     continue
                 pieces = tokenizer.encode(part.strip(), out_type=str)
-                for chunk in _chunk(pieces, MAX_INPUT_PIECES):
+                for chunk in _chunk(pieces, limit):
                     parts.append(tokenizer.decode_pieces(chunk).replace("▁", " ").strip())
             counted[0] += len(parts)
             return parts
@@ -103,6 +104,7 @@ def main() -> int:
         return 2
     package_translation = getattr(translation, "underlying", translation)
     tokenizer = package_translation.pkg.tokenizer.lazy_processor()
+    limit = model_limits(package_translation.pkg.package_path / "model").source
     package_translation.sentencizer = LocaliseSentencizer()
     t2 = time.perf_counter()
 

@@ -177,20 +177,20 @@ def profile_step(project: Path, step: str, top: int) -> str:
 
     The steps before ``step`` run first, unprofiled, so that it has its inputs.
     """
-    from localise import config as config_module
-    from localise import pipeline
+    from localise import parallel
+    from localise.project import Project
+    from localise.stages import build, extract, update
 
-    pipeline._PARALLEL_MIN_ARTICLES = 1 << 30  # run in-process so the profile sees the work
-    config = config_module.load(project)
-    steps = {"extract": pipeline.extract, "update": pipeline.update, "build": pipeline.build}
+    parallel.MIN_JOBS = 1 << 30  # run in-process so the profile sees the work
+    steps = {"extract": extract.run, "update": update.run, "build": build.run}
     for name, func in steps.items():
         if name == step:
             break
-        func(config)
+        func(Project.open(project))
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    report = steps[step](config)
+    report = steps[step](Project.open(project))
     profiler.disable()
     elapsed = time.perf_counter() - start
     buffer = io.StringIO()

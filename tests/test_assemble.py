@@ -24,10 +24,11 @@ import pytest
 import yaml
 
 from localise import inline
-from localise.assemble import Formatter, assemble, layout, yaml_scalar
-from localise.config import FormattingOptions
+from localise.assemble import assemble, layout, yaml_scalar
+from localise.files import decode_utf8 as decode
 from localise.model import Document, Unit
-from localise.segment import decode, segment
+from localise.placeholders import Formatter
+from localise.segment import SegmentOptions, segment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "assemble"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md") if "." not in p.stem)
@@ -47,7 +48,10 @@ def load(case: str) -> tuple[Document, dict[str, dict[str, str]]]:
     path = FIXTURES / f"{case}.md"
     text = decode(path.read_bytes(), path=path)
     document = segment(
-        text, path=Path(f"source/{case}.md"), slug=case, formatting=FormattingOptions()
+        text,
+        path=Path(f"source/{case}.md"),
+        slug=case,
+        options=SegmentOptions(currency=True, dates=True),
     )
     tables = json.loads((FIXTURES / f"{case}.json").read_text(encoding="utf-8"))
     return document, tables

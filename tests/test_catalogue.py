@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from localise import catalogue
+from localise.catalogue import Catalogue
 from localise.errors import CatalogueError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "catalogue"
@@ -31,12 +33,44 @@ WELCOME_POT = "locales/welcome.pot"
 # -- helpers ---------------------------------------------------------------------------
 
 
-def entry_facts(po: polib.POFile) -> list[tuple[object, ...]]:
+def _wrap(po: polib.POFile | Catalogue | None) -> Catalogue | None:
+    """A polib catalogue (as an external tool would make it) in localise's entry model."""
+    return po if po is None or isinstance(po, Catalogue) else Catalogue(po)
+
+
+def render(po: polib.POFile | Catalogue) -> bytes:
+    wrapped = _wrap(po)
+    assert wrapped is not None
+    return wrapped.render()
+
+
+def stats(po: polib.POFile | Catalogue) -> catalogue.Counts:
+    wrapped = _wrap(po)
+    assert wrapped is not None
+    return wrapped.stats()
+
+
+def merge(
+    old: polib.POFile | Catalogue | None, pot: polib.POFile | Catalogue, **options: Any
+) -> Catalogue:
+    wrapped = _wrap(pot)
+    assert wrapped is not None
+    return catalogue.merge(_wrap(old), wrapped, **options)
+
+
+def note(entry: polib.POEntry | catalogue.Entry) -> str:
+    """The translator comment of a polib entry or of one of ours."""
+    if isinstance(entry, catalogue.Entry):
+        return "\n".join(entry.translator_comments)
+    return entry.tcomment
+
+
+def entry_facts(po: polib.POFile | Catalogue) -> list[tuple[object, ...]]:
     """What a translator cares about in each entry, in file order."""
     return [
         (
             e.obsolete, e.msgctxt, e.msgid, e.msgstr, "fuzzy" in e.flags,
-            e.previous_msgid, e.tcomment,
+            e.previous_msgid, note(e),
         )
         for e in po
     ]
@@ -152,7 +186,7 @@ def test_valid_catalogue_with_every_construct_parses() -> None:
         (None, "One day"),
     ]
     assert live[1].previous_msgid == "Our clinic treats patients." and "fuzzy" in live[1].flags
-    assert live[0].tcomment == "A translator note"
+    assert note(live[0]) == "A translator note"
     obsolete = [e for e in po if e.obsolete]
     assert [e.msgid for e in obsolete] == ["Farewell", "Gone texts"]
     assert obsolete[1].msgstr == "消えたテキスト"
@@ -168,7 +202,7 @@ def test_msgmerge_output_with_obsolete_previous_msgid_parses() -> None:
         ("Gone texts", "Gone text", True)
     ]
     if MSGCAT:
-        assert catalogue.render(po) == path.read_bytes()
+        assert render(po) == path.read_bytes()
 
 
 def test_parse_accepts_bom_and_no_final_newline() -> None:
@@ -183,7 +217,7 @@ def test_parse_accepts_bom_and_no_final_newline() -> None:
 @needs_gettext
 def test_render_of_a_parsed_catalogue_is_what_msgcat_writes(tmp_path: Path) -> None:
     path = FIXTURES / "valid.po"
-    rendered = catalogue.render(catalogue.parse(path.read_bytes(), path=path))
+    rendered = render(catalogue.parse(path.read_bytes(), path=path))
     assert rendered == gettext(MSGCAT or "msgcat", "--force-po", str(path)).stdout
     out = tmp_path / "valid.po"
     out.write_bytes(rendered)
@@ -200,7 +234,7 @@ def test_escaped_backslash_before_a_letter_or_mark_parses() -> None:
     )
     po = catalogue.parse(data, path=Path("x.po"))
     assert [e.msgid for e in po] == ["Open C:\\Users and 5 \\* 3 or A \\| B"]
-    assert catalogue.render(po) == data
+    assert render(po) == data
 
 
 def test_markdown_backslash_escapes_survive_a_second_run(project: Path, cli) -> None:
@@ -234,7 +268,7 @@ def test_law_whatever_msgcat_writes_parses_to_the_same_entries(
     assert cat.returncode == 0, cat.stderr.decode()
     ours = catalogue.parse(cat.stdout, path=Path("x.po"))
     assert entry_facts(ours) == entry_facts(polib.pofile(cat.stdout.decode("utf-8")))
-    assert catalogue.render(ours) == cat.stdout
+    assert render(ours) == cat.stdout
 
 
 # -- update: merge semantics -----------------------------------------------------------
@@ -405,7 +439,7 @@ def test_returning_obsolete_draft_stays_fuzzy(updated: Path, cli) -> None:
     )
     assert back.msgstr == "パスポートと医療記録を持ってきてください。"
     assert "fuzzy" in back.flags
-    assert catalogue.stats(load(updated / WELCOME_JA)).translated == 0
+    assert stats(load(updated / WELCOME_JA)).translated == 0
 
 
 def _pot(*msgids: str) -> polib.POFile:
@@ -433,7 +467,7 @@ def test_fuzzy_matched_again_keeps_original_previous_msgid() -> None:
         'msgstr "東京のクリニックは多くの国の患者を治療します。"\n'
     )
     pot = _pot("Our clinic in Tokyo treats patients from many countries.")
-    merged = catalogue.merge(old, pot, lang="ja")
+    merged = merge(old, pot, lang="ja")
     entry = merged.find("Our clinic in Tokyo treats patients from many countries.")
     assert "fuzzy" in entry.flags
     assert entry.previous_msgid == "Our clinic in Tokyo treats patients from many countries."
@@ -542,7 +576,7 @@ def test_stats_never_counts_fuzzy_as_translated() -> None:
     po[1].flags.append("fuzzy")
     po[3].flags.append("fuzzy")  # fuzzy without a translation is simply untranslated
     po.append(polib.POEntry(msgid="Gone.", msgstr="消えた。", obsolete=True))
-    counts = catalogue.stats(po)
+    counts = stats(po)
     assert (counts.total, counts.translated, counts.fuzzy, counts.untranslated) == (4, 1, 1, 2)
     assert (counts.words_total, counts.words_translated, counts.words_fuzzy) == (10, 3, 2)
     assert counts.percent == 25.0
@@ -591,14 +625,16 @@ LAW_SETTINGS = settings(max_examples=150, deadline=None,
 @given(histories())
 def test_law_unchanged_msgid_keeps_translation(history: tuple[polib.POFile, polib.POFile]) -> None:
     old, pot = history
-    merged = catalogue.merge(old, pot, lang="ja")
+    merged = merge(old, pot, lang="ja")
     live = [e for e in merged if not e.obsolete]
     assert [e.msgid for e in live] == [e.msgid for e in pot]  # template order, nothing lost
     for entry in live:
         before = old.find(entry.msgid)
         if before is not None:
             assert entry.msgstr == before.msgstr
-            assert entry.tcomment == before.tcomment
+            reviewed = before.msgstr and "fuzzy" not in before.flags
+            kept = "" if reviewed and before.tcomment.startswith("MT: ") else before.tcomment
+            assert note(entry) == kept  # a reviewed entry keeps no draft marks
             assert ("fuzzy" in entry.flags) == ("fuzzy" in before.flags)
         elif entry.msgstr:  # a fuzzy match: marked, attributed, and really similar
             assert "fuzzy" in entry.flags
@@ -621,11 +657,11 @@ def test_law_update_is_idempotent(
     history: tuple[polib.POFile, polib.POFile], keep_obsolete: bool
 ) -> None:
     old, pot = history
-    first = catalogue.render(catalogue.merge(old, pot, lang="ja", keep_obsolete=keep_obsolete))
+    first = render(merge(old, pot, lang="ja", keep_obsolete=keep_obsolete))
     reparsed = catalogue.parse(first, path=Path("x.po"))
-    assert catalogue.render(reparsed) == first
-    again = catalogue.merge(reparsed, pot, lang="ja", keep_obsolete=keep_obsolete)
-    second = catalogue.render(again)
+    assert render(reparsed) == first
+    again = merge(reparsed, pot, lang="ja", keep_obsolete=keep_obsolete)
+    second = render(again)
     assert second == first
 
 
@@ -636,10 +672,112 @@ def test_law_merged_catalogue_is_msgcat_canonical(
     tmp_path_factory: pytest.TempPathFactory, history: tuple[polib.POFile, polib.POFile]
 ) -> None:
     old, pot = history
-    data = catalogue.render(catalogue.merge(old, pot, lang="ja"))
+    data = render(merge(old, pot, lang="ja"))
     cat = gettext(MSGCAT or "msgcat", "--force-po", "-", stdin=data)
     assert cat.returncode == 0, cat.stderr.decode()
     assert cat.stdout == data
     checked = gettext(MSGFMT or "msgfmt", "--check", "-o", "/dev/null", "-", stdin=data)
     assert checked.returncode == 0, checked.stderr.decode()
     assert re.search(rb'^"Language: ja\\n"$', data, re.MULTILINE)
+
+
+# -- fidelity with GNU gettext: escapes, plural and obsolete entries, line separators ------
+
+_HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+def _one(msgstr_source: str) -> bytes:
+    return (_HEADER + f'msgid "a"\nmsgstr "{msgstr_source}"\n').encode("utf-8")
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+@pytest.mark.parametrize(
+    "escaped",
+    [r"\x41", r"\101", r"\x4142", r"\x41G", r"\1012", r"\7", r"\a", r"\x0a", r"\x22", r"\x5c",
+     r"\xc3\xa9", r"\\x41", r"\b\f\v\t", r"caf\303\251"],
+)
+def test_c_escapes_decode_as_msgfmt_decodes_them(escaped: str, tmp_path: Path) -> None:
+    """Each string reads as msgcat reads it, and is written back exactly as msgcat writes it."""
+    source = tmp_path / "in.po"
+    source.write_bytes(_one(escaped))
+    expected = gettext(MSGCAT or "msgcat", str(source))
+    assert expected.returncode == 0, expected.stderr
+    po = catalogue.parse(source.read_bytes(), path=source)
+    assert po.render() == expected.stdout
+    reparsed = catalogue.parse(expected.stdout, path=source)
+    assert reparsed.find("a").msgstr == po.find("a").msgstr  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+@pytest.mark.parametrize("escaped", [r"\xZZ", r"\x", r"\8", r"\?", r"\'", r"\e", r"\u00e9"])
+def test_escapes_msgfmt_rejects_are_errors_at_their_line(escaped: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.po"
+    source.write_bytes(_one(escaped))
+    assert gettext(MSGCAT or "msgcat", str(source)).returncode != 0
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.parse(source.read_bytes(), path=source)
+    assert caught.value.line == 5 and "escape" in caught.value.message
+
+
+@pytest.mark.parametrize("nul", ["\x00", r"\0", r"\x00", r"\000"])
+def test_a_nul_in_a_string_is_refused_at_its_line(nul: str) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.parse(_one(f"before{nul} after"), path=Path("x.po"))  # space: not hex
+    assert caught.value.line == 5 and "NUL" in caught.value.message
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+def test_line_separators_inside_strings_survive_reading_and_writing(tmp_path: Path) -> None:
+    """U+2028, U+2029, U+0085 and \\v are characters of a string, not line ends (polib alone
+    would split there); the catalogue is written back as msgcat writes it."""
+    source = tmp_path / "ls.po"
+    source.write_bytes(
+        (_HEADER + '#. note\u2028more\nmsgid "a\u2028b\x85c\x0bd"\nmsgstr "x\u2029y"\n')
+        .encode("utf-8")
+    )
+    po = catalogue.parse(source.read_bytes(), path=source)
+    entry = next(po.live())
+    assert (entry.msgid, entry.msgstr, entry.comment) == (
+        "a\u2028b\x85c\x0bd", "x\u2029y", "note\u2028more"
+    )
+    assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout
+
+
+@pytest.mark.skipif(MSGMERGE is None, reason="GNU gettext (msgmerge) is not installed")
+def test_plural_and_obsolete_entries_are_kept_like_msgmerge(tmp_path: Path) -> None:
+    """A translated plural entry leaving the template becomes obsolete (not dropped); ``#~ #|``
+    reads as ``#~|``; an obsolete entry keeps its previous msgid; all as msgmerge writes it."""
+    old_path = FIXTURES / "foreign-plural-obsolete.po"
+    pot_path = tmp_path / "t.pot"
+    pot_path.write_bytes((_HEADER + 'msgid "Keep"\nmsgstr ""\n').encode("utf-8"))
+    reference = gettext(MSGMERGE or "msgmerge", "--previous", "-q", str(old_path), str(pot_path))
+    assert reference.returncode == 0, reference.stderr
+    old = catalogue.read(old_path)
+    pot = catalogue.read(pot_path)
+    assert old is not None and pot is not None
+    ours = catalogue.merge(old, pot, lang="es")
+    body = ours.render().split(b"\n\n", 1)[1]  # our header policy differs; entries must not
+    assert body == reference.stdout.split(b"\n\n", 1)[1]
+    again = catalogue.merge(catalogue.parse(ours.render(), path=old_path), pot, lang="es")
+    assert again.render() == ours.render()
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext (msgcat) is not installed")
+def test_long_comment_runs_and_long_strings_read_exactly(tmp_path: Path) -> None:
+    """Hundreds of comment lines and continuation lines (which polib alone appends one by one,
+    quadratic in their number) read to the same entries and write back as msgcat writes."""
+    notes = "".join(f"# note {n}\n" if n % 7 else "#\n" for n in range(200))
+    extracted = "".join(f"#. {{amount_{n}}} = {n},000 USD\n" for n in range(300))
+    pieces = "".join(f'"piece {n} of a long paragraph, "\n' for n in range(400))
+    source = tmp_path / "long.po"
+    source.write_bytes(
+        (_HEADER + notes + extracted + '#, fuzzy\nmsgid ""\n' + pieces + 'msgstr ""\n' + pieces)
+        .encode("utf-8")
+    )
+    po = catalogue.parse(source.read_bytes(), path=source)
+    entry = next(po.live())
+    assert entry.translator_comments[:2] == ["", "note 1"] and len(entry.translator_comments) == 200
+    assert entry.comment.split("\n")[-1] == "{amount_299} = 299,000 USD"
+    assert entry.msgid.endswith("piece 399 of a long paragraph, ") and entry.msgid == entry.msgstr
+    assert entry.line == 3 + 200 + 300 + 1 + 1  # header, notes, extracted, flags, msgid
+    assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout

@@ -12,6 +12,7 @@ import polib
 import pytest
 
 from localise import __version__
+from localise.stages._record import detail_path
 
 WELCOME_FILES = {
     "locales/welcome.pot",
@@ -40,6 +41,11 @@ def stats(root: Path) -> dict[str, tuple[int, int]]:
 
 def changed(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
     return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def _page_record(root: Path, page: str) -> str:
+    """The project-relative path of the build's record of ``page``."""
+    return detail_path(root / ".localise", page).relative_to(root).as_posix()
 
 
 @pytest.fixture
@@ -203,7 +209,8 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
         outputs += [line.split(" ", 1)[1] for line in result.out.splitlines()]
     assert set(outputs) == WELCOME_FILES
     assert changed(before, stats(built)) == WELCOME_FILES | {
-        "source/welcome.md", ".localise/state.json"
+        "source/welcome.md", ".localise/state.json", ".localise/build.json",
+        *(_page_record(built, f"build/{lang}/welcome.md") for lang in ("ja", "es")),
     }
     pot = polib.pofile(str(built / "locales" / "welcome.pot"))
     assert pot.metadata["POT-Creation-Date"] == "2027-01-01 00:00+0000"
@@ -359,3 +366,51 @@ def test_unknown_engine_is_a_usage_error_even_with_nothing_to_do(project: Path, 
     assert result.code == 2 and "unknown translation engine 'nope'" in result.err
     result = cli(project, "run", "--engine", "nope")
     assert result.code == 2 and not (project / "locales").exists()
+
+
+def test_hostile_inputs_give_exit_2_with_path_and_line(project: Path, cli) -> None:
+    """Inputs that used to end in a traceback: each names its file and line, exit 2."""
+    glossary = project / "locales" / "glossary.csv"
+    glossary.parent.mkdir(exist_ok=True)
+    glossary.write_text("term,language,translation\nknee,fr,genou\n", "utf-8")
+    result = cli(project, "extract")
+    assert result.code == 2 and "locales/glossary.csv:2: language 'fr'" in result.err
+    glossary.write_text('term,language,translation\n"x' + "y" * 140_000 + '",ja,z\n', "utf-8")
+    result = cli(project, "extract")
+    assert result.code == 2 and "locales/glossary.csv:2: malformed CSV: a cell longer" in result.err
+    glossary.unlink()
+    (project / "source" / "nul.md").write_bytes(b"# Title\n\nText\x00more\n")
+    result = cli(project, "extract")
+    assert result.code == 2 and "source/nul.md:3: NUL character" in result.err
+    (project / "source" / "nul.md").unlink()
+    (project / "source" / "bad\nname.md").write_text("# Injected\n", "utf-8")
+    result = cli(project, "extract")
+    assert result.code == 2 and "control character" in result.err and "Traceback" not in result.err
+    (project / "source" / "bad\nname.md").unlink()
+    (project / ".localise").mkdir(exist_ok=True)
+    (project / ".localise" / "state.json").write_text("[1, 2, 3]", "utf-8")
+    assert cli(project, "extract").code == 0  # a damaged state only means redoing the work
+
+
+def test_streams_that_cannot_take_utf8_or_stop_reading_are_not_errors(
+    tmp_path: Path, python: str
+) -> None:
+    """LANG=C terminals get escapes instead of a traceback; `| head` is exit 0, silently."""
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    done = subprocess.run([python, "-m", "localise", "-C", str(root), "status", "--lang", "ja"],
+                          capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"\\u2588" in done.stdout and b"Traceback" not in done.stderr
+    pipe = subprocess.Popen([python, "-m", "localise", "-C", str(root), "status", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert pipe.stdout is not None and pipe.stdout.read(5)
+    pipe.stdout.close()  # the reader went away, like `| head -c 5`
+    assert pipe.wait(60) == 0
+    assert pipe.stderr is not None and pipe.stderr.read() == b""
+
+
+@pytest.mark.parametrize("value", ["nan", "150", "-1", "lots"])
+def test_fail_under_takes_only_a_percentage(project: Path, cli, value: str) -> None:
+    result = cli(project, "status", "--fail-under", value)
+    assert result.code == 2 and "--fail-under" in result.err

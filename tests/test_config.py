@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from localise import config
 from localise.errors import ConfigError
+from localise.formatting import CurrencyPolicy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "config"
 
@@ -27,15 +29,15 @@ def _project_with(tmp_path: Path, fixture: str) -> Path:
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     loaded = config.load(tmp_path)
     assert loaded == config.Config(root=tmp_path.resolve())
-    assert loaded.languages == ("ja", "es")
+    assert loaded.languages == ()  # no silent default: the commands that need one say so
     assert loaded.source_language == "en"
-    assert loaded.references == "file"
+    assert loaded.reference_comments == "file"
     assert loaded.formatting.currency and loaded.formatting.dates
 
 
 def test_design_defaults_spelled_out_equal_builtin_defaults(tmp_path: Path) -> None:
-    root = _project_with(tmp_path, "defaults.toml")
-    assert config.load(root) == config.Config(root=root.resolve())
+    root = _project_with(tmp_path, "defaults.toml")  # and the languages, which have none
+    assert config.load(root) == config.Config(root=root.resolve(), languages=("ja", "es"))
 
 
 def test_every_table(tmp_path: Path) -> None:
@@ -45,17 +47,19 @@ def test_every_table(tmp_path: Path) -> None:
     assert loaded.source_dir == Path("articles")
     assert loaded.output_root == root.resolve() / "site" / "out"
     assert loaded.front_matter_keys == ("title",)
-    assert loaded.references == "line"
+    assert loaded.reference_comments == "line"
     assert loaded.formatting.currency is False
-    assert dict(loaded.formatting.policies["ja"]) == {
-        "display_currency": "JPY", "rate": "150.25", "rate_currency": "USD",
-        "rate_date": dt.date(2026, 1, 12), "show_original": True,
-    }
+    assert loaded.formatting.policy("ja") == CurrencyPolicy(
+        display_currency="JPY", rate=Decimal("150.25"), rate_currency="USD",
+        rate_date=dt.date(2026, 1, 12), show_original=True,
+    )
+    assert loaded.formatting.policy("es") == CurrencyPolicy()
     assert loaded.translate.engine_for("es") == "apertium"
     assert loaded.translate.engine_for("ja") == "pseudo"
-    assert (loaded.translate.beam_size, loaded.translate.threads) == (2, 4)
-    assert loaded.translate.max_batch_size == 64
-    assert loaded.translate.packages_dir == root.resolve() / "models"
+    options = loaded.translate.options
+    assert (options.beam_size, options.threads) == (2, 4)
+    assert options.max_batch_size == 64
+    assert options.packages_dir == root.resolve() / "models"
     assert loaded.check.glossary == "i18n/glossary.csv"
     assert dict(loaded.check.localisable_links["https://example.com/en/"]) == {
         "ja": "https://example.com/ja/"
@@ -136,9 +140,9 @@ def test_bad_config_fails_cleanly_on_the_command_line(
 
 
 def test_policy_values_are_typed(tmp_path: Path) -> None:
-    """[formatting.<lang>] values are usable by the pipeline's currency policy."""
+    """[formatting.<lang>] values are built into the currency policy once, at load."""
     loaded = config.load(_project_with(tmp_path, "full.toml"))
-    policy = config.currency_policy(loaded.formatting.policies["ja"])
+    policy = loaded.formatting.policy("ja")
     assert policy.rate == Decimal("150.25")
     assert policy.display_currency == "JPY"
 
@@ -149,8 +153,8 @@ def test_policy_values_are_typed(tmp_path: Path) -> None:
         ('languages = ["ja", "qq"]\n', 1, "no CLDR locale data for 'qq'"),
         ("[translate]\nbeam_size = 0\n", 2, "beam_size"),
         ("[translate]\nmax_batch_size = 0\n", 2, "max_batch_size"),
-        ('[translate]\nengine = "nope"\n', 2, "unknown engine 'nope'"),
-        ('[translate.engines]\nes = "nope"\n', 2, "unknown engine 'nope'"),
+        ('[translate]\nengine = "nope"\n', 2, "unknown translation engine 'nope'"),
+        ('[translate.engines]\nes = "nope"\n', 2, "unknown translation engine 'nope'"),
         ('[formatting.ja]\ndisplay_currency = "JPY"\n', 1, "formatting.ja"),
         ('[formatting.ja]\ndisplay_currency = "JPY"\nrate = "abc"\n', 1, "rate is not a number"),
     ],
@@ -163,3 +167,49 @@ def test_bad_values_are_reported_at_load_with_their_line(
         config.load(tmp_path)
     assert fragment in str(info.value)
     assert f"localise.toml:{line}:" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ('output_dir = ""\n', "not the project folder itself (key 'output_dir')"),
+        ('locales_dir = "."\n', "not the project folder itself (key 'locales_dir')"),
+        ('[check]\nglossary = "/etc/passwd"\n', "inside the project (key 'check.glossary')"),
+        ('[check]\nglossary = "../g.csv"\n', "inside the project (key 'check.glossary')"),
+    ],
+)
+def test_folders_and_glossary_stay_inside_the_project(
+    tmp_path: Path, toml: str, fragment: str
+) -> None:
+    (tmp_path / "localise.toml").write_text(toml, "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path)
+    assert fragment in str(caught.value)
+
+
+def test_translate_memory_and_decoding_keys(tmp_path: Path) -> None:
+    from localise.config import load
+
+    (tmp_path / "localise.toml").write_text(
+        "[translate]\nlength_penalty = 0.5\nmax_length_ratio = 2\napply_glossary = false\n"
+        "[translate.memory]\ncompendia = [\"tm/{lang}.po\", \"tm/old.tmx\"]\n"
+        "min_similarity = 80\nexact_reviewed = true\n"
+    )
+    config = load(tmp_path)
+    options = config.translate.options
+    assert (options.length_penalty, options.max_length_ratio) == (0.5, 2.0)
+    memory = config.translate.memory
+    assert memory.compendia == (tmp_path / "tm/{lang}.po", tmp_path / "tm/old.tmx")
+    assert (memory.min_similarity, memory.exact_reviewed) == (80, True)
+    assert config.translate.apply_glossary is False
+    for bad, message in [
+        ("[translate.memory]\nmin_similarity = 120\n", "min_similarity"),
+        ("[translate.memory]\ncompendia = [\"../x.po\"]\n", "inside the project"),
+        ("[translate.memory]\nsimilarity = 80\n",
+         "unknown key (key 'translate.memory.similarity')"),
+        ("[translate]\nlength_penalty = -1\n", "length_penalty"),
+    ]:
+        (tmp_path / "localise.toml").write_text(bad)
+        with pytest.raises(ConfigError, match=re.escape(message)) as info:
+            load(tmp_path)
+        assert info.value.line is not None

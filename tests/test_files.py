@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from localise.errors import LocaliseError, LockError
-from localise.files import project_lock, write_atomic, write_if_changed
+from localise.files import (
+    ConcurrentEdit,
+    project_lock,
+    replace_if_unchanged,
+    write_atomic,
+    write_if_changed,
+)
 
 
 def _temp_files(folder: Path) -> list[Path]:
@@ -55,9 +61,10 @@ def test_write_atomic_failure_keeps_old_file(
         raise OSError(errno.EIO, "simulated I/O error")
 
     monkeypatch.setattr(os, failing, boom)
-    with pytest.raises(OSError):
+    with pytest.raises(LocaliseError) as caught:
         write_atomic(target, b"new content that never lands\n")
     monkeypatch.undo()
+    assert caught.value.path == target and "simulated I/O error" in str(caught.value)
     assert target.read_bytes() == b"old\n"
     assert _temp_files(tmp_path) == []
 
@@ -392,3 +399,132 @@ def test_new_files_get_the_usual_mode(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+# -- the lock dies with its holder, workers die with their parent ------------------------
+
+
+def _session_alive(pgid: int) -> list[int]:
+    """Processes still in session/group ``pgid`` (Linux /proc)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # pgrp, not a zombie
+            alive.append(int(entry.name))
+    return alive
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2+ CPUs for the worker processes")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_only_the_main_process_stops_its_workers_and_frees_the_lock(
+    corpus: Corpus, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """A cancelled CI job kills the main process only: its workers must not live on, holding
+    the lock and writing files."""
+    root = corpus.fresh_copy(tmp_path / "run", stage="update")
+    proc = _pipeline(root, sys.executable, serial=False, stages=("update",),
+                     start_new_session=True)
+    _wait_for_first_write(root, proc, timeout=60)
+    assert len(_session_alive(proc.pid)) > 1, "the run should be using worker processes"
+    os.kill(proc.pid, sig)
+    proc.wait(30)
+    deadline = time.monotonic() + 10
+    while _session_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _session_alive(proc.pid) == []
+    _assert_never_partial(root, corpus, f"main process killed by {sig.name}")
+    rerun = _pipeline(root, sys.executable, serial=False)  # the lock is free again
+    _, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err.decode()
+    assert _temp_files(root) == []  # leftovers of the killed run are gone
+    resumed = {k: v for k, v in _outputs(root).items() if not k.rsplit("/", 1)[-1].startswith(".")}
+    assert resumed == corpus.new
+
+
+def test_leftover_temporary_files_are_removed_by_the_next_run(project: Path, cli) -> None:
+    assert cli(project, "extract").code == 0
+    stray = project / "locales" / ".localise-abcd1234.tmp"
+    old_style = project / "locales" / ".welcome.pot.x1y2z3w4.tmp"
+    mine = project / "locales" / "notes.tmp"  # not a name localise makes: left alone
+    for path in (stray, old_style, mine):
+        path.write_bytes(b"half")
+    assert cli(project, "update").code == 0
+    assert not stray.exists() and not old_style.exists()
+    assert mine.read_bytes() == b"half"
+
+
+def test_the_longest_legal_article_name_round_trips(project: Path, cli) -> None:
+    """A 240-byte name (the temporary name is short and fixed, not the target's + 14)."""
+    name = "a" * 237 + ".md"
+    (project / "source" / name).write_text("# Hello\n\nA paragraph of text.\n", "utf-8")
+    for command in ("extract", "update", "build"):
+        result = cli(project, command)
+        assert result.code == 0, result.err
+    assert (project / "locales" / ("a" * 237 + ".pot")).is_file()
+    assert (project / "build" / "ja" / name).is_file()
+
+
+def test_a_symlinked_lock_file_is_refused(project: Path, cli, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (project / ".localise").mkdir()
+    (project / ".localise" / "lock").symlink_to(outside)
+    result = cli(project, "extract")
+    assert result.code == 2 and "symbolic link" in result.err
+    assert not outside.exists()
+
+
+def test_replace_if_unchanged_refuses_to_overwrite_a_save_made_meanwhile(tmp_path: Path) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"as read\n")
+    assert replace_if_unchanged(target, b"as read\n", read=b"as read\n") is False
+    target.write_bytes(b"saved by the translator\n")
+    with pytest.raises(ConcurrentEdit):
+        replace_if_unchanged(target, b"ours\n", read=b"as read\n")
+    assert target.read_bytes() == b"saved by the translator\n"
+    assert replace_if_unchanged(target, b"ours\n", read=b"saved by the translator\n") is True
+    assert target.read_bytes() == b"ours\n"
+    fresh = tmp_path / "new.po"
+    with pytest.raises(ConcurrentEdit):  # expected absent, but someone created it
+        fresh.write_bytes(b"x")
+        replace_if_unchanged(fresh, b"y", read=None)
+    assert _temp_files(tmp_path) == []
+
+
+def test_update_merges_a_catalogue_saved_while_it_ran(
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translator saves right between update's read and its write: nothing is lost."""
+    from localise import catalogue, files
+
+    assert cli(project, "extract").code == 0
+    assert cli(project, "update", "--lang", "ja").code == 0
+    po_path = project / "locales" / "ja" / "LC_MESSAGES" / "welcome.po"
+    (project / "source" / "welcome.md").write_text(
+        (project / "source" / "welcome.md").read_text("utf-8") + "\nA new closing line.\n",
+        "utf-8",
+    )
+    assert cli(project, "extract").code == 0
+    real = files.write_atomic
+    saved = []
+
+    def save_first(path: Path, data: bytes, **options: object) -> None:
+        if path == po_path and not saved:  # Poedit saves a translation just now
+            po = catalogue.read(path)
+            assert po is not None
+            entry = next(po.live())
+            entry.msgstr = "ようこそ"
+            path.write_bytes(po.render())
+            saved.append(entry.msgid)
+        real(path, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "write_atomic", save_first)
+    assert cli(project, "update", "--lang", "ja").code == 0
+    po = catalogue.read(po_path)
+    assert po is not None and saved
+    assert po.find(saved[0]) is not None and po.find(saved[0]).msgstr == "ようこそ"
+    assert po.find("A new closing line.") is not None

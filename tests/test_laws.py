@@ -34,9 +34,8 @@ from hypothesis import HealthCheck, given, settings
 
 from localise import inline
 from localise.assemble import assemble
-from localise.config import FormattingOptions
 from localise.model import Document
-from localise.segment import segment
+from localise.segment import SegmentOptions, segment
 from strategies import documents  # tests/ is on pythonpath (pyproject)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +43,8 @@ SPEC = json.loads((ROOT / "tests/fixtures/commonmark/spec-0.31.2.json").read_tex
 ARTICLES = sorted(
     [*ROOT.glob("source/*.md"), *ROOT.glob("source/guides/*.md")], key=lambda p: str(p)
 )
-PLACEHOLDERS_ON = FormattingOptions()
-PLACEHOLDERS_OFF = FormattingOptions(currency=False, dates=False)
+PLACEHOLDERS_ON = SegmentOptions(currency=True, dates=True)
+PLACEHOLDERS_OFF = SegmentOptions()
 LAW_SETTINGS = settings(  # LOCALISE_LAW_EXAMPLES=2000 for a deeper search
     max_examples=int(os.environ.get("LOCALISE_LAW_EXAMPLES", "120")),
     deadline=None,
@@ -60,8 +59,8 @@ def _spec_id(example: dict[str, Any]) -> str:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def seg(text: str, formatting: FormattingOptions = PLACEHOLDERS_OFF) -> Document:
-    return segment(text, path=Path("article.md"), slug="article", formatting=formatting)
+def seg(text: str, formatting: SegmentOptions = PLACEHOLDERS_OFF) -> Document:
+    return segment(text, path=Path("article.md"), slug="article", options=formatting)
 
 
 def render(text: str) -> str:
@@ -273,7 +272,7 @@ def fake_translate(msgid: str, env: dict[str, Any], lang: str, *, every: int = 3
 
 
 def translate_document(
-    text: str, lang: str, formatting: FormattingOptions = PLACEHOLDERS_OFF
+    text: str, lang: str, formatting: SegmentOptions = PLACEHOLDERS_OFF
 ) -> tuple[Document, dict[str, Translation], str]:
     env: dict[str, Any] = {}
     inline.parser().parse(text, env)  # the link reference definitions the msgids rely on
@@ -304,7 +303,7 @@ def fake_translate_plain(value: str, lang: str) -> Translation:
 def assert_structure(
     source: str,
     lang: str,
-    formatting: FormattingOptions = PLACEHOLDERS_OFF,
+    formatting: SegmentOptions = PLACEHOLDERS_OFF,
 ) -> None:
     """Law 2 (and law 3) for one source text."""
     document, table, out = translate_document(source, lang, formatting)

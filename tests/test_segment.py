@@ -22,16 +22,16 @@ from typing import Any
 import pytest
 
 from localise.assemble import assemble
-from localise.config import FormattingOptions
 from localise.errors import SourceError
+from localise.files import decode_utf8 as decode
 from localise.model import Document
-from localise.segment import decode, segment
+from localise.segment import SegmentOptions, segment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "segment"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
 REGEN = os.environ.get("LOCALISE_REGEN") == "1"
-PLACEHOLDERS_OFF = FormattingOptions(currency=False, dates=False)
-FORMATTING = {"placeholders": FormattingOptions()}
+PLACEHOLDERS_OFF = SegmentOptions()
+FORMATTING = {"placeholders": SegmentOptions(currency=True, dates=True)}
 """Cases segmented with placeholders on; every other case has them off."""
 
 
@@ -42,7 +42,7 @@ def load(case: str) -> Document:
         text,
         path=Path(f"source/{case}.md"),
         slug=case,
-        formatting=FORMATTING.get(case, PLACEHOLDERS_OFF),
+        options=FORMATTING.get(case, PLACEHOLDERS_OFF),
     )
 
 

@@ -77,3 +77,15 @@ def test_round_trip_of_any_text(text: str, lang: str) -> None:
 def test_paired_token_spans_stay_in_one_segment(sentences: list[str]) -> None:
     for part in split(" ".join(sentences), lang="en"):
         assert part.count("⟦1⟧") == part.count("⟦/1⟧")
+
+
+def test_join_looks_at_the_characters_on_both_sides() -> None:
+    from localise.sentences import join
+
+    assert join(["Is it safe?", "Most are."], lang="ja") == "Is it safe? Most are."
+    assert join(["安全です。", "次に。"], lang="ja") == "安全です。次に。"
+    assert join(["安全です。", "Most are."], lang="ja") == "安全です。Most are."
+    assert join(["Safe?", "多くは。"], lang="ja") == "Safe?多くは。"
+    assert join(["Bien.", "Sí."], lang="es") == "Bien. Sí."
+    assert join(["安全。", "多く。"], lang="es") == "安全。多く。"
+    assert join(["see ⟦1⟧x⟦/1⟧", "⟦2⟧Next"], lang="ja") == "see ⟦1⟧x⟦/1⟧ ⟦2⟧Next"

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import html.entities
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import yaml
 
+from localise import inline, placeholders
+from localise.dialects import pieces as syntax
 from localise.langs import is_unspaced
-from localise.model import Document, Unit
+from localise.model import Document, Fallback, Unit
 
-_PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # A continuation line that would open a new block: escaped, or (HTML) joined to the line before.
 _ESCAPABLE_START_RE = re.compile(
     r"^[ \t]*(?:(?P<marker>[-+*])(?:[ \t]|$)|\d{1,9}(?P<marker2>[.)])(?:[ \t]|$)"
@@ -23,46 +24,6 @@ _HTML_START_RE = re.compile(r"^[ \t]*<")
 _MARKER_GROUPS = tuple(f"marker{n}" if n > 1 else "marker" for n in range(1, 8))
 _LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-
-
-@dataclass(frozen=True, slots=True)
-class Fallback:
-    """A unit whose translation could not be used, and why."""
-
-    unit: Unit
-    reason: str
-
-
-Formatter = Callable[[Unit, str], str]
-"""Given a unit and a placeholder name, return the localised value text."""
-
-
-def fill_placeholders(unit: Unit, text: str, *, format_value: Formatter) -> str:
-    """Replace ``{name}`` by formatted values and undo doubled braces.
-
-    Raises ValueError naming the problem when the placeholders differ from the msgid's.
-    """
-    expected = sorted(p.name for p in unit.placeholders)
-    found = sorted(m.group(1) for m in _PLACEHOLDER_RE.finditer(text) if m.group(1))
-    if found != expected:
-        missing = sorted(set(expected) - set(found))
-        extra = sorted(set(found) - set(expected))
-        doubled = sorted({n for n in found if found.count(n) > 1})
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join("{" + n + "}" for n in missing))
-        if extra:
-            parts.append("unknown " + ", ".join("{" + n + "}" for n in extra))
-        if doubled:
-            parts.append("repeated " + ", ".join("{" + n + "}" for n in doubled))
-        raise ValueError("placeholders differ from the source: " + "; ".join(parts))
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group(1):
-            return format_value(unit, match.group(1))
-        return match.group(0)[0]
-
-    return _PLACEHOLDER_RE.sub(replace, text)
 
 
 def _join_unspaced(lines: list[str]) -> str:
@@ -86,8 +47,6 @@ def _join_unspaced(lines: list[str]) -> str:
 
 def _join_soft_breaks(lines: list[str]) -> list[str]:
     """Join lines at soft breaks (CommonMark renders them as spaces); keep breaks inside HTML."""
-    from localise import inline
-
     text = "\n".join(lines)
     soft = {s.end - 1 for s in inline.scan(text) if s.kind == "softbreak"}
     out = [lines[0]]
@@ -114,8 +73,18 @@ def _escape_block_start(line: str) -> str:
     return line[:at] + "\\" + line[at:]
 
 
-def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
-    """The replacement for ``unit``'s span: container prefixes, breaks per language rules."""
+def layout(
+    unit: Unit,
+    text: str,
+    *,
+    lang: str,
+    newline: str = "\n",
+    syntax: Mapping[str, str] | None = None,
+) -> str:
+    """The replacement for ``unit``'s span: container prefixes, breaks per language rules.
+
+    ``syntax`` maps the stand-in characters of syntax placeholders to the source they stand
+    for, so that a line starting with an HTML tag is still joined to the line before it."""
     unspaced = is_unspaced(lang)
     text = text.strip()
     if unit.kind == "front-matter":
@@ -123,6 +92,8 @@ def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
     lines = [line.lstrip(" \t") for line in text.split("\n")]
     lines = [line if _is_hard_break(line) else line.rstrip(" \t") for line in lines]
     lines = [line for line in lines if line] or [""]  # a blank line would end the block
+    if unit.escape != "markdown":
+        return _layout_text(unit, lines, unspaced=unspaced, newline=newline)
     if _LINK_DEFINITION_RE.match(lines[0]):
         lines = [" ".join(lines)]  # a first line alone would become a link reference definition
     if unit.single_line:
@@ -134,12 +105,125 @@ def layout(unit: Unit, text: str, *, lang: str, newline: str = "\n") -> str:
     # Spaced languages keep the translator's breaks as soft breaks with the container prefix.
     candidates = _join_soft_breaks(lines) if unspaced else lines
     out = [candidates[0]]
+    resolve = _resolver(syntax)
     for line in candidates[1:]:
-        if _HTML_START_RE.match(line) and not _is_hard_break(out[-1]):
+        if _HTML_START_RE.match(resolve(line)) and not _is_hard_break(out[-1]):
             out[-1] = _join_unspaced([out[-1], line]) if unspaced else f"{out[-1]} {line}"
         else:
             out.append(_escape_block_start(line))
     return (newline + unit.continuation).join(out)
+
+
+def _layout_text(unit: Unit, lines: list[str], *, unspaced: bool, newline: str) -> str:
+    """HTML text, attribute values and plain labels: no Markdown escaping; one line where the
+    unit must stay on one, and never a blank line (it would end an HTML block)."""
+    if unit.single_line or unspaced:
+        return _join_unspaced(lines) if unspaced else " ".join(lines)
+    return (newline + unit.continuation).join(lines)
+
+
+def _resolver(syntax: Mapping[str, str] | None) -> Callable[[str], str]:
+    if not syntax:
+        return lambda line: line
+    return lambda line: syntax.get(line[:1], line[:1]) + line[1:] if line else line
+
+
+_HTML_ESCAPES = {
+    "html": {"&": "&amp;", "<": "&lt;"},
+    "attribute": {"&": "&amp;", '"': "&quot;", "'": "&#39;"},
+}
+_REFERENCE_NAMES: dict[str, tuple[str, ...]] = {}
+for _name in sorted(html.entities.html5, key=len, reverse=True):
+    _REFERENCE_NAMES.setdefault(_name[0], ())
+    _REFERENCE_NAMES[_name[0]] += (_name,)
+_TAG_START = re.compile(r"[A-Za-z/!?]")
+
+
+def _needs_escape(text: str, at: int) -> bool:
+    """True when the ``&`` or ``<`` at ``at`` would not be read as itself by an HTML parser
+    (a character reference, a tag): only those are escaped, so text written as the source
+    wrote it (``Q&A``, ``a < b``) is written back unchanged."""
+    following = text[at + 1 : at + 40]
+    if text[at] == "<":
+        return bool(_TAG_START.match(following))
+    if following[:1] == "#":
+        return True
+    return any(following.startswith(name) for name in _REFERENCE_NAMES.get(following[:1], ()))
+
+
+def fill_syntax(
+    unit: Unit, text: str, *, format_value: placeholders.Formatter
+) -> tuple[str, dict[str, str]]:
+    """Fill the unit's value placeholders and stand one private-use character in for each
+    syntax placeholder: (text, stand-in → source). ValueError as :func:`placeholders.fill`."""
+    stand: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for number, placeholder in enumerate(p for p in unit.placeholders if p.syntax):
+        char = chr(syntax.SENTINEL_BASE + number)
+        stand[placeholder.name] = char
+        sources[char] = placeholder.source
+
+    def value(target: Unit, name: str) -> str:
+        return stand[name] if name in stand else format_value(target, name)
+
+    return placeholders.fill(unit, text, format_value=value), sources
+
+
+def own_lines(unit: Unit, text: str, *, newline: str = "\n") -> str:
+    """Line breaks (with the unit's continuation prefix) before syntax that started a line of
+    the source and after syntax that ended one: a line-level construct keeps its own line."""
+    marks = [p for p in unit.placeholders if p.syntax]
+    breaks = {chr(syntax.SENTINEL_BASE + n): (p.starts_line, p.ends_line)
+              for n, p in enumerate(marks) if p.starts_line or p.ends_line}
+    if not breaks:
+        return text
+    separator = newline + unit.continuation
+    out = ""
+    index, size = 0, len(text)
+    while index < size:
+        ch = text[index]
+        before, after = breaks.get(ch, (False, False))
+        if before and out.strip():
+            out = out.rstrip(" \t")
+            if out[out.rfind("\n") + 1 :].strip(" \t>"):  # not already at a line start
+                out += separator
+        out += ch
+        index += 1
+        if after and index < size:
+            end = index
+            while end < size and text[end] in " \t":
+                end += 1
+            if end < size and text[end] not in "\r\n":
+                out += separator
+                index = end
+    return out
+
+
+def restore_syntax(unit: Unit, text: str, sources: Mapping[str, str], *, quote: str) -> str:
+    """Put each syntax placeholder's source back; text between the two ends of an ``alt`` or
+    ``title`` pair, and the whole of an ``html``/``attribute`` unit, is escaped for HTML."""
+    names = {chr(syntax.SENTINEL_BASE + n): p.name for n, p in
+             enumerate(p for p in unit.placeholders if p.syntax)}
+    base = _HTML_ESCAPES.get(unit.escape)
+    if unit.escape == "attribute":
+        closing = quote if quote and quote in "'\"" else ""
+        base = {"&": "&amp;", closing: _HTML_ESCAPES["attribute"][closing]} if closing else {}
+    out: list[str] = []
+    inside: str | None = None
+    for at, ch in enumerate(text):
+        if ch in sources:
+            name = names[ch]
+            source = sources[ch]
+            if name.startswith(("alt_", "title_")):
+                inside = None if name.endswith("_end") else source[-1:]
+            out.append(source)
+        elif inside and ch == inside:
+            out.append(_HTML_ESCAPES["attribute"][ch])
+        elif base and ch in base and (ch not in "&<" or _needs_escape(text, at)):
+            out.append(base[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def yaml_scalar(text: str, *, style: str, unspaced: bool = False) -> str:
@@ -162,7 +246,7 @@ def assemble(
     translations: Mapping[str, str],
     *,
     lang: str,
-    format_value: Formatter | None = None,
+    format_value: placeholders.Formatter = placeholders.source_value,
     keep_identical: bool = True,
     localise_identical: bool = False,
 ) -> tuple[str, list[Fallback]]:
@@ -172,34 +256,64 @@ def assemble(
     keeps its source bytes — unless it holds placeholders and ``localise_identical`` asks for
     its values in the target locale's format.
     """
+    text, fallbacks, _ = assemble_spans(
+        document,
+        translations,
+        lang=lang,
+        format_value=format_value,
+        keep_identical=keep_identical,
+        localise_identical=localise_identical,
+    )
+    return text, fallbacks
+
+
+def assemble_spans(
+    document: Document,
+    translations: Mapping[str, str],
+    *,
+    lang: str,
+    format_value: placeholders.Formatter = placeholders.source_value,
+    keep_identical: bool = True,
+    localise_identical: bool = False,
+) -> tuple[str, list[Fallback], list[tuple[int, int, bool]]]:
+    """:func:`assemble`, also returning where each unit's text sits in the new text:
+    ``(start, end, replaced)`` per unit of ``document.units`` (``replaced`` False: its source
+    bytes were kept)."""
     newline = "\r\n" if "\r\n" in document.text else "\n"
     pieces: list[str] = []
     fallbacks: list[Fallback] = []
+    spans: list[tuple[int, int, bool]] = []
     pos = 0
+    size = 0  # length of "".join(pieces)
     for unit in document.units:
         translation = translations.get(unit.msgid)
-        if not translation:
+        identical = bool(translation) and keep_identical and translation == unit.msgid
+        if not translation or (identical and not (localise_identical and unit.placeholders)):
+            start = size + unit.start - pos
+            spans.append((start, start + unit.end - unit.start, False))
             continue
-        identical = keep_identical and translation == unit.msgid
-        if identical and not (localise_identical and unit.placeholders):
-            continue
+        sources: dict[str, str] = {}
         if unit.placeholders:
             try:
-                translation = fill_placeholders(
-                    unit, translation, format_value=format_value or _source_value
-                )
+                translation, sources = fill_syntax(unit, translation, format_value=format_value)
             except ValueError as exc:
                 fallbacks.append(Fallback(unit, str(exc)))
+                start = size + unit.start - pos
+                spans.append((start, start + unit.end - unit.start, False))
                 continue
-        pieces.append(document.text[pos : unit.start])
-        pieces.append(layout(unit, translation, lang=lang, newline=newline))
+        if unit.kind == "front-matter" and sources:  # quoting is chosen for the real text
+            translation, sources = restore_syntax(unit, translation, sources, quote=""), {}
+        text = layout(unit, translation, lang=lang, newline=newline, syntax=sources)
+        if sources:
+            text = own_lines(unit, text, newline=newline)
+        if sources or unit.escape in ("html", "attribute"):
+            quote = document.text[unit.end : unit.end + 1]
+            text = restore_syntax(unit, text, sources, quote=quote)
+        gap = document.text[pos : unit.start]
+        pieces += (gap, text)
+        size += len(gap)
+        spans.append((size, size + len(text), True))
+        size += len(text)
         pos = unit.end
     pieces.append(document.text[pos:])
-    return "".join(pieces), fallbacks
-
-
-def _source_value(unit: Unit, name: str) -> str:
-    for placeholder in unit.placeholders:
-        if placeholder.name == name:
-            return placeholder.source
-    raise KeyError(name)
+    return "".join(pieces), fallbacks, spans

@@ -1,4 +1,11 @@
-"""File-system safety: atomic writes that skip unchanged content, and the project lock."""
+"""File-system safety: UTF-8 decoding with line numbers, atomic writes that skip unchanged
+content and refuse to overwrite a file edited meanwhile, leftovers cleaned, the project lock.
+
+Every write goes to a temporary file ``.localise-XXXXXXXX.tmp`` beside its target (a short,
+fixed-length name, so the longest legal target name still fits), is flushed to disk, then
+renamed over the target: a reader sees the old file or the new one, never half of one. A run
+killed between the two leaves the temporary file; the next run holding the lock removes it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,42 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from localise.errors import LocaliseError, LockError
+from localise.errors import LocaliseError, LockError, SourceError
+
+
+def decode_utf8(
+    data: bytes, *, path: Path, error: type[LocaliseError] = SourceError
+) -> str:
+    """File bytes → text (a leading BOM dropped); invalid UTF-8 or a NUL raises ``error`` at
+    its line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path, line=line
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise error("NUL character (a binary file, or a damaged one?)", path=path, line=line)
+    return text.removeprefix("\ufeff")
+
+
+TEMP_PREFIX, TEMP_SUFFIX = ".localise-", ".tmp"
+_TEMP_RE = re.compile(r"^\.localise-[a-z0-9_]{8}\.tmp$|^\..+\.[a-z0-9_]{8}\.tmp$")
+"""Temporary files this version and earlier ones (``.<name>.XXXXXXXX.tmp``) write."""
+_lock_fd: int | None = None
+"""The project lock held by this process (closed in worker processes, see :func:`forget_lock`)."""
+
+
+class ConcurrentEdit(LocaliseError):
+    """The file changed on disk since it was read (a person or another tool saved it)."""
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -24,10 +62,31 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a temporary file in the same folder, then rename it: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def replace_if_unchanged(path: Path, data: bytes, *, read: bytes | None) -> bool:
+    """Replace ``path`` with ``data`` if it still holds ``read`` (None: it did not exist).
+
+    The check is made after the new bytes are safely on disk, just before the rename, so a
+    save made while the caller worked is never overwritten: ConcurrentEdit is raised instead
+    and the caller re-reads and merges. Returns False (writing nothing) when ``data == read``.
+    """
+    if data == read:
+        return False
+    write_atomic(path, data, expect=read, check=True)
+    return True
+
+
+def write_atomic(
+    path: Path, data: bytes, *, expect: bytes | None = None, check: bool = False
+) -> None:
+    """Write a temporary file in the same folder, then rename it: never a half-written file.
+
+    With ``check``, the target must still hold ``expect`` (None: not exist) at the rename.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -38,13 +97,22 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             mode = 0o666 & ~_umask()  # a new file: what open() would have created
         os.chmod(tmp, mode)
+        if check and _current(path) != expect:
+            raise ConcurrentEdit("changed on disk while localise worked on it", path=path)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES):
-            raise LocaliseError(f"cannot write: {exc.strerror}", path=path) from None
+        if isinstance(exc, OSError):
+            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
         raise
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _umask() -> int:
@@ -53,15 +121,43 @@ def _umask() -> int:
     return current
 
 
+def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
+    """Delete the temporary files a killed run left in ``folders``; return them.
+
+    Call only while holding the project lock: then no run of ours is writing there.
+    """
+    removed: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                if name.endswith(TEMP_SUFFIX) and _TEMP_RE.match(name):
+                    leftover = Path(parent) / name
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+                        removed.append(leftover)
+    return removed
+
+
 @contextlib.contextmanager
 def project_lock(folder: Path) -> Iterator[None]:
-    """Hold ``folder/lock`` exclusively for the duration; a second run fails with LockError."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Hold ``folder/lock`` exclusively for the duration; a second run fails with LockError.
+
+    The lock is a kernel ``flock``: it goes away with the process holding it, however that
+    process ends (worker processes close their inherited copy, :func:`forget_lock`).
+    """
+    global _lock_fd
     path = folder / "lock"
-    handle = path.open("a+")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        why = "is a symbolic link" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+        raise LockError(f"cannot use the project lock: {why}", path=path) from None
     try:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _lock_holder(path)
             who = f" (pid {holder})" if holder else ""
@@ -69,9 +165,21 @@ def project_lock(folder: Path) -> Iterator[None]:
                 f"another localise run{who} is working on this project; wait for it to finish",
                 path=path,
             ) from None
+        _lock_fd = fd
         yield  # nothing is written to the lock file, so a rerun changes no file at all
     finally:
-        handle.close()
+        _lock_fd = None
+        os.close(fd)
+
+
+def forget_lock() -> None:
+    """In a worker process: close the lock inherited from the parent, so that the lock dies
+    with the parent even while this worker still runs."""
+    global _lock_fd
+    if _lock_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(_lock_fd)
+        _lock_fd = None
 
 
 def _lock_holder(path: Path) -> int | None:

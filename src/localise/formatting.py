@@ -47,8 +47,9 @@ from babel.numbers import (
     get_currency_symbol,
     get_currency_unit_pattern,
     get_territory_currencies,
-    list_currencies,
 )
+
+from localise.currency import DEFAULT_POLICY, CurrencyPolicy
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -97,11 +98,6 @@ _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
 _SPACE = "[ \u00a0\u202f]"
 
 
-@cache
-def _known_currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
-
-
 @dataclass(frozen=True, slots=True)
 class Value:
     """A currency amount or a date found in source text, with its exact span."""
@@ -125,47 +121,6 @@ class Value:
         return f"{self.number:,.{self.fraction_digits}f} {self.currency}"
 
 
-@dataclass(frozen=True, slots=True)
-class CurrencyPolicy:
-    """How amounts are shown: optional pinned-rate conversion, original in brackets, 万/億 units.
-
-    Only amounts in ``rate_currency`` are converted; amounts in any other currency are rendered
-    in their own currency.  A converted amount is rounded to the display currency's CLDR digits
-    and prefixed with the locale's CLDR ``approximatelySign`` (ja ``約``, es/en ``~``).
-    ``rate_date`` is recorded for notes and never changes the rendering.
-    """
-
-    display_currency: str | None = None
-    rate: Decimal | None = None
-    rate_currency: str = "USD"
-    rate_date: datetime.date | None = None
-    show_original: bool = False
-    large_units: bool = False
-
-    def __post_init__(self) -> None:
-        """Reject incomplete or contradictory policies with a message naming the field."""
-        if self.rate_currency not in _known_currencies():
-            raise ValueError(f"rate_currency {self.rate_currency!r} is not an ISO 4217 code")
-        if self.display_currency is None:
-            for name in ("rate", "rate_date"):
-                if getattr(self, name) is not None:
-                    raise ValueError(f"{name} is set but display_currency is not")
-            if self.show_original:
-                raise ValueError("show_original needs a conversion: set display_currency and rate")
-            return
-        if self.display_currency not in _known_currencies():
-            raise ValueError(f"display_currency {self.display_currency!r} is not an ISO 4217 code")
-        if self.display_currency == self.rate_currency:
-            raise ValueError(f"display_currency and rate_currency are both {self.rate_currency}")
-        if self.rate is None:
-            raise ValueError(f"display_currency {self.display_currency} needs a rate")
-        if not isinstance(self.rate, Decimal) or not self.rate.is_finite() or self.rate <= 0:
-            raise ValueError(f"rate must be a positive finite Decimal, got {self.rate!r}")
-        if self.rate_date is not None and not isinstance(self.rate_date, datetime.date):
-            raise ValueError(f"rate_date must be a datetime.date, got {self.rate_date!r}")
-
-
-DEFAULT_POLICY = CurrencyPolicy()
 
 
 # --------------------------------------------------------------------------- detection

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from localise.config import Config
 from localise.errors import ConfigError
 
 COLUMNS = ("term", "language", "translation", "note", "strict")
@@ -60,14 +59,22 @@ class Glossary:
             for t in self.terms
             if t.keep or (t.translation and (lang is None or t.language == lang))
         ]
-        taken: list[tuple[int, int]] = []
+        taken: dict[int, int] = {}  # start of a matched term → its furthest end
+        longest = 0
         out: list[Term] = []
         for t in sorted(wanted, key=lambda t: -len(t.term)):
             spans = [(m.start(), m.end()) for m in term_pattern(t.term).finditer(text)]
-            free = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
+            # inside a longer match: one started at most `longest` before (linear in the text)
+            free = [
+                (start, end)
+                for start, end in spans
+                if not any(taken.get(a, -1) >= end for a in range(end - longest, start + 1))
+            ]
             if free:
                 out.append(t)
-                taken.extend(free)
+                for start, end in free:
+                    taken[start] = max(taken.get(start, -1), end)
+                    longest = max(longest, end - start)
             elif spans and any(o.term == t.term for o in out):
                 out.append(t)  # same term, another language
         return out
@@ -85,25 +92,45 @@ def occurs(term: str, text: str) -> bool:
     return bool(term_pattern(term).search(text))
 
 
-def parse(data: str, *, path: Path) -> Glossary:
-    """Glossary CSV text → Glossary; a malformed row raises ConfigError naming its line."""
+def _rows(data: str, *, path: Path) -> list[tuple[int, list[str]]]:
+    """(1-based line where the row starts, cells) per CSV row; malformed CSV names its line."""
     reader = csv.reader(io.StringIO(data))
-    rows = list(reader)
+    rows = []
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            limit = csv.field_size_limit() // 1024
+            why = f"a cell longer than {limit} KiB" if "field larger" in str(exc) else str(exc)
+            raise ConfigError(f"malformed CSV: {why}", path=path, line=start) from None
+        rows.append((start, row))
+        start = reader.line_num + 1
+
+
+def parse(data: str, *, path: Path, languages: tuple[str, ...] | None = None) -> Glossary:
+    """Glossary CSV text → Glossary; a malformed row raises ConfigError naming its line.
+
+    With ``languages`` (the project's), a row for any other language is an error too.
+    """
+    rows = _rows(data, path=path)
     if not rows:
         return Glossary((), path)
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     if header[:2] != ["term", "language"] or "translation" not in header:
         raise ConfigError(
             f"glossary header must start with {','.join(COLUMNS[:3])}",
             path=path,
             line=1,
-            excerpt=",".join(rows[0]),
+            excerpt=",".join(rows[0][1]),
         )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise ConfigError(f"unknown glossary column {unknown[0]!r}", path=path, line=1)
     terms = []
-    for number, row in enumerate(rows[1:], 2):
+    for number, row in rows[1:]:
         if not row or not "".join(row).strip() or row[0].startswith("#"):
             continue
         if len(row) > len(header):
@@ -113,13 +140,21 @@ def parse(data: str, *, path: Path) -> Glossary:
             raise ConfigError(
                 "term and language are required", path=path, line=number, excerpt=",".join(row)
             )
+        language = cells["language"]
+        if languages is not None and language != "*" and language not in languages:
+            raise ConfigError(
+                f"language {language!r} is not one of the project's "
+                f"({', '.join(languages)}, or * for every language)",
+                path=path,
+                line=number,
+            )
         strict = cells.get("strict", "").lower()
         if strict not in ("", "yes", "no", "true", "false"):
             raise ConfigError("strict must be yes or no", path=path, line=number)
         terms.append(
             Term(
                 cells["term"],
-                cells["language"],
+                language,
                 cells.get("translation", ""),
                 cells.get("note", ""),
                 strict in ("yes", "true"),
@@ -127,19 +162,3 @@ def parse(data: str, *, path: Path) -> Glossary:
             )
         )
     return Glossary(tuple(terms), path)
-
-
-def load_glossary(config: Config) -> Glossary:
-    """The project's glossary, or an empty one when the file does not exist."""
-    path = config.root / config.check.glossary
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Glossary()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            "not valid UTF-8", path=path, line=data[: exc.start].count(b"\n") + 1
-        ) from None
-    return parse(text, path=path.relative_to(config.root))

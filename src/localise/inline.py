@@ -16,6 +16,9 @@ from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from localise import dialects
 
 SpanKind = Literal[
     "code",
@@ -28,6 +31,8 @@ SpanKind = Literal[
     "image",
     "hardbreak",
     "softbreak",
+    "footnote",
+    "math",
 ]
 RefStyle = Literal["inline", "full", "collapsed", "shortcut"]
 
@@ -35,6 +40,8 @@ _ENV_KEY = "localise.spans"
 _ENV_SRC = "localise.src"
 _ENV_NEST = "localise.nest"
 _MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~]")
+_DIALECT_MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~$:@]|www\.")
+"""Characters a dialect's extra inline rules start on (math, autolink literals) besides those."""
 
 
 def _offset(state: StateInline) -> int:
@@ -72,9 +79,13 @@ class Span:
 
 
 def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[..., bool]:
+    autolink_literal = name.startswith("gfm_autolink")
+    math = name.startswith("math_")
+
     def recording_rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
         before = len(state.tokens)
+        pending = len(state.pending) if autolink_literal else 0
         nests: list[int] | None = state.env.get(_ENV_NEST)
         if name == "image" and not silent and nests is not None:
             # markdown-it parses alt text as a separate string: note where it starts
@@ -130,6 +141,14 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
             spans.append(Span(name, start, end, open_at + 1, label_end, ref))  # type: ignore[arg-type]
         elif name in ("autolink", "linkify"):
             spans.append(Span("autolink", start, end))
+        elif autolink_literal and last == "link_close":
+            # the rule takes back the scheme (or an e-mail's local part) from pending text
+            flushed = len(pushed[0].content) if pushed[0].type == "text" else 0
+            spans.append(Span("autolink", start - (pending - flushed), end))
+        elif name == "footnote_ref":
+            spans.append(Span("footnote", start, end))
+        elif math:
+            spans.append(Span("math", start, end))
         elif name == "html_inline":
             spans.append(Span("html", start, end))
         elif name == "entity" and ((last is not None and last != "text") or src[start] == "&"):
@@ -139,29 +158,37 @@ def _recorder(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[
     return recording_rule
 
 
-@functools.cache
-def parser() -> MarkdownIt:
-    """The shared parser: CommonMark + GFM tables and strikethrough + YAML front matter."""
-    from mdit_py_plugins.front_matter import front_matter_plugin
+def parser(dialect: str = "commonmark") -> MarkdownIt:
+    """The shared parser of ``dialect`` (CommonMark + GFM tables and strikethrough + YAML front
+    matter by default), its inline rules wrapped to record what they match."""
+    return _parser(dialect)
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
-    for name in [rule.name for rule in md.inline.ruler.__rules__]:
-        md.inline.ruler.at(
-            name, _recorder(name, md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn)
-        )
+
+@functools.cache
+def _parser(dialect: str) -> MarkdownIt:
+    md = MarkdownIt("commonmark")
+    dialects.get(dialect).configure(md)
+    md.use(front_matter_plugin)
+    for rule in md.inline.ruler.__rules__:  # by position: plugins may reuse a rule name
+        rule.fn = _recorder(rule.name, rule.fn)
+    md.inline.ruler.__cache__ = None
     return md
 
 
-def scan(source: str, *, env: MutableMapping[str, Any] | None = None) -> list[Span]:
-    """Inline markup spans of ``source`` in source order (nested link labels included)."""
-    if not _MARKUP_RE.search(source):
+def scan(
+    source: str, *, env: MutableMapping[str, Any] | None = None, dialect: str = "commonmark"
+) -> list[Span]:
+    """Inline markup spans of ``source`` in source order (nested link labels included), as
+    ``dialect``'s parser reads them."""
+    quick = _MARKUP_RE if dialect == "commonmark" else _DIALECT_MARKUP_RE
+    if not quick.search(source):
         return []  # no character any inline rule could start on
     env = {} if env is None else env
     env[_ENV_KEY] = []
     env[_ENV_SRC] = source
     env[_ENV_NEST] = []
     try:
-        parser().parseInline(source, env)
+        _parser(dialect).parseInline(source, env)
         spans: list[Span] = env[_ENV_KEY]
     finally:
         for key in (_ENV_KEY, _ENV_SRC, _ENV_NEST):

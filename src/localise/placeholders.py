@@ -1,141 +1,94 @@
-"""Inline markup and placeholders ↔ ``⟦n⟧`` tokens that machine translation passes through.
+"""``{name}`` placeholders (python-brace-format): made from amounts and dates, filled at build.
 
-``⟦`` and ``⟧`` (U+27E6/U+27E7) survive NFKC, argostranslate's ``_``→space decoding,
-whitespace normalisation and apertium's HTML mode; digits inside them survive too.
+At extract, :func:`make` replaces the currency amounts and dates of a unit's text by
+``{amount_N}``/``{date_N}`` and doubles literal braces; the translator keeps the placeholders;
+at build, :func:`fill` puts each value back, formatted for the reader's locale. :data:`PATTERN`
+is the one definition of the syntax, shared by the checks and machine-translation protection.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from localise import inline
-from localise.glossary import term_pattern
+from localise import formatting
+from localise.model import Placeholder, Unit
 
-_BRACE_RE = re.compile(r"\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}")
-_TOKEN_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*⟧")
-OPEN, CLOSE = "⟦", "⟧"
+NAMED = r"\{[A-Za-z_][A-Za-z0-9_]*\}"
+"""Regular-expression source of one placeholder, ``{name}``."""
+PATTERN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""A placeholder ``{name}`` (group 1 is the name) or a doubled literal brace ``{{``/``}}``."""
 
-
-@dataclass(frozen=True, slots=True)
-class Protected:
-    """A msgid with its markup replaced by numbered tokens."""
-
-    text: str
-    """The text sent to the engine, e.g. ``⟦1⟧Cost:⟦2⟧ see ⟦3⟧PlacidWay⟦/3⟧ for ⟦4⟧``."""
-    originals: Mapping[str, str]
-    """Token label (``"1"``, or ``"/3"`` for the end of link 3) → the markup it stands for."""
-
-
-def _token(label: str) -> str:
-    return f"{OPEN}{label}{CLOSE}"
-
-
-def protect(
-    msgid: str,
-    *,
-    braces: bool = False,
-    terms: Sequence[str] = (),
-    env: dict[str, Any] | None = None,
-) -> Protected:
-    """Replace markup (emphasis runs, links' targets, code, HTML, autolinks, entities, escapes,
-    hard breaks), ``{placeholders}`` (when ``braces``) and do-not-translate ``terms`` by tokens.
-
-    A link or image becomes a pair, ``⟦n⟧text⟦/n⟧``, so that its text is translated in place
-    and the sentence splitter keeps it in one piece."""
-    cuts: list[tuple[int, int]] = []
-    pairs: dict[tuple[int, int], tuple[int, int]] = {}  # opening cut → closing cut
-    for span in inline.scan(msgid, env=env):
-        if span.kind == "softbreak":
-            continue
-        if span.is_container:
-            opening, closing = (span.start, span.label_start), (span.label_end, span.end)
-            cuts += [opening, closing]
-            pairs[opening] = closing
-        else:
-            cuts.append((span.start, span.end))
-    if braces:
-        cuts.extend((m.start(), m.end()) for m in _BRACE_RE.finditer(msgid))
-    covered = _merge(cuts)
-    free = _gaps(covered, len(msgid))
-    for term in sorted(set(terms), key=len, reverse=True):
-        pattern = term_pattern(term)
-        for start, end in free:
-            for match in pattern.finditer(msgid, start, end):
-                covered.append((match.start(), match.end()))
-        covered = _merge(covered)
-        free = _gaps(covered, len(msgid))
-    out: list[str] = []
-    originals: dict[str, str] = {}
-    closing_label: dict[tuple[int, int], str] = {}
-    number = 0
-    pos = 0
-    for cut in covered:
-        start, end = cut
-        out.append(msgid[pos:start])
-        if cut in closing_label:
-            label = closing_label[cut]
-        else:
-            number += 1
-            label = str(number)
-            if cut in pairs and pairs[cut] in covered:
-                closing_label[pairs[cut]] = f"/{number}"
-        originals[label] = msgid[start:end]
-        out.append(_token(label))
-        pos = end
-    out.append(msgid[pos:])
-    return Protected("".join(out), originals)
-
-
-def _merge(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping ranges (nested or overlapping cuts are merged)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(c for c in cuts if c[1] > c[0]):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _gaps(covered: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    gaps, pos = [], 0
-    for start, end in covered:
-        if start > pos:
-            gaps.append((pos, start))
-        pos = end
-    if pos < length:
-        gaps.append((pos, length))
-    return gaps
-
-
-def restore(translated: str, protected: Protected) -> tuple[str, list[str]]:
-    """Put the original markup back; list what could not be restored exactly."""
-    seen: dict[str, int] = {}
-    problems: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
-        label = match.group(1) + match.group(2)
-        if label not in protected.originals:
-            problems.append(f"the engine invented token {label}")
-            return ""
-        seen[label] = seen.get(label, 0) + 1
-        return protected.originals[label] if seen[label] == 1 else ""
-
-    text = _TOKEN_RE.sub(replace, translated)
-    for label, original in protected.originals.items():
-        if label not in seen:
-            problems.append(f"missing {original!r}")
-        elif seen[label] > 1:
-            problems.append(f"{original!r} appeared {seen[label]} times; kept once")
-    if OPEN in text or CLOSE in text:
-        problems.append("damaged protection tokens left in the text")
-        text = text.replace(OPEN, "").replace(CLOSE, "")
-    return text, problems
+Formatter = Callable[[Unit, str], str]
+"""Given a unit and a placeholder name, return the localised value text."""
 
 
 def names(text: str) -> list[str]:
-    """Brace placeholder names in ``text`` in order (doubled braces are literals)."""
-    return [m.group(0)[1:-1] for m in _BRACE_RE.finditer(text) if m.group(0) not in ("{{", "}}")]
+    """Placeholder names in ``text`` in order (doubled braces are literals, not names)."""
+    return [m.group(1) for m in PATTERN.finditer(text) if m.group(1)]
+
+
+def make(
+    text: str, ranges: Sequence[tuple[int, int]], *, currency: bool, dates: bool
+) -> tuple[str, tuple[Placeholder, ...]]:
+    """Replace amounts and dates in the plain-text ``ranges`` of ``text`` by placeholders.
+
+    When any placeholder is made, literal braces are doubled (python-brace-format).
+    """
+    if not (currency or dates):
+        return text, ()
+    found: list[tuple[int, int, formatting.Value]] = []
+    for start, end in ranges:
+        for value in formatting.scan(text[start:end], currency=currency, dates=dates):
+            found.append((start + value.start, start + value.end, value))
+    if not found:
+        return text, ()
+    counters = {"amount": 0, "date": 0}
+    out: list[str] = []
+    made: list[Placeholder] = []
+    pos = 0
+    for start, end, value in found:
+        out.append(text[pos:start].replace("{", "{{").replace("}", "}}"))
+        counters[value.kind] += 1
+        name = f"{value.kind}_{counters[value.kind]}"
+        out.append("{" + name + "}")
+        made.append(Placeholder(name, value.source, value.describe(), value))
+        pos = end
+    out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
+    return "".join(out), tuple(made)
+
+
+def fill(unit: Unit, text: str, *, format_value: Formatter) -> str:
+    """Replace ``{name}`` by formatted values and undo doubled braces.
+
+    Raises ValueError naming the problem when the placeholders differ from the msgid's.
+    """
+    expected = sorted(p.name for p in unit.placeholders)
+    found = sorted(names(text))
+    if found != expected:
+        missing = sorted(set(expected) - set(found))
+        extra = sorted(set(found) - set(expected))
+        doubled = sorted({n for n in found if found.count(n) > 1})
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join("{" + n + "}" for n in missing))
+        if extra:
+            parts.append("unknown " + ", ".join("{" + n + "}" for n in extra))
+        if doubled:
+            parts.append("repeated " + ", ".join("{" + n + "}" for n in doubled))
+        raise ValueError("placeholders differ from the source: " + "; ".join(parts))
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1):
+            return format_value(unit, match.group(1))
+        return match.group(0)[0]
+
+    return PATTERN.sub(replace, text)
+
+
+def source_value(unit: Unit, name: str) -> str:
+    """The value of placeholder ``name`` exactly as the source wrote it (a :data:`Formatter`)."""
+    for placeholder in unit.placeholders:
+        if placeholder.name == name:
+            return placeholder.source
+    raise KeyError(name)

@@ -7,19 +7,22 @@ initials, ellipses, nor inside a paired ``⟦n⟧…⟦/n⟧`` span. For ja/zh, 
 sentence even without following whitespace.
 
 Whitespace between two sentences that equals the language's usual separator (one space; none
-for ja/zh) is dropped and re-inserted by :func:`join`; any other whitespace (line breaks,
+for ja/zh) is dropped and re-inserted by :func:`join`, which looks at the characters on both
+sides (a Latin sentence in a Japanese text still gets its space); any other whitespace (line breaks,
 double spaces) stays attached to the end of the previous segment, so line breaks survive
 translation verbatim.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from localise.langs import is_cjk, is_unspaced
 
-__all__ = ["join", "separator", "split"]
+__all__ = ["gap", "join", "separator", "split", "unspaced_char"]
 
 
 ABBREVIATIONS = frozenset(
@@ -40,6 +43,8 @@ _CJK_END = re.compile(r"[。！？]+(?:[」』）】〉》\"'”’)\]]|⟦/\d+�
 _CLOSERS = re.compile(r"[\"'”’»)\]]|⟦/\d+⟧")
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
 _CONTINUATION = frozenset(",;:)]}%")
+_WORD_WINDOW = 256
+"""How far before a dot the abbreviation check looks (no abbreviation is longer)."""
 
 
 def separator(lang: str) -> str:
@@ -68,7 +73,8 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
 
 def _abbreviation_before(text: str, dot: int) -> bool:
     """True if the ``.`` at ``dot`` ends an abbreviation (``etc``, ``U.S``) or an initial."""
-    match = _WORD_BEFORE.search(text, 0, dot)
+    # the word before the dot, looked for in a bounded window: linear in the text's length
+    match = _WORD_BEFORE.search(text, max(0, dot - _WORD_WINDOW), dot)
     if match is None:
         return False
     word = match.group(1).lstrip("'’-")
@@ -82,10 +88,12 @@ def _abbreviation_before(text: str, dot: int) -> bool:
 
 def _boundaries(text: str, lang: str) -> list[tuple[int, int]]:
     """Return (end of sentence, start of next) pairs within one line."""
-    spans = _protected_spans(text)
+    spans = _protected_spans(text)  # outermost spans: sorted and disjoint
+    starts = [start for start, _ in spans]
 
     def inside(pos: int) -> bool:
-        return any(start < pos < end for start, end in spans)
+        at = bisect.bisect_left(starts, pos) - 1  # the last span starting before pos
+        return at >= 0 and pos < spans[at][1]
 
     found: list[tuple[int, int]] = []
     for match in _END.finditer(text):
@@ -146,12 +154,56 @@ def split(text: str, *, lang: str) -> list[str]:
     return parts
 
 
+_EDGE_TOKENS_END = re.compile(r"(?:⟦/?\d+⟧)+$")
+_EDGE_TOKENS_START = re.compile(r"^(?:⟦/?\d+⟧)+")
+_UNSPACED_SCRIPTS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x0F00, 0x0FFF),  # Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+)
+
+
+def unspaced_char(char: str) -> bool:
+    """True for a character of a script written without spaces: wide and full-width forms
+    (kana, kanji, hangul, ``。``, ``「``), Thai, Lao, Khmer, Myanmar, Tibetan."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UNSPACED_SCRIPTS)
+
+
+def _sides(left: str, right: str) -> tuple[str, str] | None:
+    """The visible characters either side of a sentence joint (protection tokens skipped)."""
+    a = _EDGE_TOKENS_END.sub("", left)
+    b = _EDGE_TOKENS_START.sub("", right)
+    if not a or not b:
+        return None
+    return a[-1], b[0]
+
+
+def gap(left: str, right: str, *, lang: str) -> str:
+    """The separator between two sentences of a ``lang`` text, from the characters either side.
+
+    In an unspaced language (ja, zh, th) sentences touch, except two spaced-script ones (a
+    Latin sentence after ``safe?``); in a spaced language they take one space, except between
+    two unspaced-script characters (``。`` then ``日``)."""
+    sides = _sides(left, right)
+    if sides is None:
+        return separator(lang)
+    wide = unspaced_char(sides[0]) or unspaced_char(sides[1])
+    if is_unspaced(lang):
+        return "" if wide else " "
+    both = unspaced_char(sides[0]) and unspaced_char(sides[1])
+    return "" if both else " "
+
+
 def join(parts: Sequence[str], *, lang: str) -> str:
-    """Join segments in target language ``lang``; a separator goes only where none is kept."""
-    sep = separator(lang)
+    """Join segments in target language ``lang``; a separator goes only where none is kept,
+    chosen by :func:`gap` from the characters on both sides."""
     out: list[str] = []
     for i, part in enumerate(parts):
         if i and part and out[-1] and not out[-1][-1].isspace() and not part[0].isspace():
-            out.append(sep)
+            out.append(gap(out[-1], part, lang=lang))
         out.append(part)
     return "".join(out)

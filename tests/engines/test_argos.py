@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -105,18 +106,6 @@ def test_corrupt_model_is_an_engine_error(tiny_argosmodel: Path, tmp_path: Path)
         engine.translate(["Hello."], source="en", target="ja")
 
 
-def test_target_prefix_is_stripped_like_argostranslate() -> None:
-    class Pieces:
-        def decode_pieces(self, tokens: list[str]) -> str:
-            return "".join(tokens).replace("▁", " ").lstrip()
-
-    loaded = SimpleNamespace(package=SimpleNamespace(target_prefix="__ja__"), tokenizer=Pieces())
-    detok = ArgosEngine._detokenize
-    assert detok(loaded, ["__ja__", "▁こんにちは", "⟦1⟧"]) == "こんにちは⟦1⟧"  # type: ignore[arg-type]
-    loaded.package.target_prefix = ""
-    assert detok(loaded, ["▁snake_case", "▁x"]) == "snake_case x"  # type: ignore[arg-type]
-
-
 def test_argostranslate_own_pipeline_offline(tiny_argosmodel: Path, argos_packages: Path) -> None:
     """argostranslate's installer, package reader and translation core run offline too.
 
@@ -152,22 +141,26 @@ def test_importing_engines_stays_cheap() -> None:
 def test_batches_cap_sentences_and_padded_tokens() -> None:
     from localise.engines.argos import _batches
 
-    assert _batches([], 32, 1024) == []
-    assert _batches([5] * 10, 4, 1024) == [range(0, 4), range(4, 8), range(8, 10)]
+    assert _batches([], [], 32, 1024) == []
+    assert _batches([5] * 10, [1] * 10, 4, 1024) == [range(0, 4), range(4, 8), range(8, 10)]
     # 200-piece inputs: 5 per batch under 1024 padded tokens, not 32
     lengths = [10] * 40 + [200] * 12
-    runs = _batches(lengths, 32, 1024)
+    runs = _batches(lengths, [1] * 52, 32, 1024)
     assert [len(r) for r in runs] == [32, 8, 5, 5, 2]
     assert all(len(r) * lengths[r[-1]] <= 1024 for r in runs)
-    assert _batches([2000], 32, 1024) == [range(0, 1)]  # one over-long input still goes alone
+    assert _batches([2000], [1], 32, 1024) == [range(0, 1)]  # one over-long input goes alone
+    # a batch never mixes decoding caps
+    assert _batches([3, 4, 9, 10], [34, 34, 46, 46], 32, 1024) == [range(0, 2), range(2, 4)]
 
 
-def test_max_decoding_length_scales_with_input() -> None:
-    from localise.engines.argos import _max_decoding_length
+def test_max_decoding_length_is_a_function_of_the_sentence_alone() -> None:
+    from localise.engines.argos import max_decoding_length
 
-    assert _max_decoding_length(5, False) == 25
-    assert _max_decoding_length(5, True) == 26
-    assert _max_decoding_length(200, True) == 256
+    cap = functools.partial(max_decoding_length, ratio=3.0, limit=256)
+    assert cap(5, prefix=False) == cap(1, prefix=False) == cap(8, prefix=False) == 34
+    assert cap(9, prefix=False) == cap(12, prefix=False) == 46 and cap(5, prefix=True) == 35
+    assert cap(13, prefix=False) == 64 and cap(200, prefix=True) == 256
+    assert max_decoding_length(5, prefix=False, ratio=1.5, limit=256) == 22
 
 
 def test_copy_model_beams_all_stop_at_the_source_end(

@@ -137,3 +137,73 @@ def test_from_index_installs_the_listed_package(
         models.install_from_index("en", "fr", packages_dir=tmp_path / "p")
     with pytest.raises(EngineError, match="could not download the en→ja package"):
         models.install_from_index("en", "ja", packages_dir=tmp_path / "p")
+
+
+def _repack(package: Path, dest: Path, *, top: str | None = None, version: str | None = None,
+            extra: dict[str, bytes] | None = None) -> Path:
+    """A copy of a real package archive with its top folder renamed / version changed."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(dest, "w") as out:
+        old_top = source.namelist()[0].split("/")[0]
+        for member in source.infolist():
+            data = source.read(member)
+            name = member.filename
+            if version and name.endswith("/metadata.json"):
+                data = json.dumps({**json.loads(data), "package_version": version}).encode()
+            out.writestr(name.replace(old_top, top or old_top, 1), data)
+        for name, data in (extra or {}).items():
+            out.writestr(f"{top or old_top}/{name}", data)
+    return dest
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_disk(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "MAX_UNPACKED_BYTES", 4 << 20)
+    bomb = tmp_path / "bomb.argosmodel"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("pkg/metadata.json", '{"from_code": "en", "to_code": "es"}')
+        zf.writestr("pkg/model/padding", b"\0" * (16 << 20))  # 16 MiB, compresses to ~16 KiB
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(EngineError, match="would unpack to 16 MiB"):
+        models.install_file(bomb, packages_dir=tmp_path / "packages")
+    assert not any((tmp_path / "packages").rglob("padding"))
+
+
+def test_an_archive_of_too_many_files_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "MAX_MEMBERS", 50)
+    many = _zip(tmp_path / "many.argosmodel",
+                {"pkg/metadata.json": "{}", **{f"pkg/f{n}": "" for n in range(60)}})
+    with pytest.raises(EngineError, match="holds 61 files"):
+        models.install_file(many, packages_dir=tmp_path / "packages")
+
+
+def test_a_package_never_replaces_a_folder_that_is_not_an_older_version_of_itself(
+    tiny: Path, tmp_path: Path
+) -> None:
+    """With packages_dir = "." a package named "source" must not delete the articles."""
+    project = tmp_path / "project"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "knee.md").write_text("# Knee\n", "utf-8")
+    hostile = _repack(tiny, tmp_path / "source.argosmodel", top="source")
+    with pytest.raises(EngineError, match="exists and is not an argos package"):
+        models.install_file(hostile, packages_dir=project)
+    assert (project / "source" / "knee.md").read_text("utf-8") == "# Knee\n"
+
+    first = models.install_file(_repack(tiny, tmp_path / "v2.argosmodel", top="pkg",
+                                        version="2.0"), packages_dir=project)
+    older = _repack(tiny, tmp_path / "v1.argosmodel", top="pkg", version="1.0")
+    with pytest.raises(EngineError, match=r"version 2\.0 .* newer than 1\.0"):
+        models.install_file(older, packages_dir=project)
+    assert models.read_package(first.path).package_version == "2.0"
+    newer = _repack(tiny, tmp_path / "v3.argosmodel", top="pkg", version="3.0")
+    assert models.install_file(newer, packages_dir=project).package_version == "3.0"
+
+
+@pytest.mark.parametrize("top", ["..hidden", ".git", "has space", "-flag"])
+def test_unusual_package_folder_names_are_refused(tiny: Path, tmp_path: Path, top: str) -> None:
+    odd = _repack(tiny, tmp_path / "odd.argosmodel", top=top)
+    with pytest.raises(EngineError):
+        models.install_file(odd, packages_dir=tmp_path / "packages")
+    assert not (tmp_path / "packages" / top).exists()

@@ -1,7 +1,16 @@
-"""Build a real, tiny ``.argosmodel`` offline whose CTranslate2 model copies its input."""
+"""Build real, tiny ``.argosmodel`` packages offline whose CTranslate2 model copies its input.
+
+:func:`build_package` makes every layout argostranslate 1.11 runs: a SentencePiece
+(``sentencepiece.model``) or a Moses + BPE (``bpe.model``) tokeniser, a shared or separate
+source/target vocabulary, a ``target_prefix`` the decoder is forced to start with, any
+``metadata.json`` (variants and malformed ones too), a position table of any size, and a
+*rambling* model that never ends a sentence, so that its output depends on its length budget.
+"""
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import random
 import shutil
@@ -73,8 +82,9 @@ def _corpus(seed: int = 7, lines: int = 3000) -> list[str]:
     return out
 
 
-def _train_sentencepiece(workdir: Path) -> Path:
-    """Train a small byte-fallback SentencePiece model that round-trips any text losslessly."""
+def _train_sentencepiece(workdir: Path, extra_symbols: list[str] | None = None) -> Path:
+    """Train a small byte-fallback SentencePiece model that round-trips any text losslessly
+    (``extra_symbols``: more user-defined pieces, e.g. a target prefix token)."""
     import sentencepiece as spm
 
     corpus = workdir / "corpus.txt"
@@ -90,7 +100,7 @@ def _train_sentencepiece(workdir: Path) -> Path:
         split_digits=True,
         normalization_rule_name="identity",
         remove_extra_whitespaces=False,
-        user_defined_symbols=["⟦", "⟧", "/", "{", "}", "_"],
+        user_defined_symbols=["⟦", "⟧", "/", "{", "}", "_", *(extra_symbols or [])],
         unk_id=0,
         bos_id=1,
         eos_id=2,
@@ -102,8 +112,10 @@ def _train_sentencepiece(workdir: Path) -> Path:
     return prefix.with_suffix(".model")
 
 
-def _codes() -> tuple[np.ndarray, np.ndarray]:
-    """Return (token codes ``VOCAB_SIZE × TOKEN_DIMS``, position codes ``MAX_POSITIONS × 4K``).
+def _codes(
+    count: int = VOCAB_SIZE, positions: int = MAX_POSITIONS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (token codes ``count × TOKEN_DIMS``, position codes ``positions × 4K``).
 
     Both have zero sum and constant norm per row, so the layer norms only rescale them.
     """
@@ -111,36 +123,51 @@ def _codes() -> tuple[np.ndarray, np.ndarray]:
     half = TOKEN_DIMS // 2
     tokens: list[np.ndarray] = []
     seen: set[bytes] = set()
-    while len(tokens) < VOCAB_SIZE:
+    while len(tokens) < count:
         code = rng.permutation(np.array([1.0] * half + [-1.0] * half, dtype=np.float32))
         if code.tobytes() not in seen:
             seen.add(code.tobytes())
             tokens.append(code)
     omega = np.random.default_rng(FREQUENCY_SEED).uniform(0.05, np.pi, FREQUENCIES)
-    angle = np.arange(MAX_POSITIONS)[:, None] * omega[None, :]
+    angle = np.arange(positions)[:, None] * omega[None, :]
     cos, sin = np.cos(angle), np.sin(angle)
     positions = np.concatenate([cos, sin, -cos, -sin], axis=1).astype(np.float32)
     return np.stack(tokens), positions
 
 
-def _save_copy_model(model_dir: Path, vocab: list[str]) -> None:
+def _save_copy_model(
+    model_dir: Path,
+    source_vocab: list[str],
+    target_vocab: list[str] | None = None,
+    *,
+    positions: int = MAX_POSITIONS,
+    prefix: bool = False,
+    ramble: bool = False,
+) -> None:
     """Save a 1+1 layer CTranslate2 Transformer whose greedy/beam output equals its input.
 
     ``d_model`` is 192: [token code | position code | source-</s> flag | constant]. Encoder
     state = token code + position code (+ the flag for ``</s>``). The decoder sees only its
     position; its one cross-attention head matches target position t to source position t
     (query/key = position codes) and writes that source token's code, which the output
-    projection turns back into the token. The source ``</s>`` key also gets ``EOS_BONUS`` via
-    flag × constant: less than a position match, more than any mismatch, so positions past
-    the end of the source attend to ``</s>`` and every hypothesis stops there.
+    projection turns back into the token of the same string in the target vocabulary. The
+    source ``</s>`` key also gets ``EOS_BONUS`` via flag × constant: less than a position
+    match, more than any mismatch, so positions past the end of the source attend to ``</s>``
+    and every hypothesis stops there.
+
+    ``prefix``: the decoder's positions are shifted by one, so that after a forced target
+    prefix token target position t + 1 copies source position t. ``ramble``: ``</s>`` can
+    never be produced and the source ``</s>`` gets no bonus, so every hypothesis runs to the
+    decoding cap, repeating tokens past the end of its input.
     """
     from ctranslate2.specs import transformer_spec
 
-    v, d, t, p = len(vocab), D_MODEL, TOKEN_DIMS, 4 * FREQUENCIES
+    target_vocab = source_vocab if target_vocab is None else target_vocab
+    v, d, t, p = len(source_vocab), D_MODEL, TOKEN_DIMS, 4 * FREQUENCIES
     tok, pos, flag, const = slice(0, t), slice(t, t + p), t + p, t + p + 1
     f32 = np.float32
-    token_codes, position_codes = _codes()
-    token_codes = token_codes[:v]
+    token_codes, position_codes = _codes(v, positions)
+    source_id = {piece: i for i, piece in enumerate(source_vocab)}
 
     def zeros(*shape: int) -> np.ndarray:
         return np.zeros(shape, dtype=f32)
@@ -149,9 +176,9 @@ def _save_copy_model(model_dir: Path, vocab: list[str]) -> None:
         spec.gamma = np.ones(d, dtype=f32) if gamma is None else gamma  # type: ignore[attr-defined]
         spec.beta = zeros(d) if beta is None else beta  # type: ignore[attr-defined]
 
-    def linear(spec: object, weight: np.ndarray) -> None:
+    def linear(spec: object, weight: np.ndarray, bias: np.ndarray | None = None) -> None:
         spec.weight = weight  # type: ignore[attr-defined]
-        spec.bias = zeros(weight.shape[0])  # type: ignore[attr-defined]
+        spec.bias = zeros(weight.shape[0]) if bias is None else bias  # type: ignore[attr-defined]
 
     def zero_block(layer: object) -> None:
         norm(layer.self_attention.layer_norm)  # type: ignore[attr-defined]
@@ -161,8 +188,11 @@ def _save_copy_model(model_dir: Path, vocab: list[str]) -> None:
         linear(layer.ffn.linear_0, zeros(4, d))  # type: ignore[attr-defined]
         linear(layer.ffn.linear_1, zeros(d, 4))  # type: ignore[attr-defined]
 
-    positions = zeros(MAX_POSITIONS, d)
-    positions[:, pos] = position_codes
+    encoder_positions = zeros(positions, d)
+    encoder_positions[:, pos] = position_codes
+    decoder_positions = encoder_positions.copy()
+    if prefix:
+        decoder_positions[1:, pos] = position_codes[:-1]
     spec = transformer_spec.TransformerSpec.from_config((1, 1), 1)
     enc, dec = spec.encoder, spec.decoder
 
@@ -171,13 +201,13 @@ def _save_copy_model(model_dir: Path, vocab: list[str]) -> None:
     embeddings[EOS_ID, flag] = 1.0
     enc.embeddings[0].weight = embeddings
     enc.scale_embeddings = False
-    enc.position_encodings.encodings = positions
+    enc.position_encodings.encodings = encoder_positions
     norm(enc.layer_norm)
     zero_block(enc.layer[0])
 
-    dec.embeddings.weight = zeros(v, d)  # the decoder only needs to know its position
+    dec.embeddings.weight = zeros(len(target_vocab), d)  # the decoder only needs its position
     dec.scale_embeddings = False
-    dec.position_encodings.encodings = positions
+    dec.position_encodings.encodings = decoder_positions
     norm(dec.layer_norm)
     layer = dec.layer[0]
     zero_block(layer)
@@ -188,59 +218,179 @@ def _save_copy_model(model_dir: Path, vocab: list[str]) -> None:
     query[pos, pos] = np.eye(p, dtype=f32) * QUERY_GAIN
     query[const, const] = 1.0
     key[pos, pos] = np.eye(p, dtype=f32)
-    key[const, flag] = EOS_BONUS
+    key[const, flag] = 0.0 if ramble else EOS_BONUS
     value[tok, tok] = np.eye(t, dtype=f32)
     out[tok, tok] = np.eye(t, dtype=f32) * COPY_GAIN
     linear(layer.attention.linear[0], query)
     linear(layer.attention.linear[1], np.concatenate([key, value]))
     linear(layer.attention.linear[2], out)
-    projection = zeros(v, d)
-    projection[:, tok] = token_codes * LOGIT_GAIN
-    linear(dec.projection, projection)
+    projection = zeros(len(target_vocab), d)
+    for i, piece in enumerate(target_vocab):
+        if piece in source_id:
+            projection[i, tok] = token_codes[source_id[piece]] * LOGIT_GAIN
+    bias = zeros(len(target_vocab))
+    if ramble:
+        bias[target_vocab.index("</s>")] = -1e4
+    linear(dec.projection, projection, bias)
 
     spec.config.add_source_eos = True
-    spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
+    spec.register_source_vocabulary(source_vocab)
+    spec.register_target_vocabulary(target_vocab)
     spec.validate()
     spec.optimize(quantization="int8")
     model_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(model_dir))
 
 
+# -- Moses + BPE ------------------------------------------------------------------------
+
+
+def _learn_bpe(words: dict[str, int], merges: int) -> list[tuple[str, str]]:
+    """Learn BPE merge operations (subword-nmt's format, version 0.2: ``</w>`` ends words)."""
+    vocab = {(*word[:-1], word[-1] + "</w>"): n for word, n in words.items() if word}
+    learned: list[tuple[str, str]] = []
+    for _ in range(merges):
+        pairs: dict[tuple[str, str], int] = {}
+        for symbols, n in vocab.items():
+            for pair in itertools.pairwise(symbols):
+                pairs[pair] = pairs.get(pair, 0) + n
+        if not pairs:
+            break
+        best = max(sorted(pairs), key=lambda pair: pairs[pair])
+        learned.append(best)
+        merged: dict[tuple[str, ...], int] = {}
+        for symbols, n in vocab.items():
+            out: list[str] = []
+            i = 0
+            while i < len(symbols):
+                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
+                    out.append(symbols[i] + symbols[i + 1])
+                    i += 2
+                else:
+                    out.append(symbols[i])
+                    i += 1
+            merged[tuple(out)] = merged.get(tuple(out), 0) + n
+        vocab = merged
+    return learned
+
+
+@functools.cache
+def _bpe_model(from_code: str, to_code: str) -> tuple[str, tuple[str, ...]]:
+    """(subword-nmt codes, vocabulary) learned once per pair on the synthetic corpus after
+    Moses tokenisation; the vocabulary is what their segmentation of the corpus uses."""
+    from argostranslate.tokenizer import BPETokenizer
+    from sacremoses import MosesPunctNormalizer, MosesTokenizer
+
+    normalizer, tokenizer = MosesPunctNormalizer(from_code), MosesTokenizer(from_code)
+    corpus = _corpus(lines=600)
+    words: dict[str, int] = {}
+    for line in corpus:
+        for word in tokenizer.tokenize(normalizer.normalize(line)):
+            words[word] = words.get(word, 0) + 1
+    text = "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in _learn_bpe(words, 120))
+    with tempfile.TemporaryDirectory(prefix="tiny-bpe-") as tmp:
+        codes = Path(tmp) / "bpe.model"
+        codes.write_text(text, encoding="utf-8")
+        bpe = BPETokenizer(codes, from_code, to_code)
+        seen: dict[str, None] = {}
+        for line in corpus:
+            seen.update(dict.fromkeys(bpe.encode(line)))
+    for c in sorted({c for word in words for c in word}):
+        seen.update({c: None, c + "@@": None})
+    specials = ("<unk>", "<s>", "</s>")
+    return text, (*specials, *[t for t in seen if t not in specials])
+
+
+def _train_bpe(workdir: Path, *, from_code: str, to_code: str) -> tuple[Path, list[str]]:
+    """Write ``bpe.model`` into ``workdir``; return it and the model's vocabulary."""
+    text, vocab = _bpe_model(from_code, to_code)
+    codes = workdir / "bpe.model"
+    codes.write_text(text, encoding="utf-8")
+    return codes, list(vocab)
+
+
 _NAMES = {"en": "English", "es": "Spanish", "ja": "Japanese", "fr": "French", "de": "German"}
 
 
-def build_copy_package(dest: Path, *, from_code: str, to_code: str, version: str = "1.0") -> Path:
-    """Write ``dest/translate-{from}_{to}-{version}.argosmodel`` whose model copies its input."""
+def metadata_for(from_code: str, to_code: str, version: str, **extra: object) -> dict[str, object]:
+    """``metadata.json`` as the public index's packages have it (``extra`` overrides keys;
+    a value of None removes the key)."""
+    metadata: dict[str, object] = {
+        "package_version": version,
+        "argos_version": "1.11",
+        "from_code": from_code,
+        "from_name": _NAMES.get(from_code, from_code),
+        "to_code": to_code,
+        "to_name": _NAMES.get(to_code, to_code),
+        "type": "translate",
+        "links": [],
+    }
+    metadata.update(extra)
+    return {k: v for k, v in metadata.items() if v is not None}
+
+
+def build_package(
+    dest: Path,
+    *,
+    from_code: str,
+    to_code: str,
+    version: str = "1.0",
+    tokenizer: str = "sentencepiece",
+    vocabulary: str = "shared",
+    target_prefix: str = "",
+    ramble: bool = False,
+    positions: int = MAX_POSITIONS,
+    metadata: dict[str, object] | None = None,
+    top: str | None = None,
+    name: str | None = None,
+) -> Path:
+    """Write a real ``.argosmodel`` (see the module docstring) and return its path.
+
+    ``vocabulary="separate"`` gives the target a vocabulary in another order (CTranslate2
+    then writes ``source_vocabulary.json`` and ``target_vocabulary.json``); ``metadata``
+    overrides keys of :func:`metadata_for` (None removes one); ``top`` names the archive's
+    one folder (the index uses ``en_ja``), ``name`` the file."""
     import sentencepiece as spm
 
     dest.mkdir(parents=True, exist_ok=True)
-    top = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
-    archive = dest / f"{top}.argosmodel"
+    top = top or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
+    archive = dest / (name or f"{top}.argosmodel")
     with tempfile.TemporaryDirectory(prefix="tiny-argos-") as tmp:
         work = Path(tmp)
         root = work / top
         root.mkdir()
-        sp_path = _train_sentencepiece(work)
-        shutil.copy(sp_path, root / "sentencepiece.model")
-        processor = spm.SentencePieceProcessor(model_file=str(sp_path))
-        vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-        _save_copy_model(root / "model", vocab)
-        metadata = {
-            "package_version": version,
-            "argos_version": "1.11",
-            "from_code": from_code,
-            "from_name": _NAMES.get(from_code, from_code),
-            "to_code": to_code,
-            "to_name": _NAMES.get(to_code, to_code),
-            "type": "translate",
-            "links": [],
-        }
-        (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        if tokenizer == "bpe":
+            codes, vocab = _train_bpe(work, from_code=from_code, to_code=to_code)
+            shutil.copy(codes, root / "bpe.model")
+        else:
+            sp_path = _train_sentencepiece(work, [target_prefix] if target_prefix else [])
+            shutil.copy(sp_path, root / "sentencepiece.model")
+            processor = spm.SentencePieceProcessor(model_file=str(sp_path))
+            vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+        target_vocab = None
+        if vocabulary == "separate":
+            target_vocab = vocab[:3] + vocab[3:][::-1]  # same pieces, other ids
+        _save_copy_model(root / "model", vocab, target_vocab, positions=positions,
+                         prefix=bool(target_prefix), ramble=ramble)
+        fields = metadata_for(from_code, to_code, version,
+                              **({"target_prefix": target_prefix} if target_prefix else {}))
+        for key, value in (metadata or {}).items():
+            if value is None:
+                fields.pop(key, None)
+            else:
+                fields[key] = value
+        (root / "metadata.json").write_text(json.dumps(fields, indent=2), encoding="utf-8")
         (root / "README.md").write_text("Tiny copy model for localise tests.\n", encoding="utf-8")
+        (root / "stanza").mkdir()  # as the index's packages (a sentencizer localise never uses)
+        (root / "stanza" / "README").write_text("placeholder\n", encoding="utf-8")
         tmp_archive = work / archive.name
         with zipfile.ZipFile(tmp_archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(root.rglob("*")):
                 zf.write(path, path.relative_to(work).as_posix())
         shutil.move(tmp_archive, archive)
     return archive
+
+
+def build_copy_package(dest: Path, *, from_code: str, to_code: str, version: str = "1.0") -> Path:
+    """Write ``dest/translate-{from}_{to}-{version}.argosmodel`` whose model copies its input."""
+    return build_package(dest, from_code=from_code, to_code=to_code, version=version)

@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Sequence
 from functools import cache
 
-from localise.engines import EngineOptions, split_outer_space
+from localise.engines.base import EngineOptions, Identity, split_outer_space
 from localise.errors import EngineError
 
 __all__ = ["ApertiumEngine", "mode_for"]
@@ -97,6 +97,11 @@ class ApertiumEngine:
             if found:
                 return f"{package} {found}"
         return package
+
+    def identity(self, *, source: str, target: str) -> Identity:
+        """The Debian package and version of the pair's mode (its data files are in it)."""
+        label = self.version(source=source, target=target)
+        return Identity(label, ("apertium", mode_for(source, target), label))
 
     def translate(self, segments: Sequence[str], *, source: str, target: str) -> list[str]:
         """Translate all segments with a single apertium process; line breaks are kept."""

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from localise.engines import EngineOptions, split_outer_space
+from localise.engines.base import EngineOptions, Identity, split_outer_space
 
 __all__ = ["EXPANSION", "PseudoEngine", "pseudolocalise"]
 
@@ -60,6 +60,10 @@ class PseudoEngine:
     def version(self, *, source: str, target: str) -> str:
         """Return ``pseudo 1`` (bump when the output for a given input changes)."""
         return "pseudo 1"
+
+    def identity(self, *, source: str, target: str) -> Identity:
+        """Name and version: the output depends on nothing else."""
+        return Identity("pseudo 1", ("pseudo", "1"))
 
     def translate(self, segments: Sequence[str], *, source: str, target: str) -> list[str]:
         """Pseudo-localise each segment independently."""

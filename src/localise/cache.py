@@ -1,0 +1,139 @@
+"""The machine-translation cache: SQLite, keyed by everything that changes a draft.
+
+A sentence's key (:meth:`Cache.key`) hashes the protection scheme's version, the engine's
+:class:`~localise.engines.Identity` (engine, model name and version, tokeniser, decoding
+options such as beam size, length penalty and length cap, and the *content* of the model's
+files), the language pair and the protected sentence. Hashing a model's files (hundreds of MB
+for a real argos package) is memoised per file by its size, modification and change times and
+inode, so a warm run hashes nothing and a replaced package is always hashed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from localise.errors import LocaliseError
+
+_CHUNK = 1 << 20
+_TABLES = {
+    "mt": ("key TEXT PRIMARY KEY, target TEXT NOT NULL", ("key", "target")),
+    "files": ("path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL",
+              ("path", "stat", "digest")),
+}
+"""The cache's tables: their definition, and the columns a cache must have to be used."""
+
+
+class Cache:
+    """Sentences the engines already translated (``.localise/cache/translations.sqlite``).
+
+    Any SQLite failure (a damaged file, a folder or another program's database in its place,
+    a full disk) is a LocaliseError naming the file, never a traceback.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LocaliseError(f"cannot create the cache folder: {exc.strerror}",
+                                path=path.parent) from None
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise LocaliseError("the translation cache is not a file; remove it (it only saves "
+                                "time)", path=path)
+        with self._guard("cannot open the translation cache"):
+            self.db = sqlite3.connect(path)
+        try:
+            with self._guard("the translation cache is damaged; delete it (it only saves time)"):
+                self.db.execute("PRAGMA schema_version")
+            with self._guard("cannot prepare the translation cache"), self.db:
+                for name, (definition, columns) in _TABLES.items():
+                    self.db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({definition})")
+                    found = tuple(row[1] for row in self.db.execute(f"PRAGMA table_info({name})"))
+                    if found != columns:
+                        raise LocaliseError(
+                            f"the translation cache has another layout (table {name}: "
+                            f"{', '.join(found)}); delete it (it only saves time)", path=path
+                        )
+        except BaseException:
+            self.db.close()
+            raise
+
+    @contextlib.contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """SQLite errors inside become a LocaliseError: ``what``, and SQLite's reason."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise LocaliseError(f"{what}: {exc}", path=self.path) from None
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        """The cache key of one sentence: a hash of ``parts`` (scheme, engine identity and
+        model digest, source and target language, protected text), each delimited."""
+        h = hashlib.sha256()
+        for part in parts:
+            data = part.encode("utf-8")
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+        return h.hexdigest()
+
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of the file's content, memoised by its size, times and inode."""
+        st = path.stat()
+        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+        with self._guard("cannot read the translation cache"):
+            row = self.db.execute(
+                "SELECT stat, digest FROM files WHERE path = ?", (str(path),)
+            ).fetchone()
+        if row is not None and row[0] == stat:
+            return str(row[1])
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                h.update(chunk)
+        digest = h.hexdigest()
+        with self._guard("cannot write the translation cache"), self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO files (path, stat, digest) VALUES (?, ?, ?)",
+                (str(path), stat, digest),
+            )
+        return digest
+
+    def files_digest(self, paths: Sequence[Path]) -> str:
+        """One digest of several files' names (as given) and contents."""
+        return self.key(*(f"{p.name}={self.file_digest(p)}" for p in paths))
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """The cached translations among ``keys``."""
+        found: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            with self._guard("cannot read the translation cache"):
+                found.update(
+                    self.db.execute(f"SELECT key, target FROM mt WHERE key IN ({marks})", chunk)
+                )
+        return found
+
+    def put_many(self, items: Sequence[tuple[str, str]]) -> None:
+        """Store (key, translation) pairs in one transaction."""
+        with self._guard("cannot write the translation cache"), self.db:
+            self.db.executemany("INSERT OR REPLACE INTO mt (key, target) VALUES (?, ?)", items)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+@contextlib.contextmanager
+def open_cache(folder: Path) -> Iterator[Cache]:
+    """The translation cache kept in ``folder`` (a project's ``.localise``)."""
+    cache = Cache(folder / "cache" / "translations.sqlite")
+    try:
+        yield cache
+    finally:
+        cache.close()

@@ -1,0 +1,107 @@
+"""What every engine shares: the protocol it implements, its validated options, its identity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from localise.errors import EngineError
+
+DEVICES = ("cpu", "cuda", "auto")
+
+class OptionError(EngineError):
+    """An engine option has a value no engine accepts; ``option`` names it."""
+
+    def __init__(self, option: str, problem: str, value: object) -> None:
+        super().__init__(f"{option} {problem}, not {value!r}")
+        self.option = option
+        self.problem = problem
+
+
+_LEAST = {"beam_size": 1, "threads": 0, "max_batch_size": 1, "length_penalty": 0.0,
+          "max_length_ratio": 1.0}
+"""Smallest accepted value of each numeric option (threads 0: the library's default)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineOptions:
+    """Engine tuning knobs, validated here and only here (raises :class:`OptionError`)."""
+
+    beam_size: int = 4
+    device: str = "cpu"
+    threads: int = 0
+    max_batch_size: int = 32
+    packages_dir: Path | None = None
+    """Project-local argos package folder (absolute), or None for argos's own."""
+    length_penalty: float = 0.2
+    """Beam-search length penalty (argostranslate's 0.2)."""
+    max_length_ratio: float = 3.0
+    """A sentence's draft may have at most this many times its input's tokens (+ 10)."""
+
+    def __post_init__(self) -> None:
+        for option, least in _LEAST.items():
+            value = getattr(self, option)
+            if value < least:
+                raise OptionError(option, f"must be at least {least}", value)
+        if self.device not in DEVICES:
+            raise OptionError("device", "must be 'cpu', 'cuda' or 'auto'", self.device)
+
+    @property
+    def decoding(self) -> tuple[str, ...]:
+        """The options that change what a model writes (the rest only change speed)."""
+        return (
+            f"beam={self.beam_size}",
+            f"length_penalty={self.length_penalty!r}",
+            f"max_length_ratio={self.max_length_ratio!r}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Everything that decides what an engine writes for a sentence of one language pair."""
+
+    label: str
+    """How drafts are attributed (``argos translate-en_ja 1.1``), as :meth:`Engine.version`."""
+    parts: tuple[str, ...]
+    """Engine name, model name and version, decoding options, tokeniser: the cache key's."""
+    files: tuple[Path, ...] = ()
+    """Model files whose content is part of the key too (hashed by the caller, memoised)."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """Translates sentence segments; one output per input, same order, tokens ``⟦n⟧`` intact."""
+
+    name: str
+
+    def version(self, *, source: str, target: str) -> str:
+        """Return a string identifying engine and model for the pair (goes into catalogues)."""
+        ...
+
+    def translate(self, segments: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Translate each segment; leading/trailing whitespace of a segment is kept verbatim.
+
+        A segment's translation never depends on the other segments of the call."""
+        ...
+
+
+def identity(engine: Engine, *, source: str, target: str) -> Identity:
+    """The engine's :class:`Identity` for the pair (from its ``identity`` method when it has
+    one, else from its name and version alone)."""
+    method = getattr(engine, "identity", None)
+    if method is not None:
+        found: Identity = method(source=source, target=target)
+        return found
+    label = engine.version(source=source, target=target)
+    return Identity(label, (engine.name, label))
+
+
+def split_outer_space(text: str) -> tuple[str, str, str]:
+    """Split ``text`` into (leading whitespace, core, trailing whitespace); core may be empty."""
+    core = text.strip()
+    if not core:
+        return text, "", ""
+    start = text.index(core[0])
+    return text[:start], core, text[start + len(core) :]

@@ -1,0 +1,354 @@
+"""One localise project: config, glossary, articles, languages and sources, each read once.
+
+Every stage takes a :class:`Project`. Within a run, a source article is read from disk once
+(:meth:`Project.source` keeps its bytes, which fingerprint the outputs made from it, and the
+text decoded from them), segmented once (:meth:`Project.document`), and the glossary is read
+once. :class:`State` remembers what each output was made from, so a rerun skips unchanged work.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from localise import __version__, langtags
+from localise import config as config_module
+from localise import glossary as glossary_module
+from localise.config import CONFIG_NAME, PATH_FIELDS, Config
+from localise.errors import ConfigError, UsageError
+from localise.files import decode_utf8, write_if_changed
+from localise.glossary import Glossary
+from localise.model import Document
+from localise.segment import link_definitions, segment
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A source file and the names derived from it."""
+
+    path: Path
+    """Path relative to the project root, e.g. ``source/guides/knee.md``."""
+    slug: str
+    """Path under the source folder without ``.md``, e.g. ``guides/knee``."""
+
+
+class Source:
+    """A source article as read in this run: the bytes on disk and the text decoded from them."""
+
+    __slots__ = ("_text", "article", "data")
+
+    def __init__(self, article: Article, data: bytes) -> None:
+        self.article = article
+        self.data = data
+        """Exactly what was read; outputs made from this source are fingerprinted with it."""
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """``data`` decoded as UTF-8 (a leading BOM dropped); SourceError names the line."""
+        if self._text is None:
+            self._text = decode_utf8(self.data, path=self.article.path)
+        return self._text
+
+    def decoded(self) -> Source:
+        """This source, after checking that it decodes (SourceError names the line); the text
+        itself is not kept, so a job handed to a worker carries the bytes only."""
+        if self._text is None:
+            decode_utf8(self.data, path=self.article.path)
+        return self
+
+    def __getstate__(self) -> tuple[Article, bytes, str | None]:
+        return self.article, self.data, self._text
+
+    def __setstate__(self, state: tuple[Article, bytes, str | None]) -> None:
+        self.article, self.data, self._text = state
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or ``b""`` when it does not exist (an input not made yet)."""
+    return read_optional(path) or b""
+
+
+def read_optional(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def digest(*parts: bytes) -> str:
+    """Fingerprint of a sequence of byte strings (lengths included, so parts cannot shift)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """Fingerprint of localise's own code: an upgrade rebuilds what it would write differently."""
+    package = Path(__file__).parent
+    return digest(*(p.read_bytes() for p in sorted(package.rglob("*.py")))).encode()
+
+
+class State:
+    """Fingerprints of the inputs each output was last made from (``.localise/state.json``)."""
+
+    def __init__(self, config: Config) -> None:
+        self.path = config.cache_dir / "state.json"
+        self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
+        try:
+            loaded = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):  # missing or damaged: everything is simply redone
+            loaded = {}
+        self.data: dict[str, str] = (
+            {k: v for k, v in loaded.items() if isinstance(v, str)}
+            if isinstance(loaded, dict)
+            else {}
+        )
+        self.dirty = False
+
+    def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
+        """True when ``output`` (whose bytes are ``current``, read when not given) exists
+        unchanged and was made from exactly ``inputs``."""
+        key = self.data.get(str(output))
+        if key is None:
+            return False
+        if current is None:
+            try:
+                current = output.read_bytes()
+            except FileNotFoundError:
+                return False
+        return key == digest(self.config_key.encode(), current, *inputs)
+
+    def record(self, output: Path, *inputs: bytes) -> None:
+        """Remember that ``output``, as it is on disk now, was made from ``inputs``."""
+        try:
+            current = output.read_bytes()
+        except FileNotFoundError:
+            return
+        self.data[str(output)] = digest(self.config_key.encode(), current, *inputs)
+        self.dirty = True
+
+    def forget(self, output: Path) -> None:
+        """Drop what is known about ``output`` (a file moved or removed)."""
+        if self.data.pop(str(output), None) is not None:
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the fingerprints back if any changed."""
+        if self.dirty:
+            write_if_changed(self.path, json.dumps(self.data, sort_keys=True, indent=0).encode())
+            self.dirty = False
+
+
+class Project:
+    """A project folder with its ``localise.toml``, and what the run has read of it so far."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = config.root
+        self._sources: dict[Article, Source] = {}
+        self._documents: dict[Article, Document] = {}
+        self._definitions: dict[Article, dict[str, Any]] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> Project:
+        """The project whose ``localise.toml`` is in ``root`` (all keys optional)."""
+        return cls(config_module.load(root))
+
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The project whose ``localise.toml`` is in ``start`` or the nearest folder above it
+        (as git, ruff and pytest find theirs); UsageError, saying how to start one, if none."""
+        root = find_root(start)
+        if root is None:
+            raise UsageError(
+                f"not inside a localise project (no {CONFIG_NAME} here or in any folder above); "
+                "start one with `localise init --lang LANG`, or name one with -C DIR",
+                path=start.resolve(),
+            )
+        return cls.open(root)
+
+    # -- what the project holds ----------------------------------------------------------
+
+    @functools.cached_property
+    def glossary_bytes(self) -> bytes:
+        """The glossary file as read (``b""`` when there is none)."""
+        return read_bytes(self.config.glossary_path)
+
+    @functools.cached_property
+    def glossary(self) -> Glossary:
+        """The project's glossary (empty when the file does not exist)."""
+        if not self.glossary_bytes:
+            return Glossary()
+        name = self.relative(self.config.glossary_path)
+        text = decode_utf8(self.glossary_bytes, path=name, error=ConfigError)
+        return glossary_module.parse(text, path=name, languages=self.config.languages)
+
+    @functools.cached_property
+    def articles(self) -> list[Article]:
+        """Every ``*.md`` under the source folder, sorted (hidden files and folders skipped)."""
+        root = self.config.source_root
+        if not root.is_dir():
+            raise UsageError("source folder not found", path=self.config.source_dir)
+        built = built_page_matcher(self.config)
+        found = []
+        for path in sorted(root.rglob("*.md")):
+            rel = path.relative_to(root)
+            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+                continue
+            if any(ch.isprintable() is False and ch != " " for ch in rel.as_posix()):
+                raise UsageError(
+                    f"file name with a control character: {rel.as_posix()!r}; rename it",
+                    path=self.config.source_dir,
+                )
+            if built is not None and built(path):
+                continue  # a page localise builds beside its sources (Hugo, MkDocs suffixes)
+            slug = rel.with_suffix("").as_posix()
+            found.append(Article(path=self.config.source_dir / rel, slug=slug))
+        return found
+
+    @functools.cached_property
+    def state(self) -> State:
+        """The fingerprints of what earlier runs made (read once per run)."""
+        return State(self.config)
+
+    def languages(self, langs: Sequence[str] | None) -> list[str]:
+        """``langs`` checked against the configured languages (all of them when None), as the
+        configured tags (``pt_br`` on the command line is ``pt-BR``); a project with none
+        configured is a UsageError naming ``localise.toml``."""
+        if not self.config.languages:
+            raise UsageError(
+                'no languages to publish: add them to the file, e.g. languages = ["ja", "es"]',
+                path=Path(CONFIG_NAME),
+            )
+        if not langs:
+            return list(self.config.languages)
+        chosen = []
+        for lang in langs:
+            try:
+                tag = langtags.parse(lang).tag
+            except ValueError:
+                tag = lang
+            if tag not in self.config.languages:
+                configured = ", ".join(self.config.languages)
+                raise UsageError(
+                    f"language {lang!r} is not configured (languages: {configured})",
+                    path=Path(CONFIG_NAME),
+                )
+            if tag not in chosen:
+                chosen.append(tag)
+        return chosen
+
+    # -- sources, read once ---------------------------------------------------------------
+
+    def source(self, article: Article) -> Source:
+        """The article's source as read in this run (read on first use, decoded on demand)."""
+        found = self._sources.get(article)
+        if found is None:
+            found = self._sources[article] = Source(article, read_bytes(self.root / article.path))
+        return found
+
+    def document(self, article: Article) -> Document:
+        """The article segmented into units (once per run)."""
+        found = self._documents.get(article)
+        if found is None:
+            found = self._documents[article] = segment_source(self.config, self.source(article))
+        return found
+
+    def link_definitions(self, article: Article) -> dict[str, Any]:
+        """The article's link reference definitions (from its segmentation when made)."""
+        found = self._definitions.get(article)
+        if found is None:
+            document = self._documents.get(article)
+            found = (
+                dict(document.link_definitions)
+                if document is not None
+                else link_definitions(
+                    self.source(article).text, dialect=self.config.dialect_for(article.path)
+                )
+            )
+            self._definitions[article] = found
+        return found
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def relative(self, path: Path) -> Path:
+        """``path`` relative to the project root when it is inside it."""
+        return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
+    def written_folders(self) -> list[Path]:
+        """Where localise writes: catalogues, published pages, its own state."""
+        config = self.config
+        return [config.locales_root, config.output_root, config.cache_dir]
+
+    def inside(self, path: Path, folder: Path) -> Path:
+        """``path``, after checking that it resolves inside ``folder`` (UsageError if not)."""
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise UsageError(f"refusing to write outside {folder}", path=path)
+        return path
+
+
+def built_page_matcher(config: Config) -> Callable[[Path], bool] | None:
+    """A test for "this file is a page localise builds" when a page tree overlaps the source
+    folder (``output_dir = source_dir`` with Hugo's ``guides/knee.ja.md``), else None."""
+    source = config.source_root
+    roots = [
+        root for root in (config.output_root, config.drafts_root)
+        if root.is_relative_to(source) or source.is_relative_to(root)
+    ]
+    if not roots:
+        return None
+    spelled = {
+        name: "|".join(re.escape(spell(langtags.parse(lang))) for lang in config.languages)
+        for name, spell in _SPELLINGS.items()
+    }
+    pattern = re.escape(config.build.path)
+    for name in PATH_FIELDS:
+        value = r"(?:.+)" if name == "path" else f"(?:{spelled[name]})"
+        pattern = pattern.replace(re.escape("{" + name + "}"), value)
+    regex = re.compile(pattern)
+
+    def is_built(path: Path) -> bool:
+        return any(
+            path.is_relative_to(root) and regex.fullmatch(path.relative_to(root).as_posix())
+            for root in roots
+        )
+
+    return is_built
+
+
+_SPELLINGS: dict[str, Callable[[langtags.LanguageTag], str]] = {
+    "lang": lambda tag: tag.tag,
+    "lang_lower": lambda tag: tag.spelled("lower"),
+    "lang_gettext": lambda tag: tag.gettext,
+}
+def find_root(start: Path) -> Path | None:
+    """The nearest folder holding a ``localise.toml``: ``start`` itself or one above it."""
+    if not start.is_dir():
+        problem = "not a folder" if start.exists() else "project folder does not exist"
+        raise ConfigError(problem, path=start)
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def segment_source(config: Config, source: Source) -> Document:
+    """Segment a source read earlier (also what worker processes call)."""
+    return segment(
+        source.text,
+        path=source.article.path,
+        slug=source.article.slug,
+        options=config.segment_options_for(source.article.path),
+    )

@@ -1,0 +1,231 @@
+"""The pipeline's stages, one module each: every entry point is ``run(project, *, ...)``.
+
+``extract`` (sources → templates), ``update`` (templates → language catalogues), ``translate``
+(machine drafts), ``build`` (catalogues + sources → published pages), ``check`` (QA findings),
+``status`` (counts); ``init`` makes a new project's files. A stage reads what it needs through
+:class:`localise.project.Project`, returns a report and prints nothing: the CLI does the
+talking, and shows how far a long stage is from what the stage tells its ``progress``
+callback (:class:`Progress`, usually through a :class:`Ticker`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
+
+from localise.model import Fallback
+from localise.project import Source
+
+if TYPE_CHECKING:
+    from localise.publish import Page
+
+
+class UnitNote(NamedTuple):
+    """One unit of a built page that is not a reviewed translation (a tuple: a warm build of
+    an untranslated project reads tens of thousands back from its record)."""
+
+    line: int
+    """1-based line of the unit in the source article."""
+    kind: str
+    """``untranslated``, ``fuzzy``, ``machine-draft``, ``withheld`` (published in the source
+    language), or ``unreviewed`` (an unreviewed draft published by ``build --draft``)."""
+    reason: str
+    """What the editor is told, e.g. ``placeholders: {amount_1} is missing``."""
+    msgid: str | None = None
+    """The unit's msgid (known when the page was assembled in this run, or read back from the
+    page record)."""
+
+
+@dataclass(slots=True)
+class PageReport:
+    """One page of the tree a build looked at (built in this run or up to date)."""
+
+    article: Path
+    """The source article, project-relative."""
+    lang: str
+    path: Path
+    """The page, project-relative."""
+    units: int
+    """Units the article has."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many units are not reviewed translations, per :attr:`UnitNote.kind`."""
+    written: bool = False
+    """The file was (re)written in this run."""
+    published: bool = True
+    """False when ``publish = "reviewed"`` kept the page back (the file, if any, is older)."""
+    read_notes: Callable[[], list[UnitNote]] = field(default=list, repr=False)
+    """Gives :attr:`notes` (read from the build record only when someone asks)."""
+
+    @property
+    def notes(self) -> list[UnitNote]:
+        """Units that are not reviewed translations, in source order."""
+        return self.read_notes()
+
+    @property
+    def english(self) -> int:
+        """Units that went out in the source language."""
+        return sum(n for kind, n in self.kinds.items() if kind != "unreviewed")
+
+    @property
+    def fallbacks(self) -> list[UnitNote]:
+        """Units that went out in the source language."""
+        return [note for note in self.notes if note.kind != "unreviewed"] if self.english else []
+
+    @property
+    def complete(self) -> bool:
+        """Every unit went out as a reviewed translation."""
+        return not self.kinds
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A catalogue extract carried along with its article, or moved aside for a removed one."""
+
+    article: Path
+    """The source that disappeared, project-relative."""
+    to_article: Path | None
+    """Where it reappeared (a rename), or None (removed)."""
+    files: tuple[tuple[Path, Path], ...]
+    """(from, to) per catalogue moved, project-relative."""
+    matched: int = 0
+    """Units of the old article found in the new one (a rename)."""
+    units: int = 0
+    """Units the old article had."""
+    restored: bool = False
+    """The catalogues came back from ``.obsolete/`` (moved aside when the article was removed)."""
+
+
+@dataclass(slots=True)
+class Report:
+    """What a stage did: files written, files left alone, units that fell back."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    fallbacks: list[tuple[str, Path, Fallback]] = field(default_factory=list)
+    """(language, source path, fallback) for each unit a page built in this run shows in the
+    source language (:attr:`pages` covers up-to-date pages too)."""
+    drafts: dict[Path, int] = field(default_factory=dict)
+    """Built files that include fuzzy (unreviewed) units, with how many."""
+    pages: list[PageReport] = field(default_factory=list)
+    """build: every page of the languages built, in article and language order."""
+    removed: list[Path] = field(default_factory=list)
+    """Files removed: pages (and asset copies) an earlier build wrote for articles that no
+    longer exist; POT templates of removed articles."""
+    kept: list[tuple[Path, str]] = field(default_factory=list)
+    """Stale files left in place, and why (e.g. edited since localise wrote them)."""
+    warnings: list[tuple[Path, int | None, str]] = field(default_factory=list)
+    """(file, line, message) worth an editor's look that did not stop the stage."""
+    moved: list[Moved] = field(default_factory=list)
+    """extract: catalogues carried along with renamed articles or moved aside."""
+
+
+# -- the jobs stages hand to worker processes (see localise.stages.jobs) -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractJob:
+    """One article to extract, with its template as the parent read it (None: none yet)."""
+
+    source: Source
+    pot_path: Path
+    pot_name: Path
+    pot: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateJob:
+    """One article's template and the catalogues to refresh from it, as read by the parent."""
+
+    pot_name: Path
+    pot: bytes | None
+    catalogues: tuple[tuple[str, Path, Path, bytes | None], ...]
+    """(language, absolute path, project-relative name, bytes or None) per stale catalogue."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildJob:
+    """One article and the languages to build it in, with each catalogue as read."""
+
+    source: Source
+    outputs: tuple[tuple[str, Path, bytes | None, Path, bytes | None], ...]
+    """(language, output path, its bytes or None, catalogue name, catalogue bytes or None)
+    per stale page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """One page a build job assembled, and whether its file changed."""
+
+    path: Path
+    written: bool
+    page: Page
+    published: bool = True
+    """False when ``publish = "reviewed"`` kept an incomplete page back (not written)."""
+    copies: tuple[tuple[Path, Path], ...] = ()
+    """(asset, copy) absolute paths: files the page links to, to copy beside it."""
+    refused: tuple[tuple[str, str], ...] = ()
+    """(link, why) for linked files that are not copied."""
+    notes: tuple[UnitNote, ...] = ()
+    """The page's units that are not reviewed translations, by line."""
+
+
+# -- progress: how far a stage is, for whoever shows it (the CLI) -------------------------
+
+
+class Progress(Protocol):
+    """Told ``done`` of ``total`` items of one step are finished: first ``(0, total)`` when the
+    step starts, then once per item, with the item's name and the seconds it took."""
+
+    def __call__(
+        self,
+        done: int,
+        total: int,
+        /,
+        *,
+        unit: str = "article",
+        label: str = "",
+        item: str = "",
+        seconds: float | None = None,
+    ) -> None: ...
+
+
+T = TypeVar("T")
+
+
+class Ticker:
+    """Counts the finished items of one step for a :class:`Progress` (which may be None)."""
+
+    def __init__(
+        self,
+        progress: Progress | None,
+        total: int,
+        *,
+        unit: str = "article",
+        label: str = "",
+        name: Callable[[Any], object] = str,
+    ) -> None:
+        self.progress, self.total, self.unit, self.label, self.name = (
+            progress, total, unit, label, name)
+        self.done = 0
+        self.last = time.perf_counter()
+        if progress is not None and total:
+            progress(0, total, unit=unit, label=label)
+
+    def __call__(self, item: object, seconds: float | None = None) -> None:
+        """One more item is finished (its time: ``seconds``, or since the previous item)."""
+        now = time.perf_counter()
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total, unit=self.unit, label=self.label,
+                          item=str(self.name(item)),
+                          seconds=now - self.last if seconds is None else seconds)
+        self.last = now
+
+    def each(self, items: Iterable[T]) -> Iterator[T]:
+        """``items``, ticking each once the loop body that took it is done with it."""
+        for item in items:
+            yield item
+            self(item)

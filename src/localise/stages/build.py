@@ -1,0 +1,295 @@
+"""The build stage: catalogues + sources → published pages, reviewed work only (drafts apart).
+
+Each unit's reviewed translation (with ``--draft``, its fuzzy draft too) replaces the unit's
+source span; placeholders are formatted for the reader's locale; a translation with an error
+finding (the publishing gate, :data:`localise.checks.GATE_RULES`) is withheld. Every unit that
+goes out in the source language is reported with its reason (see :mod:`localise.publish`).
+
+Reviewed pages go under ``output_dir``, drafts under their own tree (``build/drafts/``), laid
+out as ``[build]`` says. What each build wrote is recorded (:mod:`._record`), so a rerun skips
+unchanged pages unread and still reports them, and a page built earlier for an article (or
+language, or layout) that no longer exists is removed — only files the build wrote, unchanged
+since; nothing else in the output folder is touched.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from localise.errors import UsageError
+from localise.files import write_if_changed
+from localise.parallel import map_jobs
+from localise.project import Project, digest, read_optional
+from localise.stages import BuildJob, Built, PageReport, Progress, Report, Ticker, UnitNote
+from localise.stages._record import BuildRecord, PageEntry
+
+BUILD_JOB = "localise.stages.jobs:build_one"
+"""The work on one article (loaded only when some page is stale)."""
+
+
+def run(
+    project: Project,
+    *,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Build every stale page of ``langs`` (all languages when None) into the reviewed tree
+    (or, with ``draft``, the draft tree); report every page's units that are not reviewed
+    translations (for pages left unchanged, read back from the build record)."""
+    config = project.config
+    record = BuildRecord(project)
+    tree_name = "draft" if draft else "reviewed"
+    tree = config.tree_root(draft=draft)
+    extra = (b"draft" if draft else b"reviewed", project.glossary_bytes)
+    chosen = project.languages(langs)
+    report = Report()
+    jobs: list[BuildJob] = []
+    # inputs read once: an edit made while the build runs must not be recorded as built
+    inputs: dict[tuple[str, str], tuple[bytes, ...]] = {}
+    fresh: dict[tuple[str, str], PageReport] = {}
+    names = _page_names(project, draft=draft)
+    for article in project.articles:
+        source = project.source(article)
+        stale = []
+        for lang in chosen:
+            name = names(lang, article.slug)
+            out = project.root / name
+            po_path = config.po_path(lang, article.slug)
+            po = read_optional(po_path)
+            inputs[article.slug, lang] = (source.data, po or b"", *extra)
+            current = read_optional(out)
+            entry = record.pages.get(name)
+            if entry is not None and entry.key == record.key(current, inputs[article.slug, lang]):
+                fresh[article.slug, lang] = _fresh_report(record, name, entry)
+            else:
+                target = project.inside(out, tree)
+                stale.append((lang, target, current, project.relative(po_path), po))
+        if stale:
+            jobs.append(BuildJob(source, tuple(stale)))
+    tick = Ticker(progress, len(jobs), name=lambda job: job.source.article.path)
+    results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary,
+                                          done=tick)
+    built: dict[tuple[str, str], PageReport] = {}
+    for job, done in zip(jobs, results, strict=True):
+        article = job.source.article
+        for (lang, _, current, _, _), result in zip(job.outputs, done, strict=True):
+            built[article.slug, lang] = _record_built(
+                project, record, report, result,
+                article=article.path, slug=article.slug, lang=lang, tree=tree_name,
+                current=current, inputs=inputs[article.slug, lang],
+            )
+    for article in project.articles:
+        for lang in chosen:
+            page = fresh.get((article.slug, lang)) or built[article.slug, lang]
+            report.pages.append(page)
+            if not page.written:
+                report.unchanged.append(page.path)
+    _refresh_assets(project, record, report, tree_name)
+    _remove_stale(project, record, report, tree_name, tree)
+    record.save()
+    return report
+
+
+def _page_names(project: Project, *, draft: bool) -> Callable[[str, str], str]:
+    """``(lang, slug)`` → the page's project-relative POSIX path in the tree being built
+    (strings: a warm build looks up hundreds of pages); a reviewed page that would land in
+    the drafts folder is a UsageError."""
+    config = project.config
+    tree = config.tree_root(draft=draft)
+    prefix = project.relative(tree).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    drafts = config.drafts_root
+    inside = (
+        project.relative(drafts).as_posix() + "/"
+        if not draft and drafts.is_relative_to(tree) else None
+    )
+
+    def name(lang: str, slug: str) -> str:
+        page = prefix + config.build.page(config.tag(lang), slug)
+        if inside is not None and page.startswith(inside):
+            raise UsageError(
+                f"the page of {slug} in {lang} would land in the drafts folder {inside}; "
+                "change [build] path or drafts_dir",
+                path=page,
+            )
+        return page
+
+    return name
+
+
+def _fresh_report(record: BuildRecord, name: str, entry: PageEntry) -> PageReport:
+    """The report of a page left unchanged, from its index entry; its notes (with msgids from
+    the page record) are read only when asked for."""
+
+    def read_notes() -> list[UnitNote]:
+        notes = entry.unit_notes()
+        stored = _stored_msgids(record.detail(name))
+        if len(stored) != len(notes):
+            return notes
+        return [UnitNote(n.line, n.kind, n.reason, m) for n, m in zip(notes, stored, strict=True)]
+
+    return PageReport(
+        article=Path(entry.article), lang=entry.lang, path=Path(name), units=entry.units,
+        kinds=dict(entry.kinds) or PageEntry.count(entry.unit_notes()),
+        written=False, published=entry.published,
+        read_notes=functools.cache(read_notes),
+    )
+
+
+def _stored_msgids(detail: dict[str, Any] | None) -> list[str | None]:
+    """The msgids of the notes a page record holds, in the order of the index's notes."""
+    if detail is None:
+        return []
+    if isinstance(detail.get("notes"), list):  # the page was kept back: notes of their own
+        return [note[3] if len(note) > 3 else None for note in detail["notes"]]
+    units = (detail.get("published") or {}).get("units") or []
+    noted = [
+        (u["line"], u.get("kind") or "unreviewed", u["msgid"])
+        for u in units if u.get("state") != "reviewed"
+    ]
+    return [msgid for _, _, msgid in sorted(noted, key=lambda n: (n[0], n[1]))]
+
+
+def _record_built(
+    project: Project,
+    record: BuildRecord,
+    report: Report,
+    result: Built,
+    *,
+    article: Path,
+    slug: str,
+    lang: str,
+    tree: str,
+    current: bytes | None,
+    inputs: tuple[bytes, ...],
+) -> PageReport:
+    """Account for one page a job assembled (and recorded): report, asset copies, index."""
+    page = result.page
+    previous = record.get(result.path)
+    notes = list(result.notes)
+    rel = project.relative(result.path)
+    if result.written:
+        report.written.append(rel)
+    for fallback in page.fallbacks:
+        report.fallbacks.append((lang, article, fallback))
+    if page.fuzzy_used:
+        report.drafts[rel] = page.fuzzy_used
+    for link, why in result.refused:
+        report.warnings.append((article, None, f"[{lang}] linked file {link}: {why}"))
+    text = page.text.encode("utf-8")
+    if result.published:
+        on_disk: bytes | None = text
+        written = digest(text)
+        copied = [_copy(project, report, source, copy) for source, copy in result.copies]
+        assets = [a for a in copied if a is not None]
+        kept = {a["copy"] for a in assets}
+        for asset in previous.assets if previous else []:
+            if asset["copy"] not in kept:  # the page no longer links to it
+                record.orphans[asset["copy"]] = asset["digest"]
+    else:  # kept back: the earlier page (if any) stays, with what it was built with
+        on_disk = current
+        written = previous.written if previous else None
+        assets = previous.assets if previous else []
+    kinds = PageEntry.count(notes)
+    entry = PageEntry(
+        article=article.as_posix(), slug=slug, lang=lang, tree=tree,
+        key=record.key(on_disk, inputs), written=written, units=len(page.units),
+        notes=PageEntry.compact(notes), kinds=kinds, published=result.published, assets=assets,
+    )
+    record.put(result.path, entry)
+    return PageReport(
+        article=article, lang=lang, path=rel, units=len(page.units), kinds=kinds,
+        written=result.written, published=result.published, read_notes=lambda: notes,
+    )
+
+
+def _copy(project: Project, report: Report, source: Path, copy: Path) -> dict[str, Any] | None:
+    """Copy one linked file beside a page (only when its bytes differ); its index entry."""
+    try:
+        data = source.read_bytes()
+        info = source.stat()
+    except OSError as exc:
+        report.warnings.append((project.relative(source), None, f"not copied: {exc.strerror}"))
+        return None
+    if write_if_changed(copy, data):
+        report.written.append(project.relative(copy))
+    return {
+        "source": project.relative(source).as_posix(),
+        "copy": project.relative(copy).as_posix(),
+        "stamp": [info.st_size, info.st_mtime_ns],
+        "digest": digest(data),
+    }
+
+
+def _refresh_assets(project: Project, record: BuildRecord, report: Report, tree: str) -> None:
+    """Copy again the linked files of unchanged pages whose source changed or copy vanished."""
+    root = project.root
+    for name, entry in list(record.pages.items()):
+        if entry.tree != tree or not entry.assets:
+            continue
+        changed = False
+        for asset in entry.assets:
+            source, copy = root / asset["source"], root / asset["copy"]
+            try:
+                info = source.stat()
+            except OSError:
+                continue  # reported when the page is next built
+            if [info.st_size, info.st_mtime_ns] == asset["stamp"] and copy.exists():
+                continue
+            fresh = _copy(project, report, source, copy)
+            if fresh is not None:
+                asset.update(fresh)
+                changed = True
+        if changed:
+            record.put(root / name, entry)
+            record.dirty = True
+
+
+def _remove_stale(
+    project: Project, record: BuildRecord, report: Report, tree: str, root: Path
+) -> None:
+    """Remove pages this tree's earlier builds wrote that no current article and language
+    makes (only files unchanged since written), then asset copies no page links to."""
+    names = _page_names(project, draft=tree == "draft")
+    languages = project.config.languages
+    current = {names(lang, article.slug) for article in project.articles for lang in languages}
+    old_copies = dict(record.orphans)
+    for name, entry in list(record.pages.items()):
+        if entry.tree != tree or name in current:
+            continue
+        if _remove_file(project, report, project.root / name, entry.written, root):
+            for asset in entry.assets:  # a page left in place keeps what it links to
+                old_copies[asset["copy"]] = asset["digest"]
+        record.drop(name)
+    linked = {a["copy"] for e in record.pages.values() for a in e.assets}
+    for name, written in sorted(old_copies.items()):
+        if name not in linked:
+            _remove_file(project, report, project.root / name, written, root)
+
+
+def _remove_file(
+    project: Project, report: Report, path: Path, written: str | None, root: Path
+) -> bool:
+    """Delete ``path`` if it still holds exactly what localise wrote (empty folders it leaves
+    under ``root`` go too); False when it was left in place."""
+    data = read_optional(path)
+    if data is None:
+        return True
+    rel = project.relative(path)
+    if written is None or digest(data) != written:
+        report.kept.append((rel, "changed since localise wrote it; left in place"))
+        return False
+    path.unlink()
+    report.removed.append(rel)
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        folder = folder.parent
+    return True

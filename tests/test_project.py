@@ -1,0 +1,58 @@
+"""Finding the project: the nearest localise.toml at or above a folder, and no default languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from localise.errors import ConfigError, UsageError
+from localise.project import Project, find_root
+
+
+def test_found_from_a_nested_folder(project: Path) -> None:
+    deep = project / "source" / "guides" / "more"
+    deep.mkdir()
+    assert find_root(deep) == project.resolve()
+    assert Project.find(deep).root == project.resolve()
+    assert Project.find(project).root == project.resolve()
+
+
+def test_the_nearest_project_wins(project: Path) -> None:
+    inner = project / "source" / "inner"
+    inner.mkdir()
+    (inner / "localise.toml").write_text('languages = ["es"]\n', encoding="utf-8")
+    assert Project.find(inner / ".").config.languages == ("es",)
+    assert Project.find(project / "source").config.languages == ("ja", "es")
+
+
+def test_outside_any_project_says_how_to_start_one(tmp_path: Path) -> None:
+    assert find_root(tmp_path) is None
+    with pytest.raises(UsageError) as info:
+        Project.find(tmp_path)
+    assert info.value.exit_code == 2
+    assert info.value.path == tmp_path.resolve()
+    assert "no localise.toml" in str(info.value) and "localise init" in str(info.value)
+
+
+def test_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        Project.find(tmp_path / "nowhere")
+    (tmp_path / "file.md").write_text("# A\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a folder"):
+        Project.find(tmp_path / "file.md")
+
+
+def test_a_folder_named_like_the_config_is_not_a_project(tmp_path: Path) -> None:
+    (tmp_path / "localise.toml").mkdir()
+    assert find_root(tmp_path) is None
+
+
+@pytest.mark.parametrize("toml", ["", "languages = []\n"])
+def test_no_languages_is_a_usage_error_naming_the_file(tmp_path: Path, toml: str) -> None:
+    (tmp_path / "localise.toml").write_text(toml, encoding="utf-8")
+    project = Project.find(tmp_path)
+    for langs in (None, ["ja"]):
+        with pytest.raises(UsageError) as info:
+            project.languages(langs)
+        assert str(info.value).startswith("localise.toml: no languages to publish")

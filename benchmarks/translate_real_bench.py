@@ -42,6 +42,7 @@ Reported: per contender wall min and median, sentences/s at the min, generated t
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -112,7 +113,12 @@ def run(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> dict
         busy = busy_cpu_seconds()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # interrupted (SIGTERM, ^C): never leave the child running
+            proc.kill()
+            proc.wait()
+            raise
         wall = time.perf_counter() - start
         others = busy_cpu_seconds() - busy - usage.ru_utime - usage.ru_stime
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -166,7 +172,14 @@ def make_project(dest: Path, packages: Path, only: list[str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(article, path)
     (dest / "locales").mkdir()
-    shutil.copy(REPO / "locales" / "glossary.csv", dest / "locales" / "glossary.csv")
+    # the glossary's rows for every language and for ja (a row for a language the project
+    # does not have is an error)
+    with open(REPO / "locales" / "glossary.csv", encoding="utf-8", newline="") as src:
+        rows = list(csv.DictReader(src))
+    with open(dest / "locales" / "glossary.csv", "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["language"] in ("*", TARGET))
     (dest / "localise.toml").write_text(
         f'languages = ["{TARGET}"]\n\n[translate]\n'
         f"packages_dir = {json.dumps(str(packages))}\n", encoding="utf-8")

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import _corpus
+import _ct2_direct
 import _real_model
 import translate_bench
 
@@ -260,6 +261,9 @@ def main() -> int:
     parser.add_argument("--grid-repeat", type=int, default=2,
                         help="passes over the grid in each grid process (0: skip the grid and "
                              "use localise's settings as the limit, or --grid-from)")
+    parser.add_argument("--grid-cells", metavar="LABELS",
+                        help="only these grid settings (';'-separated labels of _ct2_direct.GRID,"
+                             " e.g. 'async 32 ex + 1024 tok;call 64 ex'), to fit a time budget")
     parser.add_argument("--grid-from", type=Path, help="reuse the grid of an earlier JSON result")
     parser.add_argument("--only", action="append", default=[], metavar="SLUG",
                         help=f"only this shipped article, e.g. {QUICK_ARTICLE}")
@@ -292,6 +296,14 @@ def main() -> int:
         args.rounds = 1
         args.grid_repeat = min(args.grid_repeat, 1)
         grid_threads = [(2, 1, None)]
+    if args.grid_cells:
+        wanted = [c.strip() for c in args.grid_cells.split(";") if c.strip()]
+        known = {_ct2_direct.label(*g) for g in _ct2_direct.GRID}
+        if unknown := [c for c in wanted if c not in known]:
+            parser.error(f"--grid-cells: unknown {unknown}; known: {sorted(known)}")
+        grid_threads = [(inter, intra, [c for c in (cells or wanted) if c in wanted])
+                        for inter, intra, cells in grid_threads]
+        grid_threads = [g for g in grid_threads if g[2]]
     if args.out is None:
         args.out = OUT / ("translate_real_bench-quick.json" if args.quick
                           else "translate_real_bench.json")

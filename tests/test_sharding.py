@@ -49,13 +49,20 @@ def test_split_is_the_same_in_every_process() -> None:
         assert {int(k): v for k, v in json.loads(out).items()} == here
 
 
-def test_split_is_spread_and_kept_when_articles_are_added() -> None:
+def test_split_is_spread_evenly() -> None:
     names = [f"costs/2026/page-{i}" for i in range(2000)]
     sizes = [len(sharding.select(sharding.Shard(k, 4), names, str)) for k in range(1, 5)]
     assert sum(sizes) == 2000 and all(400 < size < 600 for size in sizes), sizes
-    # an article's shard depends on its own path only
-    first = {n: sharding.shard_of(n, 4) for n in names[:100]}
-    assert first == {n: sharding.shard_of(n, 4) for n in names[:100]}
+
+
+def test_split_is_the_same_in_every_version() -> None:
+    """The documented split (SHA-256 of the UTF-8 path, first 8 bytes big-endian, mod N, + 1),
+    pinned: changing it would move articles between the machines of an existing CI matrix."""
+    pinned = {"guides/knee": [1, 3, 1, 7], "welcome": [2, 1, 2, 5],
+              "stem-cell-therapy-japan": [2, 2, 2, 3],
+              "guides/japan-treatment-checklist": [2, 2, 4, 3]}
+    for slug, shards in pinned.items():
+        assert [sharding.shard_of(slug, n) for n in (2, 3, 4, 7)] == shards, slug
 
 
 @pytest.mark.parametrize(("text", "index", "count"), [("1/1", 1, 1), ("2/3", 2, 3),

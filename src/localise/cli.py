@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
-from localise import __version__
+from localise import __version__, sharding
 from localise.config import CONFIG_NAME, engine_options
 from localise.errors import LocaliseError, UsageError
 from localise.files import project_lock, remove_leftovers
@@ -179,6 +179,7 @@ def cmd_translate(run: Run) -> int:
             options=_engine_options(run),
             progress=bars,
             memory=not args.no_memory,
+            shard=args.shard,
         )
     if args.json:
         run.out.json({
@@ -253,7 +254,8 @@ def cmd_import(run: Run) -> int:
 
 def cmd_check(run: Run) -> int:
     with run.out.stage("check") as bars:
-        findings = stage("check").run(run.proj, langs=run.args.lang, progress=bars)
+        findings = stage("check").run(run.proj, langs=run.args.lang, progress=bars,
+                                         shard=run.args.shard)
     errors = sum(f.severity == "error" for f in findings)
     if run.args.json:
         run.out.json({"findings": [f.to_json() for f in findings]})
@@ -276,7 +278,8 @@ def cmd_check(run: Run) -> int:
 def cmd_build(run: Run) -> int:
     args = run.args
     with run.out.stage("build") as bars:
-        report = stage("build").run(run.proj, langs=args.lang, draft=args.draft, progress=bars)
+        report = stage("build").run(run.proj, langs=args.lang, draft=args.draft, progress=bars,
+                                     shard=args.shard)
     incomplete = sum(1 for page in report.pages if not page.complete)
     failing = args.strict and incomplete > 0
     if args.json:
@@ -560,6 +563,19 @@ def _json(parser: argparse.ArgumentParser, what: str = "machine-readable output"
     parser.add_argument("--json", action="store_true", help=what)
 
 
+def _shard_spec(text: str) -> sharding.Shard:
+    try:
+        return sharding.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _shard(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shard", type=_shard_spec, metavar="K/N",
+                        help="only the articles of shard K of N (a stable split by path, for "
+                             "a CI matrix: shards never share an output)")
+
+
 def _init_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
                    help="the new project's folder (default: the current one; made if missing)")
@@ -588,6 +604,7 @@ def _translate_arguments(p: argparse.ArgumentParser) -> None:
                    help="CPU: parallel CTranslate2 workers (0: one per core); GPU: threads")
     p.add_argument("--no-memory", action="store_true",
                    help="machine drafts only: skip translation memory for this run")
+    _shard(p)
     _json(p, "print a JSON summary")
 
 
@@ -601,6 +618,7 @@ def _import_arguments(p: argparse.ArgumentParser) -> None:
 
 def _check_arguments(p: argparse.ArgumentParser) -> None:
     _lang(p)
+    _shard(p)
     _json(p)
 
 
@@ -612,6 +630,7 @@ def _build_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 when any unit of a built page is not a reviewed translation",
     )
+    _shard(p)
     _json(p, "every page and every unit that went out in English, as JSON")
 
 

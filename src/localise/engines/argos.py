@@ -290,6 +290,14 @@ class _Loaded:
     limits: ModelLimits
 
 
+def _cuda_devices(ctranslate2: Any) -> int:
+    """CUDA GPUs CTranslate2 can use (0 when its build or the machine has none)."""
+    try:
+        return int(ctranslate2.get_cuda_device_count())
+    except RuntimeError:  # no CUDA runtime or driver found
+        return 0
+
+
 class ArgosEngine:
     """The default engine: installed argos packages, all segments of a call batched together."""
 
@@ -425,9 +433,17 @@ class ArgosEngine:
         import ctranslate2
 
         device = self._options.device
-        if device == "auto":
-            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         model_dir = package.path / "model"
+        if device != "cpu":
+            gpus = _cuda_devices(ctranslate2)
+            if device == "auto":
+                device = "cuda" if gpus > 0 else "cpu"
+            elif gpus == 0:
+                raise EngineError(
+                    "device cuda: CTranslate2 finds no CUDA GPU on this machine (no NVIDIA "
+                    "driver, or a CTranslate2 build without CUDA); use device cpu or auto",
+                    path=model_dir,
+                )
         if device == "cpu":
             # throughput: one worker per core, each single-threaded (``threads`` = workers)
             inter, intra = self._options.threads or os.cpu_count() or 1, 1

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from localise import sharding
 from localise.errors import UsageError
 from localise.files import write_if_changed
 from localise.parallel import map_jobs
@@ -36,10 +37,12 @@ def run(
     langs: Sequence[str] | None = None,
     draft: bool = False,
     progress: Progress | None = None,
+    shard: sharding.Shard | None = None,
 ) -> Report:
     """Build every stale page of ``langs`` (all languages when None) into the reviewed tree
     (or, with ``draft``, the draft tree); report every page's units that are not reviewed
-    translations (for pages left unchanged, read back from the build record)."""
+    translations (for pages left unchanged, read back from the build record). With
+    ``shard``, only that shard's articles' pages (pages of other shards are never removed)."""
     config = project.config
     record = BuildRecord(project)
     tree_name = "draft" if draft else "reviewed"
@@ -52,7 +55,8 @@ def run(
     inputs: dict[tuple[str, str], tuple[bytes, ...]] = {}
     fresh: dict[tuple[str, str], PageReport] = {}
     names = _page_names(project, draft=draft)
-    for article in project.articles:
+    articles = sharding.select(shard, project.articles, lambda article: article.slug)
+    for article in articles:
         source = project.source(article)
         stale = []
         for lang in chosen:
@@ -82,7 +86,7 @@ def run(
                 article=article.path, slug=article.slug, lang=lang, tree=tree_name,
                 current=current, inputs=inputs[article.slug, lang],
             )
-    for article in project.articles:
+    for article in articles:
         for lang in chosen:
             page = fresh.get((article.slug, lang)) or built[article.slug, lang]
             report.pages.append(page)

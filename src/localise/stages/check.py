@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from localise import catalogue, checks
+from localise import catalogue, checks, sharding
 from localise.checks import Finding
 from localise.errors import SourceError
 from localise.project import Project
@@ -13,14 +13,20 @@ from localise.stages._checking import check_context
 
 
 def run(
-    project: Project, *, langs: Sequence[str] | None = None, progress: Progress | None = None
+    project: Project,
+    *,
+    langs: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    shard: sharding.Shard | None = None,
 ) -> list[Finding]:
-    """Every finding over every catalogue of ``langs``, sorted by file, line and check."""
+    """Every finding over every catalogue of ``langs`` (of ``shard``'s articles), sorted by
+    file, line and check."""
     config = project.config
     chosen = project.languages(langs)
     findings: list[Finding] = []
-    tick = Ticker(progress, len(project.articles), name=lambda article: article.path)
-    for article in tick.each(project.articles):
+    articles = sharding.select(shard, project.articles, lambda article: article.slug)
+    tick = Ticker(progress, len(articles), name=lambda article: article.path)
+    for article in tick.each(articles):
         for lang in chosen:
             path = config.po_path(lang, article.slug)
             name = project.relative(path)

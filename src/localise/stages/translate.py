@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from localise import catalogue, checks, drafts, engines, mt_tokens, sentences, tm
+from localise import catalogue, checks, drafts, engines, mt_tokens, sentences, sharding, tm
 from localise.cache import Cache, open_cache
 from localise.catalogue import Catalogue, Entry
 from localise.checks import CheckContext
@@ -109,6 +109,8 @@ class _Work:
     lang: str
     pending: list[Entry] = field(default_factory=list)
     changed: bool = False
+    owned: bool = True
+    """In the run's shard: drafted and written (the others are read for the memory only)."""
     _ctx: CheckContext | None = None
 
     @property
@@ -156,8 +158,12 @@ def run(
     options: EngineOptions | None = None,
     progress: Progress | None = None,
     memory: bool = True,
+    shard: sharding.Shard | None = None,
 ) -> dict[str, LanguageSummary]:
-    """Draft pending entries of ``langs``' catalogues (memory, then engine); human work stays."""
+    """Draft pending entries of ``langs``' catalogues (memory, then engine); human work stays.
+
+    With ``shard``, only that shard's catalogues are drafted and written; every catalogue is
+    still read into the translation memory, so a shard's drafts equal an unsharded run's."""
     chosen = project.languages(langs)
     names = engine_names(project, chosen, engine)  # a wrong name fails even with nothing to do
     options = options or project.config.translate.options
@@ -167,9 +173,8 @@ def run(
     with open_cache(project.config.cache_dir) as cache:
         for lang in chosen:
             summary = result[lang] = LanguageSummary(engine=names[lang])
-            work = _collect(
-                project, lang, retranslate=retranslate, summary=summary, progress=progress
-            )
+            work = _collect(project, lang, retranslate=retranslate, summary=summary,
+                            progress=progress, shard=shard)
             pending = list(dict.fromkeys(e.msgid for item in work for e in item.pending))
             summary.units = len(pending)
             found: dict[str, _Draft] = {}
@@ -195,8 +200,10 @@ def _collect(
     retranslate: bool,
     summary: LanguageSummary,
     progress: Progress | None = None,
+    shard: sharding.Shard | None = None,
 ) -> list[_Work]:
-    """Every catalogue of ``lang`` (stale marks settled), with its entries to draft."""
+    """Every catalogue of ``lang`` (stale marks settled), with its entries to draft (none
+    outside ``shard``: those are read for the translation memory only)."""
     config = project.config
     work: list[_Work] = []
     tick = Ticker(progress, len(project.articles), unit="catalogue", label=f"reading {lang}",
@@ -207,7 +214,11 @@ def _collect(
         if data is None:
             continue
         po = catalogue.parse(data, path=project.relative(path))
-        item = _Work(article, path, po, data, project, lang)
+        item = _Work(article, path, po, data, project, lang,
+                     owned=shard is None or shard.holds(article.slug))
+        work.append(item)
+        if not item.owned:  # settling changes comments only: the memory reads the same
+            continue
         for entry in po.live():
             if drafts.settle(entry, verify=item.verifier(entry)):
                 item.changed = True
@@ -217,7 +228,6 @@ def _collect(
         for entry in po:
             if entry.obsolete and drafts.settle(entry):
                 item.changed = True
-        work.append(item)
     return work
 
 
@@ -382,6 +392,9 @@ def _store(
     tick = Ticker(progress, len(work), unit="catalogue", label=f"writing {lang}",
                   name=lambda item: project.relative(item.path))
     for item in work:
+        if not item.owned:  # another shard's catalogue: read for the memory, never written
+            tick(item)
+            continue
         stored: dict[str, dict[str, Any]] = {}
         for entry in item.pending:
             draft = found.get(entry.msgid)

@@ -206,6 +206,7 @@ def _collect(
         data = read_optional(path)
         if data is None:
             continue
+        project.inside(path, config.locales_root)  # written back: refused as update does
         po = catalogue.parse(data, path=project.relative(path))
         item = _Work(article, path, po, data, project, lang)
         for entry in po.live():

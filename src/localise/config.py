@@ -156,6 +156,8 @@ class Config:
     languages: tuple[str, ...] = ()
     """Target languages. No default: a project without the ``languages`` key has none, and the
     commands that need one say so (see :meth:`localise.project.Project.languages`)."""
+    languages_line: int | None = field(default=None, compare=False, repr=False)
+    """1-based line of ``localise.toml`` where ``languages`` is set (None: not set)."""
     source_dir: Path = Path("source")
     locales_dir: Path = Path("locales")
     output_dir: Path = Path("build")
@@ -361,6 +363,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         (pattern, _dialect(overrides, pattern, overrides.take(pattern, str, "")))
         for pattern in list(overrides.data)
     )
+    languages_line = _line_of(text, "languages") if "languages" in data else None
     source_language, languages = _languages(top)
     dirs = _folders(top)
     front_matter_keys = top.strings("front_matter_keys", ("title", "description"))
@@ -379,6 +382,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         dialect_overrides=dialect_overrides,
         source_language=source_language,
         languages=languages,
+        languages_line=languages_line,
         front_matter_keys=front_matter_keys,
         reference_comments=references,
         follow_symlinks=follow_symlinks,

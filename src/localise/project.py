@@ -235,7 +235,7 @@ class Project:
         if not self.config.languages:
             raise UsageError(
                 'no languages to publish: add them to the file, e.g. languages = ["ja", "es"]',
-                path=Path(CONFIG_NAME),
+                path=Path(CONFIG_NAME), line=self.config.languages_line,
             )
         if not langs:
             return list(self.config.languages)
@@ -249,7 +249,7 @@ class Project:
                 configured = ", ".join(self.config.languages)
                 raise UsageError(
                     f"language {lang!r} is not configured (languages: {configured})",
-                    path=Path(CONFIG_NAME),
+                    path=Path(CONFIG_NAME), line=self.config.languages_line,
                 )
             if tag not in chosen:
                 chosen.append(tag)

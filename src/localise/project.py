@@ -160,6 +160,7 @@ class Project:
         self._sources: dict[Article, Source] = {}
         self._documents: dict[Article, Document] = {}
         self._definitions: dict[Article, dict[str, Any]] = {}
+        self._reads_checked = False
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -226,6 +227,7 @@ class Project:
     @functools.cached_property
     def state(self) -> State:
         """The fingerprints of what earlier runs made (read once per run)."""
+        self.check_reads()
         return State(self.config)
 
     def languages(self, langs: Sequence[str] | None) -> list[str]:
@@ -313,14 +315,16 @@ class Project:
     def check_reads(self) -> None:
         """Refuse (UsageError naming the link) a symbolic link pointing outside the project
         in the source, locales and cache folders or on the way to them, unless
-        ``follow_symlinks``: what localise reads must not come from outside the project."""
-        if self.config.follow_symlinks:
+        ``follow_symlinks``: what localise reads must not come from outside the project
+        (checked once per run, before the state or any article is read)."""
+        if self.config.follow_symlinks or self._reads_checked:
             return
         config = self.config
         for folder in (config.source_root, config.locales_root, config.cache_dir):
             self.confined(folder)
         for folder in (config.locales_root, config.cache_dir):
             self._check_tree(folder)
+        self._reads_checked = True
 
     def _check_tree(self, folder: Path) -> None:
         """Every symbolic link under ``folder`` (not following linked folders) checked."""

@@ -107,8 +107,8 @@ def _defines_reference(line: str) -> bool:
 
 def _safe_first_line(lines: list[str], resolve: Callable[[str], str]) -> list[str]:
     """The lines with the first one unable to open a block of its own: a block marker, a
-    fence, front matter, a container, a link or footnote definition is backslash-escaped, an
-    HTML block start (escape ``<``) too; a syntax placeholder that would start one (an HTML
+    fence, front matter, a link or footnote definition is backslash-escaped, and so is an
+    HTML block start (``\\<``); a syntax placeholder that would start one (an HTML
     tag alone on the line) is joined to the next line, else ValueError (withheld)."""
     first = lines[0]
     if _LINK_DEFINITION_RE.match(first) and (

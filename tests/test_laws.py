@@ -12,9 +12,14 @@
    of any rendered block (front matter title/description included).
 3. Japanese output has no soft line break inside a translated block; Spanish keeps the
    translator's line breaks (with the container prefix, which the skeleton check verifies).
+4. Containment: whatever one reviewed msgstr holds (fences, ``<!--``, ``[a]: /x``, ``# ``,
+   ``> ``, ``---``, line breaks…), the page the build publishes has the source's block tokens
+   (markdown-it-py types and nesting) and every other unit's link targets: the translation is
+   escaped, or withheld by the ``injection`` rule and published in English.
 
-Each law runs over the 652 CommonMark 0.31.2 spec examples, the shipped articles (placeholders
-on) and hypothesis-generated articles (:mod:`strategies`).
+Laws 1–3 run over the 652 CommonMark 0.31.2 spec examples, the shipped articles (placeholders
+on) and hypothesis-generated articles (:mod:`strategies`); law 4 over a fixed article with
+every kind of block and over generated ones, one unit translated by a hostile strategy.
 """
 
 from __future__ import annotations

@@ -655,7 +655,7 @@ BLOCK_PIECES = [
     "[quote]:", "# ", "## ", "> ", "- ", "* ", "+ ", "1. ", "2) ", "---", "***", "___", "===",
     "--", "+++", "<div>", "</div>", "<pre>", "<script>", "<?", "<!X", "<![CDATA[", "<b>", "|",
     "| --- |", "---|---", "    ", "\t", "\n", "\n\n", "\r", "\\", "  \n", "[quote]", "[^1]:",
-    "word", " ", "<", "`", ":", "=", "{", "&",
+    "word", " ", "<", "`", ":", "=", "{", "&", ":::note", ":::", "!!! tip", "??? x", '=== "T"',
 ]
 hostile_msgstr = st.lists(
     st.one_of(st.sampled_from(BLOCK_PIECES), st.text(alphabet="ab #>-*`~<!:[]()\n", max_size=6)),
@@ -663,9 +663,11 @@ hostile_msgstr = st.lists(
 ).map("".join)
 
 
-def _outline(text: str) -> tuple[list[tuple[str, str, int]], list[Any]]:
+def _outline(
+    text: str, dialect: str = "commonmark"
+) -> tuple[list[tuple[str, str, int]], list[Any]]:
     """Block tokens (type, tag, nesting) of a page, and the tokens themselves."""
-    tokens = inline.parser().parse(text)
+    tokens = inline.parser(dialect).parse(text)
     return [(t.type, t.tag, t.nesting) for t in tokens], tokens
 
 
@@ -685,31 +687,39 @@ def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
     return first, first + text.count("\n", start, max(start, end - 1))
 
 
-def built_page(source: str, unit_index: int, msgstr: str) -> tuple[Any, Document]:
+def built_page(
+    source: str, unit_index: int, msgstr: str, dialect: str = "commonmark"
+) -> tuple[Any, Document]:
     """The ``es`` page the build publishes when unit ``unit_index`` is translated as ``msgstr``
     (a reviewed entry, through the publishing gate) and every other unit is untranslated."""
     from localise import catalogue, checks
     from localise.currency import CurrencyPolicy
     from localise.publish import assemble_page
 
-    document = seg(source)
+    document = segment(
+        source, path=Path("article.md"), slug="article", options=SegmentOptions(dialect=dialect)
+    )
     po = catalogue.merge(None, catalogue.template(document), lang="es")
     target = document.units[unit_index]
     entry = po.find(target.msgid)
     assert entry is not None
     entry.msgstr = msgstr
     entry.fuzzy = False
-    ctx = checks.CheckContext(lang="es", link_definitions=document.link_definitions)
+    ctx = checks.CheckContext(
+        lang="es", link_definitions=document.link_definitions, dialect=dialect
+    )
     page = assemble_page(
         document, po, ctx, policy=CurrencyPolicy(), source_language="en", locale="es"
     )
     return page, document
 
 
-def assert_contained(source: str, unit_index: int, msgstr: str) -> None:
-    page, document = built_page(source, unit_index, msgstr)
-    before, source_tokens = _outline(source)
-    after, page_tokens = _outline(page.text)
+def assert_contained(
+    source: str, unit_index: int, msgstr: str, dialect: str = "commonmark"
+) -> None:
+    page, document = built_page(source, unit_index, msgstr, dialect)
+    before, source_tokens = _outline(source, dialect)
+    after, page_tokens = _outline(page.text, dialect)
     assert after == before, (msgstr, page.text)  # the unit stays the block it was, others too
     unit = document.units[unit_index]
     placed = page.units[unit_index]
@@ -733,6 +743,18 @@ def test_translation_changes_nothing_outside_its_unit(data: st.DataObject) -> No
     units = seg(CONTAINED_SOURCE).units
     index = data.draw(st.integers(0, len(units) - 1), label="unit")
     assert_contained(CONTAINED_SOURCE, index, data.draw(hostile_msgstr, label="msgstr"))
+
+
+@LAW_SETTINGS
+@given(st.sampled_from(["gfm", "mkdocs", "docusaurus"]), st.data())
+def test_translation_changes_nothing_outside_its_unit_in_dialects(
+    dialect: str, data: st.DataObject
+) -> None:
+    """Law 4 with a dialect's parser: its own blocks (``:::note``, ``!!! tip``, tabs) too."""
+    units = segment(CONTAINED_SOURCE, path=Path("article.md"), slug="article",
+                    options=SegmentOptions(dialect=dialect)).units
+    index = data.draw(st.integers(0, len(units) - 1), label="unit")
+    assert_contained(CONTAINED_SOURCE, index, data.draw(hostile_msgstr, label="msgstr"), dialect)
 
 
 @LAW_SETTINGS
@@ -791,3 +813,20 @@ def test_containment_law_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     first = next(i for i, u in enumerate(units) if u.msgid.startswith("First paragraph"))
     with pytest.raises(AssertionError):
         assert_contained(CONTAINED_SOURCE, first, "# Título con [quote] y [inline](/in).")
+
+
+def test_a_label_and_colon_cannot_take_the_setext_underline_as_its_url() -> None:
+    """Fixed (found by law 4): a setext heading translated as ``[quote]:`` became a link
+    reference definition whose URL was the ``=`` underline, and the heading vanished."""
+    assert_contained("the\n=\n", 0, "[quote]:")
+    page, _ = built_page("the\n=\n", 0, "[quote]:")
+    assert page.text == "\\[quote]:\n=\n"
+
+
+@pytest.mark.parametrize("msgstr", ["--", "**", "_ _"])
+def test_a_list_item_cannot_become_a_thematic_break(msgstr: str) -> None:
+    """Fixed (found by law 4): ``--`` after the list marker ``- `` read as ``- --``, a
+    thematic break, and the list was cut in two."""
+    units = seg(CONTAINED_SOURCE).units
+    item = next(i for i, u in enumerate(units) if u.msgid == "item one")
+    assert_contained(CONTAINED_SOURCE, item, msgstr)

@@ -28,8 +28,8 @@ _ESCAPABLE_START_RE = re.compile(
 _FIRST_LINE_START_RE = re.compile(
     r"^(?:(?P<marker>[-+*])(?:[ \t]|$)|\d{1,9}(?P<marker2>[.)])(?:[ \t]|$)"
     r"|(?P<marker3>#){1,6}(?:[ \t]|$)|(?P<marker4>>)|(?P<marker5>`)`{2,}[^`]*$|(?P<marker9>~)~~"
-    r"|(?P<marker6>[-*_])[ \t]*(?:[-*_][ \t]*){2,}$|(?P<marker7>\+)\+\+[ \t]*$)"
-)
+    r"|(?P<marker6>[-*_])[ \t]*(?:[-*_][ \t]*)*$|(?P<marker7>\+)\+\+[ \t]*$)"
+)  # a ``--`` or ``**`` line too: after a list marker (``- --``) it is a thematic break
 _HTML_START_RE = re.compile(r"^[ \t]*<")
 _LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
 _FOOTNOTE_DEFINITION_RE = re.compile(r"^\[\^[^\]\s]+\]:")
@@ -111,8 +111,11 @@ def _safe_first_line(lines: list[str], resolve: Callable[[str], str]) -> list[st
     HTML block start (``\\<``); a syntax placeholder that would start one (an HTML
     tag alone on the line) is joined to the next line, else ValueError (withheld)."""
     first = lines[0]
-    if _LINK_DEFINITION_RE.match(first) and (
-        _FOOTNOTE_DEFINITION_RE.match(first) or _defines_reference(first)
+    label = _LINK_DEFINITION_RE.match(first)
+    if label and (  # nothing after the colon: the next line (an underline) would be the URL
+        _FOOTNOTE_DEFINITION_RE.match(first)
+        or not first[label.end() :].strip()
+        or _defines_reference(first)
     ):
         return ["\\" + first, *lines[1:]]
     if html_block_start(resolve(first), interrupting=False):
@@ -133,9 +136,12 @@ def layout(
     lang: str,
     newline: str = "\n",
     syntax: Mapping[str, str] | None = None,
+    dialect: str = "commonmark",
 ) -> str:
     """The replacement for ``unit``'s span: container prefixes, breaks per language rules,
-    every line unable to open a block of its own (ValueError where it cannot be made so).
+    every line unable to open a block of its own (ValueError where it cannot be made so); in
+    another ``dialect`` a paragraph is also parsed by that dialect's parser, and its first
+    marker escaped if it would open one of the dialect's blocks (``:::``, ``!!!``).
 
     ``syntax`` maps the stand-in characters of syntax placeholders to the source they stand
     for, so that a line starting with an HTML tag is still joined to the line before it."""
@@ -175,7 +181,21 @@ def layout(
             out.append("\\" + line)
         else:
             raise ValueError("the translation would start an HTML block after a line break")
+    if dialect != "commonmark" and unit.kind == "paragraph" and not out[0][:1].isalnum():
+        out = _one_paragraph(out, dialect)
     return (newline + unit.continuation).join(out)
+
+
+def _one_paragraph(lines: list[str], dialect: str) -> list[str]:
+    """``lines`` as one paragraph of ``dialect`` (its parser decides): as they are, or with
+    the first character backslash-escaped; ValueError if neither."""
+    for candidate in (lines, ["\\" + lines[0], *lines[1:]]):
+        tokens = inline.parser(dialect).parse("\n".join(candidate) + "\n")
+        if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+            return candidate
+        if not lines[0][:1].isascii() or lines[0][:1].isspace():
+            break
+    raise ValueError(f"the translation would start a {dialect} block: start it with text")
 
 
 def _layout_text(unit: Unit, lines: list[str], *, unspaced: bool, newline: str) -> str:
@@ -319,6 +339,7 @@ def assemble(
     format_value: placeholders.Formatter = placeholders.source_value,
     keep_identical: bool = True,
     localise_identical: bool = False,
+    dialect: str = "commonmark",
 ) -> tuple[str, list[Fallback]]:
     """Replace each translated unit's span; return the new text and the units that fell back.
 
@@ -333,6 +354,7 @@ def assemble(
         format_value=format_value,
         keep_identical=keep_identical,
         localise_identical=localise_identical,
+        dialect=dialect,
     )
     return text, fallbacks
 
@@ -345,6 +367,7 @@ def assemble_spans(
     format_value: placeholders.Formatter = placeholders.source_value,
     keep_identical: bool = True,
     localise_identical: bool = False,
+    dialect: str = "commonmark",
 ) -> tuple[str, list[Fallback], list[tuple[int, int, bool]]]:
     """:func:`assemble`, also returning where each unit's text sits in the new text:
     ``(start, end, replaced)`` per unit of ``document.units`` (``replaced`` False: its source
@@ -374,7 +397,8 @@ def assemble_spans(
         if unit.kind == "front-matter" and sources:  # quoting is chosen for the real text
             translation, sources = restore_syntax(unit, translation, sources, quote=""), {}
         try:
-            text = layout(unit, translation, lang=lang, newline=newline, syntax=sources)
+            text = layout(unit, translation, lang=lang, newline=newline, syntax=sources,
+                          dialect=dialect)
         except ValueError as exc:  # it would reach outside its unit: the source stays
             fallbacks.append(Fallback(unit, str(exc)))
             start = size + unit.start - pos

@@ -4,7 +4,8 @@ so that it stays one block of the kind its unit is, and this rule reports what i
 Escaped by the build (:func:`localise.assemble.layout`), so not findings: a line that would
 open a block — ATX heading ``#``, list item ``-``/``*``/``+``/``1.``, block quote ``>``,
 thematic break, setext underline, code fence ````` ```/~~~ `````, ``+++`` front matter, table
-delimiter row, an HTML block start — gets a backslash before its marker (``\\#``, ``1\\.``,
+delimiter row, an HTML block start, and in a dialect whatever its parser would open there
+(``:::note``, ``!!! tip``) — gets a backslash before its marker (``\\#``, ``1\\.``,
 ``\\<div>``); indentation and blank lines are dropped. Withheld (error findings here, so
 ``check`` fails, the build publishes the English and ``build --strict`` exits 1): a link
 reference definition (``[x]: /url`` would redirect another paragraph's ``[x]`` link wherever it

@@ -225,3 +225,33 @@ def test_layout_of_a_single_line_unit_in_japanese_keeps_words_apart() -> None:
     assert layout(unit, "MRI\nscan の結果", lang="ja") == "MRI scan の結果"
     assert layout(unit, "結果\nMRI", lang="ja") == "結果MRI"
     assert layout(unit, "one\ntwo", lang="es") == "one two"
+
+
+# -- a dialect's own blocks: a translation cannot open one ------------------------------------
+
+DIALECT_SOURCE = "First paragraph.\n\nSecond paragraph.\n\n- a list item\n"
+
+
+@pytest.mark.parametrize(
+    ("dialect", "translation", "expected"),
+    [
+        ("docusaurus", ":::note\nescondido", "\\:::note\nescondido"),
+        ("mkdocs", "!!! note\nescondido", "\\!!! note\nescondido"),
+        ("mkdocs", "??? tip", "\\??? tip"),
+        ("mkdocs", '=== "Pestaña"', '\\=== "Pestaña"'),
+        ("gfm", "[^1]: nota", "\\[^1]: nota"),
+        ("commonmark", ":::note", ":::note"),  # plain text there: left as written
+        ("commonmark", "!!! note", "!!! note"),
+    ],
+)
+def test_a_dialect_block_start_is_escaped(dialect: str, translation: str, expected: str) -> None:
+    document = segment(
+        DIALECT_SOURCE, path=Path("a.md"), slug="a", options=SegmentOptions(dialect=dialect)
+    )
+    out, fallbacks = assemble(
+        document, {"First paragraph.": translation}, lang="es", dialect=dialect
+    )
+    assert fallbacks == []
+    assert out == expected + "\n\nSecond paragraph.\n\n- a list item\n"
+    parse = inline.parser(dialect).parse
+    assert [t.type for t in parse(out)] == [t.type for t in parse(DIALECT_SOURCE)]

@@ -12,9 +12,14 @@
    of any rendered block (front matter title/description included).
 3. Japanese output has no soft line break inside a translated block; Spanish keeps the
    translator's line breaks (with the container prefix, which the skeleton check verifies).
+4. Containment: whatever one reviewed msgstr holds (fences, ``<!--``, ``[a]: /x``, ``# ``,
+   ``> ``, ``---``, line breaks…), the page the build publishes has the source's block tokens
+   (markdown-it-py types and nesting) and every other unit's link targets: the translation is
+   escaped, or withheld by the ``injection`` rule and published in English.
 
-Each law runs over the 652 CommonMark 0.31.2 spec examples, the shipped articles (placeholders
-on) and hypothesis-generated articles (:mod:`strategies`).
+Laws 1–3 run over the 652 CommonMark 0.31.2 spec examples, the shipped articles (placeholders
+on) and hypothesis-generated articles (:mod:`strategies`); law 4 over a fixed article with
+every kind of block and over generated ones, one unit translated by a hostile strategy.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from localise import inline
 from localise.assemble import assemble
@@ -603,3 +609,224 @@ def test_law_3_fails_when_japanese_keeps_soft_breaks(monkeypatch: pytest.MonkeyP
     source = ARTICLES[0].read_bytes().decode("utf-8")
     with pytest.raises(AssertionError, match="soft break in translated block"):
         assert_structure(source, "ja", PLACEHOLDERS_ON)
+
+
+# -- law 4: a translation changes nothing outside its unit ----------------------------------
+
+CONTAINED_SOURCE = """\
+---
+title: Knee care
+---
+
+# Knee care
+
+First paragraph with a [quote] link and [inline](/in).
+
+- item one
+- item two with [quote]
+
+> Quoted text
+> and more of it
+
+Paragraph before a tight list
+- tight item
+
+| Column | Other |
+|---|---|
+| cell one | cell [quote] |
+
+```text
+kept code
+```
+
+<div>
+Some html text
+</div>
+
+Setext heading
+==============
+
+Last paragraph, see [quote].
+
+[quote]: /good
+"""
+BLOCK_PIECES = [
+    "```", "~~~", "````x", "<!--", "-->", "[a]: /x", "[quote]: https://evil.example/",
+    "[quote]:", "# ", "## ", "> ", "- ", "* ", "+ ", "1. ", "2) ", "---", "***", "___", "===",
+    "--", "+++", "<div>", "</div>", "<pre>", "<script>", "<?", "<!X", "<![CDATA[", "<b>", "|",
+    "| --- |", "---|---", "    ", "\t", "\n", "\n\n", "\r", "\\", "  \n", "[quote]", "[^1]:",
+    "word", " ", "<", "`", ":", "=", "{", "&", ":::note", ":::", "!!! tip", "??? x", '=== "T"',
+]
+hostile_msgstr = st.lists(
+    st.one_of(st.sampled_from(BLOCK_PIECES), st.text(alphabet="ab #>-*`~<!:[]()\n", max_size=6)),
+    min_size=1, max_size=12,
+).map("".join)
+
+
+def _outline(
+    text: str, dialect: str = "commonmark"
+) -> tuple[list[tuple[str, str, int]], list[Any]]:
+    """Block tokens (type, tag, nesting) of a page, and the tokens themselves."""
+    tokens = inline.parser(dialect).parse(text)
+    return [(t.type, t.tag, t.nesting) for t in tokens], tokens
+
+
+def _targets(token: Any) -> list[tuple[str, str]]:
+    """The link and image targets of one inline token, as a reader follows them."""
+    out = []
+    for child in token.children or []:
+        for name in ("href", "src"):
+            if child.attrs.get(name) is not None:
+                out.append((child.type, str(child.attrs[name])))
+    return out
+
+
+def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """0-based first and last line of the characters ``text[start:end]``."""
+    first = text.count("\n", 0, start)
+    return first, first + text.count("\n", start, max(start, end - 1))
+
+
+def built_page(
+    source: str, unit_index: int, msgstr: str, dialect: str = "commonmark"
+) -> tuple[Any, Document]:
+    """The ``es`` page the build publishes when unit ``unit_index`` is translated as ``msgstr``
+    (a reviewed entry, through the publishing gate) and every other unit is untranslated."""
+    from localise import catalogue, checks
+    from localise.currency import CurrencyPolicy
+    from localise.publish import assemble_page
+
+    document = segment(
+        source, path=Path("article.md"), slug="article", options=SegmentOptions(dialect=dialect)
+    )
+    po = catalogue.merge(None, catalogue.template(document), lang="es")
+    target = document.units[unit_index]
+    entry = po.find(target.msgid)
+    assert entry is not None
+    entry.msgstr = msgstr
+    entry.fuzzy = False
+    ctx = checks.CheckContext(
+        lang="es", link_definitions=document.link_definitions, dialect=dialect
+    )
+    page = assemble_page(
+        document, po, ctx, policy=CurrencyPolicy(), source_language="en", locale="es"
+    )
+    return page, document
+
+
+def assert_contained(
+    source: str, unit_index: int, msgstr: str, dialect: str = "commonmark"
+) -> None:
+    page, document = built_page(source, unit_index, msgstr, dialect)
+    before, source_tokens = _outline(source, dialect)
+    after, page_tokens = _outline(page.text, dialect)
+    assert after == before, (msgstr, page.text)  # the unit stays the block it was, others too
+    unit = document.units[unit_index]
+    placed = page.units[unit_index]
+    own_source = (unit.line - 1, unit.end_line - 1)
+    own_page = _line_span(page.text, placed.start, placed.end)
+    for was, now in zip(source_tokens, page_tokens, strict=True):
+        if was.type != "inline" or was.map is None or now.map is None:
+            continue
+        if was.map[0] <= own_source[1] and own_source[0] < was.map[1]:
+            continue  # the translated unit's own inline content (and its table row)
+        assert not (now.map[0] <= own_page[1] and own_page[0] < now.map[1]), (msgstr, page.text)
+        assert _targets(now) == _targets(was), (msgstr, page.text)
+
+
+@LAW_SETTINGS
+@given(st.data())
+def test_translation_changes_nothing_outside_its_unit(data: st.DataObject) -> None:
+    """Law 4: whatever a reviewed msgstr holds (fences, comments, definitions, block markers,
+    line breaks), the built page has the source's blocks, and every other unit's links go
+    where they went: the build escapes it, or withholds it and publishes the English."""
+    units = seg(CONTAINED_SOURCE).units
+    index = data.draw(st.integers(0, len(units) - 1), label="unit")
+    assert_contained(CONTAINED_SOURCE, index, data.draw(hostile_msgstr, label="msgstr"))
+
+
+@LAW_SETTINGS
+@given(st.sampled_from(["gfm", "mkdocs", "docusaurus"]), st.data())
+def test_translation_changes_nothing_outside_its_unit_in_dialects(
+    dialect: str, data: st.DataObject
+) -> None:
+    """Law 4 with a dialect's parser: its own blocks (``:::note``, ``!!! tip``, tabs) too."""
+    units = segment(CONTAINED_SOURCE, path=Path("article.md"), slug="article",
+                    options=SegmentOptions(dialect=dialect)).units
+    index = data.draw(st.integers(0, len(units) - 1), label="unit")
+    assert_contained(CONTAINED_SOURCE, index, data.draw(hostile_msgstr, label="msgstr"), dialect)
+
+
+@LAW_SETTINGS
+@given(documents(), st.data())
+def test_translation_changes_nothing_outside_its_unit_generated(
+    source: str, data: st.DataObject
+) -> None:
+    units = seg(source).units
+    if not units:
+        return
+    index = data.draw(st.integers(0, len(units) - 1), label="unit")
+    assert_contained(source, index, data.draw(hostile_msgstr, label="msgstr"))
+
+
+LINKS = " con [quote] y [inline](/in)."
+"""What the first paragraph's translation must keep to pass the markup rule."""
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    ["```\ncode", "~~~", "# Title\nmore", "- list", "> quote", "***", "a\n---", "a\n--", "+++",
+     "1. one", "a\r# b", "a\n```", "a\n| x |\n| --- |", "a\n===", "    indented", "[^1]: note"],
+)
+def test_hostile_block_syntax_is_escaped(msgstr: str) -> None:
+    """Block syntax in a translation is published, escaped, as the text of its paragraph."""
+    units = seg(CONTAINED_SOURCE).units
+    first = next(i for i, u in enumerate(units) if u.msgid.startswith("First paragraph"))
+    assert_contained(CONTAINED_SOURCE, first, msgstr + LINKS)
+    page, _ = built_page(CONTAINED_SOURCE, first, msgstr + LINKS)
+    assert page.units[first].state == "reviewed", page.fallbacks
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "reason"),
+    [("[quote]: https://evil.example/", "injection: the translation defines the link reference"),
+     ("Texto" + LINKS + "\n\n[quote]: /evil", "injection: the translation defines"),
+     ("<!-- hidden" + LINKS, "injection: an HTML comment <!-- is opened and never closed"),
+     ("<pre>" + LINKS, "injection: <script>, <pre>, <style> or <textarea> is opened")],
+)
+def test_hostile_definitions_and_comments_are_withheld(msgstr: str, reason: str) -> None:
+    units = seg(CONTAINED_SOURCE).units
+    first = next(i for i, u in enumerate(units) if u.msgid.startswith("First paragraph"))
+    assert_contained(CONTAINED_SOURCE, first, msgstr)
+    page, _ = built_page(CONTAINED_SOURCE, first, msgstr)
+    assert page.units[first].state == "source"
+    reasons = [f.reason for f in page.fallbacks if f.unit.msgid == units[first].msgid]
+    assert len(reasons) == 1 and reason in reasons[0], reasons
+
+
+def test_containment_law_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the first-line escapes a translated ``# `` becomes a heading: law 4 says so."""
+    import localise.assemble
+
+    monkeypatch.setattr(localise.assemble, "_safe_first_line", lambda lines, resolve: lines)
+    units = seg(CONTAINED_SOURCE).units
+    first = next(i for i, u in enumerate(units) if u.msgid.startswith("First paragraph"))
+    with pytest.raises(AssertionError):
+        assert_contained(CONTAINED_SOURCE, first, "# Título con [quote] y [inline](/in).")
+
+
+def test_a_label_and_colon_cannot_take_the_setext_underline_as_its_url() -> None:
+    """Fixed (found by law 4): a setext heading translated as ``[quote]:`` became a link
+    reference definition whose URL was the ``=`` underline, and the heading vanished."""
+    assert_contained("the\n=\n", 0, "[quote]:")
+    page, _ = built_page("the\n=\n", 0, "[quote]:")
+    assert page.text == "\\[quote]:\n=\n"
+
+
+@pytest.mark.parametrize("msgstr", ["--", "**", "_ _"])
+def test_a_list_item_cannot_become_a_thematic_break(msgstr: str) -> None:
+    """Fixed (found by law 4): ``--`` after the list marker ``- `` read as ``- --``, a
+    thematic break, and the list was cut in two."""
+    units = seg(CONTAINED_SOURCE).units
+    item = next(i for i, u in enumerate(units) if u.msgid == "item one")
+    assert_contained(CONTAINED_SOURCE, item, msgstr)

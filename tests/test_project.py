@@ -8,6 +8,7 @@ import pytest
 
 from localise.errors import ConfigError, UsageError
 from localise.project import Project, find_root
+from support.lifecycle import localise
 
 
 def test_found_from_a_nested_folder(project: Path) -> None:
@@ -48,11 +49,30 @@ def test_a_folder_named_like_the_config_is_not_a_project(tmp_path: Path) -> None
     assert find_root(tmp_path) is None
 
 
-@pytest.mark.parametrize("toml", ["", "languages = []\n"])
-def test_no_languages_is_a_usage_error_naming_the_file(tmp_path: Path, toml: str) -> None:
+@pytest.mark.parametrize(
+    ("toml", "where"),
+    [("", "localise.toml: "), ("languages = []\n", "localise.toml:1: "),
+     ('# my site\nsource_dir = "source"\nlanguages = [\n]\n', "localise.toml:3: ")],
+)
+def test_no_languages_is_a_usage_error_naming_the_line(
+    tmp_path: Path, toml: str, where: str
+) -> None:
     (tmp_path / "localise.toml").write_text(toml, encoding="utf-8")
     project = Project.find(tmp_path)
     for langs in (None, ["ja"]):
         with pytest.raises(UsageError) as info:
             project.languages(langs)
-        assert str(info.value).startswith("localise.toml: no languages to publish")
+        assert str(info.value).startswith(where + "no languages to publish")
+
+
+def test_empty_languages_stops_every_command_naming_the_line(tmp_path: Path) -> None:
+    """``languages = []`` (as ``init`` without ``--lang`` writes it): exit 2 at that line."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "localise.toml").write_text('dialect = "gfm"\n\nlanguages = []\n', "utf-8")
+    for command in ("update", "translate", "build", "check", "status"):
+        ran = localise(tmp_path, command)
+        assert ran.code == 2, (command, ran)
+        assert "localise.toml:3: no languages to publish" in ran.err, (command, ran.err)
+    ran = localise(tmp_path, "build", "--lang", "ja")
+    assert ran.code == 2 and "localise.toml:3: " in ran.err, ran.err

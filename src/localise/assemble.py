@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 
 import yaml
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
 from localise import inline, placeholders
 from localise.dialects import pieces as syntax
@@ -17,12 +18,21 @@ from localise.model import Document, Fallback, Unit
 # A continuation line that would open a new block: escaped, or (HTML) joined to the line before.
 _ESCAPABLE_START_RE = re.compile(
     r"^[ \t]*(?:(?P<marker>[-+*])(?:[ \t]|$)|\d{1,9}(?P<marker2>[.)])(?:[ \t]|$)"
-    r"|(?P<marker3>#){1,6}(?:[ \t]|$)|(?P<marker4>[>=|:])|(?P<marker5>`{3}|~{3})"
-    r"|(?P<marker6>[-*_])[ \t]*(?:[-*_][ \t]*){2,}$|(?P<marker7>-)[-: \t]*\|[-:| \t]*$)"
+    r"|(?P<marker3>#){1,6}(?:[ \t]|$)|(?P<marker4>[>=|:])|(?P<marker5>`)`{2,}[^`]*$"
+    r"|(?P<marker10>~)~~"
+    r"|(?P<marker6>[-*_])[ \t]*(?:[-*_][ \t]*){2,}$|(?P<marker7>-)[-: \t]*\|[-:| \t]*$"
+    r"|(?P<marker8>-)-+[ \t]*$)"
 )
+# The first line of a paragraph-like unit sits where any block may start: the same markers
+# (``=``, ``|`` and ``:`` lines only matter below a first line) and ``+++`` front matter.
+_FIRST_LINE_START_RE = re.compile(
+    r"^(?:(?P<marker>[-+*])(?:[ \t]|$)|\d{1,9}(?P<marker2>[.)])(?:[ \t]|$)"
+    r"|(?P<marker3>#){1,6}(?:[ \t]|$)|(?P<marker4>>)|(?P<marker5>`)`{2,}[^`]*$|(?P<marker9>~)~~"
+    r"|(?P<marker6>[-*_])[ \t]*(?:[-*_][ \t]*)*$|(?P<marker7>\+)\+\+[ \t]*$)"
+)  # a ``--`` or ``**`` line too: after a list marker (``- --``) it is a thematic break
 _HTML_START_RE = re.compile(r"^[ \t]*<")
-_MARKER_GROUPS = tuple(f"marker{n}" if n > 1 else "marker" for n in range(1, 8))
 _LINK_DEFINITION_RE = re.compile(r"^\[(?:[^\]\\]|\\.)+\]:")
+_FOOTNOTE_DEFINITION_RE = re.compile(r"^\[\^[^\]\s]+\]:")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -64,13 +74,59 @@ def _is_hard_break(line: str) -> bool:
     return line.endswith("  ") or (len(line) - len(line.rstrip("\\"))) % 2 == 1
 
 
-def _escape_block_start(line: str) -> str:
+def _escape_block_start(line: str, pattern: re.Pattern[str] = _ESCAPABLE_START_RE) -> str:
     """Backslash-escape a marker that would make a continuation line start a new block."""
-    match = _ESCAPABLE_START_RE.match(line)
+    at = _marker_at(line, pattern)
+    return line if at is None else line[:at] + "\\" + line[at:]
+
+
+def _marker_at(line: str, pattern: re.Pattern[str] = _ESCAPABLE_START_RE) -> int | None:
+    """Where the block marker ``pattern`` finds at the start of ``line`` is, if it finds one."""
+    match = pattern.match(line)
     if not match:
-        return line
-    at = next(match.start(g) for g in _MARKER_GROUPS if match.start(g) >= 0)
-    return line[:at] + "\\" + line[at:]
+        return None
+    return next(match.start(g) for g in pattern.groupindex if match.start(g) >= 0)
+
+
+def html_block_start(line: str, *, interrupting: bool) -> bool:
+    """True when ``line`` starts an HTML block as markdown-it-py reads one (its own start
+    conditions); ``interrupting``: only the kinds that may interrupt a paragraph (not 7)."""
+    text = line.lstrip(" \t")
+    return any(
+        start.search(text) and (can_interrupt or not interrupting)
+        for start, _, can_interrupt in HTML_SEQUENCES
+    )
+
+
+def _defines_reference(line: str) -> bool:
+    """True when ``line``, alone at a block start, is a link reference definition."""
+    env: dict[str, object] = {}
+    inline.parser().parse(line, env)
+    return bool(env.get("references"))
+
+
+def _safe_first_line(lines: list[str], resolve: Callable[[str], str]) -> list[str]:
+    """The lines with the first one unable to open a block of its own: a block marker, a
+    fence, front matter, a link or footnote definition is backslash-escaped, and so is an
+    HTML block start (``\\<``); a syntax placeholder that would start one (an HTML
+    tag alone on the line) is joined to the next line, else ValueError (withheld)."""
+    first = lines[0]
+    label = _LINK_DEFINITION_RE.match(first)
+    if label and (  # nothing after the colon: the next line (an underline) would be the URL
+        _FOOTNOTE_DEFINITION_RE.match(first)
+        or not first[label.end() :].strip()
+        or _defines_reference(first)
+    ):
+        return ["\\" + first, *lines[1:]]
+    if html_block_start(resolve(first), interrupting=False):
+        if first[:1] == "<":
+            return ["\\" + first, *lines[1:]]
+        if len(lines) > 1 and not _is_hard_break(first):
+            joined = f"{first} {lines[1]}"
+            if not html_block_start(resolve(joined), interrupting=False):
+                return [joined, *lines[2:]]
+        raise ValueError("the translation would start an HTML block: start it with text")
+    return [_escape_block_start(first, _FIRST_LINE_START_RE), *lines[1:]]
 
 
 def layout(
@@ -80,15 +136,22 @@ def layout(
     lang: str,
     newline: str = "\n",
     syntax: Mapping[str, str] | None = None,
+    dialect: str = "commonmark",
 ) -> str:
-    """The replacement for ``unit``'s span: container prefixes, breaks per language rules.
+    """The replacement for ``unit``'s span: container prefixes, breaks per language rules,
+    every line unable to open a block of its own (ValueError where it cannot be made so); in
+    another ``dialect`` a paragraph is also parsed by that dialect's parser, and its first
+    marker escaped if it would open one of the dialect's blocks (``:::``, ``!!!``).
 
     ``syntax`` maps the stand-in characters of syntax placeholders to the source they stand
     for, so that a line starting with an HTML tag is still joined to the line before it."""
     unspaced = is_unspaced(lang)
     text = text.strip()
+    if not text:  # an empty paragraph would join the blocks around it (two lists into one)
+        raise ValueError("the translation is blank")
     if unit.kind == "front-matter":
         return yaml_scalar(text, style=unit.yaml_style or "plain", unspaced=unspaced)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too
     lines = [line.lstrip(" \t") for line in text.split("\n")]
     lines = [line if _is_hard_break(line) else line.rstrip(" \t") for line in lines]
     lines = [line for line in lines if line] or [""]  # a blank line would end the block
@@ -96,6 +159,7 @@ def layout(
         return _layout_text(unit, lines, unspaced=unspaced, newline=newline)
     if _LINK_DEFINITION_RE.match(lines[0]):
         lines = [" ".join(lines)]  # a first line alone would become a link reference definition
+    resolve = _resolver(syntax)
     if unit.single_line:
         joined = _join_unspaced(lines) if unspaced else " ".join(lines)
         if unit.kind == "table-cell":
@@ -103,15 +167,35 @@ def layout(
         return joined
     # Unspaced languages: soft breaks would render as spaces, so join them; hard breaks stay.
     # Spaced languages keep the translator's breaks as soft breaks with the container prefix.
-    candidates = _join_soft_breaks(lines) if unspaced else lines
+    candidates = _safe_first_line(_join_soft_breaks(lines) if unspaced else lines, resolve)
     out = [candidates[0]]
-    resolve = _resolver(syntax)
     for line in candidates[1:]:
-        if _HTML_START_RE.match(resolve(line)) and not _is_hard_break(out[-1]):
-            out[-1] = _join_unspaced([out[-1], line]) if unspaced else f"{out[-1]} {line}"
-        else:
+        resolved = resolve(line)
+        if not _HTML_START_RE.match(resolved):
             out.append(_escape_block_start(line))
+        elif not _is_hard_break(out[-1]):
+            out[-1] = _join_unspaced([out[-1], line]) if unspaced else f"{out[-1]} {line}"
+        elif not html_block_start(resolved, interrupting=True):
+            out.append(line)
+        elif line[:1] == "<":
+            out.append("\\" + line)
+        else:
+            raise ValueError("the translation would start an HTML block after a line break")
+    if dialect != "commonmark" and unit.kind == "paragraph" and not out[0][:1].isalnum():
+        out = _one_paragraph(out, dialect)
     return (newline + unit.continuation).join(out)
+
+
+def _one_paragraph(lines: list[str], dialect: str) -> list[str]:
+    """``lines`` as one paragraph of ``dialect`` (its parser decides): as they are, or with
+    the first character backslash-escaped; ValueError if neither."""
+    for candidate in (lines, ["\\" + lines[0], *lines[1:]]):
+        tokens = inline.parser(dialect).parse("\n".join(candidate) + "\n")
+        if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+            return candidate
+        if not lines[0][:1].isascii() or lines[0][:1].isspace():
+            break
+    raise ValueError(f"the translation would start a {dialect} block: start it with text")
 
 
 def _layout_text(unit: Unit, lines: list[str], *, unspaced: bool, newline: str) -> str:
@@ -196,6 +280,12 @@ def own_lines(unit: Unit, text: str, *, newline: str = "\n") -> str:
             if end < size and text[end] not in "\r\n":
                 out += separator
                 index = end
+                stop = text.find("\n", end)
+                rest = text[end : stop if stop >= 0 else size]
+                at = _marker_at(rest)  # the new line must not open a block
+                if at is not None:
+                    out += rest[:at] + "\\"
+                    index = end + at
     return out
 
 
@@ -249,6 +339,7 @@ def assemble(
     format_value: placeholders.Formatter = placeholders.source_value,
     keep_identical: bool = True,
     localise_identical: bool = False,
+    dialect: str = "commonmark",
 ) -> tuple[str, list[Fallback]]:
     """Replace each translated unit's span; return the new text and the units that fell back.
 
@@ -263,6 +354,7 @@ def assemble(
         format_value=format_value,
         keep_identical=keep_identical,
         localise_identical=localise_identical,
+        dialect=dialect,
     )
     return text, fallbacks
 
@@ -275,6 +367,7 @@ def assemble_spans(
     format_value: placeholders.Formatter = placeholders.source_value,
     keep_identical: bool = True,
     localise_identical: bool = False,
+    dialect: str = "commonmark",
 ) -> tuple[str, list[Fallback], list[tuple[int, int, bool]]]:
     """:func:`assemble`, also returning where each unit's text sits in the new text:
     ``(start, end, replaced)`` per unit of ``document.units`` (``replaced`` False: its source
@@ -303,7 +396,14 @@ def assemble_spans(
                 continue
         if unit.kind == "front-matter" and sources:  # quoting is chosen for the real text
             translation, sources = restore_syntax(unit, translation, sources, quote=""), {}
-        text = layout(unit, translation, lang=lang, newline=newline, syntax=sources)
+        try:
+            text = layout(unit, translation, lang=lang, newline=newline, syntax=sources,
+                          dialect=dialect)
+        except ValueError as exc:  # it would reach outside its unit: the source stays
+            fallbacks.append(Fallback(unit, str(exc)))
+            start = size + unit.start - pos
+            spans.append((start, start + unit.end - unit.start, False))
+            continue
         if sources:
             text = own_lines(unit, text, newline=newline)
         if sources or unit.escape in ("html", "attribute"):

@@ -156,6 +156,8 @@ class Config:
     languages: tuple[str, ...] = ()
     """Target languages. No default: a project without the ``languages`` key has none, and the
     commands that need one say so (see :meth:`localise.project.Project.languages`)."""
+    languages_line: int | None = field(default=None, compare=False, repr=False)
+    """1-based line of ``localise.toml`` where ``languages`` is set (None: not set)."""
     source_dir: Path = Path("source")
     locales_dir: Path = Path("locales")
     output_dir: Path = Path("build")
@@ -163,6 +165,9 @@ class Config:
     reference_comments: str = "file"
     """How ``#:`` reference comments name a unit's source: ``file``, ``line`` or ``none``
     (the TOML key ``references``)."""
+    follow_symlinks: bool = False
+    """Read sources, catalogues, the glossary and the cache through symbolic links that point
+    outside the project (off: such a link is refused, naming it). Writes stay inside anyway."""
     formatting: FormattingOptions = field(default_factory=FormattingOptions)
     translate: TranslateOptions = field(default_factory=TranslateOptions)
     check: CheckOptions = field(default_factory=CheckOptions)
@@ -358,12 +363,14 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         (pattern, _dialect(overrides, pattern, overrides.take(pattern, str, "")))
         for pattern in list(overrides.data)
     )
+    languages_line = _line_of(text, "languages") if "languages" in data else None
     source_language, languages = _languages(top)
     dirs = _folders(top)
     front_matter_keys = top.strings("front_matter_keys", ("title", "description"))
     references = top.take("references", str, "file")
     if references not in ("file", "line", "none"):
         raise top.error("references", "must be 'file', 'line' or 'none'")
+    follow_symlinks = top.take("follow_symlinks", bool, False)
     formatting = _formatting(_Reader(path, text, top.take("formatting", dict, {}), "formatting"))
     translate = _translate(_Reader(path, text, top.take("translate", dict, {}), "translate"))
     check = _check(_Reader(path, text, top.take("check", dict, {}), "check"))
@@ -375,8 +382,10 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         dialect_overrides=dialect_overrides,
         source_language=source_language,
         languages=languages,
+        languages_line=languages_line,
         front_matter_keys=front_matter_keys,
         reference_comments=references,
+        follow_symlinks=follow_symlinks,
         formatting=formatting,
         translate=translate,
         check=check,
@@ -665,6 +674,9 @@ KEYS: tuple[Key, ...] = (
     Key("front_matter_keys", "front-matter values to translate", "front_matter_keys"),
     Key("references", '"#:" reference comments in catalogues: "file", "line" or "none"',
         "reference_comments"),
+    Key("follow_symlinks", "read sources, catalogues and the glossary through symbolic links "
+        "that point outside the project (refused by default; writes stay inside)",
+        "follow_symlinks"),
     Key("dialects.blog", "the dialect of the articles in this folder (or matching this quoted "
         "pattern, e.g. \"docs/*.mdx\") under the source folder, overriding dialect", example="gfm"),
     Key("formatting.currency", "amounts such as $6,500 become placeholders, formatted for each "

@@ -39,20 +39,34 @@ RefStyle = Literal["inline", "full", "collapsed", "shortcut"]
 _ENV_KEY = "localise.spans"
 _ENV_SRC = "localise.src"
 _ENV_NEST = "localise.nest"
+_ENV_OFFSETS = "localise.offsets"
 _MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~]")
 _DIALECT_MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~$:@]|www\.")
 """Characters a dialect's extra inline rules start on (math, autolink literals) besides those."""
 
 
 def _offset(state: StateInline) -> int:
-    """Offset of ``state.src`` within the scanned source (-1 if it is not part of it)."""
+    """Offset of ``state.src`` within the scanned source (-1 if it is not part of it), found
+    once per parser state: comparing the strings on every rule call made a long paragraph
+    quadratic."""
     root: str = state.env[_ENV_SRC]
-    if state.src == root:
+    src = state.src
+    if src is root:
         return 0
-    for at in reversed(state.env.get(_ENV_NEST) or []):
-        if root.startswith(state.src, at):
-            return at
-    return -1
+    known: dict[int, tuple[StateInline, int]] = state.env[_ENV_OFFSETS]
+    hit = known.get(id(state))
+    if hit is not None and hit[0] is state:
+        return hit[1]
+    offset = -1
+    if src == root:
+        offset = 0
+    else:
+        for at in reversed(state.env.get(_ENV_NEST) or []):
+            if root.startswith(src, at):
+                offset = at
+                break
+    known[id(state)] = (state, offset)
+    return offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +201,12 @@ def scan(
     env[_ENV_KEY] = []
     env[_ENV_SRC] = source
     env[_ENV_NEST] = []
+    env[_ENV_OFFSETS] = {}
     try:
         _parser(dialect).parseInline(source, env)
         spans: list[Span] = env[_ENV_KEY]
     finally:
-        for key in (_ENV_KEY, _ENV_SRC, _ENV_NEST):
+        for key in (_ENV_KEY, _ENV_SRC, _ENV_NEST, _ENV_OFFSETS):
             env.pop(key, None)
     spans.sort(key=lambda s: (s.start, -s.end))
     return spans

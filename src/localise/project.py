@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -159,6 +160,7 @@ class Project:
         self._sources: dict[Article, Source] = {}
         self._documents: dict[Article, Document] = {}
         self._definitions: dict[Article, dict[str, Any]] = {}
+        self._reads_checked = False
 
     @classmethod
     def open(cls, root: Path) -> Project:
@@ -183,7 +185,7 @@ class Project:
     @functools.cached_property
     def glossary_bytes(self) -> bytes:
         """The glossary file as read (``b""`` when there is none)."""
-        return read_bytes(self.config.glossary_path)
+        return read_bytes(self.confined(self.config.glossary_path))
 
     @functools.cached_property
     def glossary(self) -> Glossary:
@@ -197,6 +199,7 @@ class Project:
     @functools.cached_property
     def articles(self) -> list[Article]:
         """Every ``*.md`` under the source folder, sorted (hidden files and folders skipped)."""
+        self.check_reads()
         root = self.config.source_root
         if not root.is_dir():
             raise UsageError("source folder not found", path=self.config.source_dir)
@@ -204,7 +207,11 @@ class Project:
         found = []
         for path in sorted(root.rglob("*.md")):
             rel = path.relative_to(root)
-            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            if path.is_symlink():
+                self._check_link(path)
+            if not path.is_file():
                 continue
             if any(ch.isprintable() is False and ch != " " for ch in rel.as_posix()):
                 raise UsageError(
@@ -220,6 +227,7 @@ class Project:
     @functools.cached_property
     def state(self) -> State:
         """The fingerprints of what earlier runs made (read once per run)."""
+        self.check_reads()
         return State(self.config)
 
     def languages(self, langs: Sequence[str] | None) -> list[str]:
@@ -229,7 +237,7 @@ class Project:
         if not self.config.languages:
             raise UsageError(
                 'no languages to publish: add them to the file, e.g. languages = ["ja", "es"]',
-                path=Path(CONFIG_NAME),
+                path=Path(CONFIG_NAME), line=self.config.languages_line,
             )
         if not langs:
             return list(self.config.languages)
@@ -243,7 +251,7 @@ class Project:
                 configured = ", ".join(self.config.languages)
                 raise UsageError(
                     f"language {lang!r} is not configured (languages: {configured})",
-                    path=Path(CONFIG_NAME),
+                    path=Path(CONFIG_NAME), line=self.config.languages_line,
                 )
             if tag not in chosen:
                 chosen.append(tag)
@@ -290,6 +298,66 @@ class Project:
         """Where localise writes: catalogues, published pages, its own state."""
         config = self.config
         return [config.locales_root, config.output_root, config.cache_dir]
+
+    def confined(self, path: Path) -> Path:
+        """``path``, after checking that no symbolic link on the way to it from the project
+        root points outside the project (UsageError naming the link), unless the config's
+        ``follow_symlinks`` allows it; a path outside the root (configured so) is not checked."""
+        if self.config.follow_symlinks or not path.is_relative_to(self.root):
+            return path
+        here = self.root
+        for part in path.relative_to(self.root).parts:
+            here = here / part
+            if here.is_symlink():
+                self._check_link(here)
+        return path
+
+    def check_reads(self) -> None:
+        """Refuse (UsageError naming the link) a symbolic link pointing outside the project
+        in the source, locales and cache folders or on the way to them, unless
+        ``follow_symlinks``: what localise reads must not come from outside the project
+        (checked once per run, before the state or any article is read)."""
+        if self.config.follow_symlinks or self._reads_checked:
+            return
+        config = self.config
+        for folder in (config.source_root, config.locales_root, config.cache_dir):
+            self.confined(folder)
+        for folder in (config.locales_root, config.cache_dir):
+            self._check_tree(folder)
+        self._reads_checked = True
+
+    def _check_tree(self, folder: Path) -> None:
+        """Every symbolic link under ``folder`` (not following linked folders) checked."""
+        pending = [folder]
+        while pending:
+            try:
+                entries = os.scandir(pending.pop())
+            except OSError:  # missing (not made yet) or unreadable: nothing is read from it
+                continue
+            with entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        self._check_link(Path(entry.path))
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+
+    def _check_link(self, link: Path) -> None:
+        """UsageError, naming ``link``, when the symbolic link resolves outside the project."""
+        if self.config.follow_symlinks:
+            return
+        try:
+            target = link.resolve()
+            written = os.readlink(link)
+        except (OSError, RuntimeError):  # a loop, or gone meanwhile
+            raise UsageError(
+                "symbolic link that cannot be resolved", path=self.relative(link)
+            ) from None
+        if not target.is_relative_to(self.root):
+            raise UsageError(
+                f"symbolic link to {written} points outside the project (set follow_symlinks "
+                f"= true in {CONFIG_NAME} to read through it)",
+                path=self.relative(link),
+            )
 
     def inside(self, path: Path, folder: Path) -> Path:
         """``path``, after checking that it resolves inside ``folder`` (UsageError if not)."""

@@ -233,6 +233,7 @@ def assemble_page(
         lang=lang,
         format_value=value_formatter(locale or lang, policy),
         localise_identical=lang != source_language,
+        dialect=ctx.dialect,
     )
     failed_by_unit = {id(f.unit): f for f in failed}
     fallbacks: list[Fallback] = []

@@ -305,10 +305,11 @@ def test_gate_reason() -> None:
 
 
 def test_rule_table_names_filters_and_order() -> None:
-    assert len(set(CHECKS)) == len(CHECKS) == 12
+    assert len(set(CHECKS)) == len(CHECKS) == 13
     assert all(rule.summary and (rule.check or rule.check_entry) for rule in RULES)
     assert [r.name for r in GATE_RULES] == [
-        "placeholders", "markup", "link-targets", "syntax", "glossary", "do-not-translate"
+        "placeholders", "markup", "link-targets", "syntax", "injection", "glossary",
+        "do-not-translate",
     ]
     assert [r.name for r in DRAFT_RULES] == [r.name for r in GATE_RULES]
     assert {r.name for r in RULES if r.check_entry} == {"fuzzy"}

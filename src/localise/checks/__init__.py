@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from localise.catalogue import Catalogue
-from localise.checks import cjk, glossary, markup, numbers, states, syntax
+from localise.checks import cjk, glossary, injection, markup, numbers, states, syntax
 from localise.checks.base import CheckContext, Finding, Message, Pair, Problem, Rule, Severity
 
 __all__ = [
@@ -36,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     states.UNTRANSLATED,
     *markup.RULES,
     *syntax.RULES,
+    *injection.RULES,
     *numbers.RULES,
     *cjk.RULES,
     states.UNCHANGED,

@@ -5,9 +5,11 @@ source span; placeholders are formatted for the reader's locale; a translation w
 finding (the publishing gate, :data:`localise.checks.GATE_RULES`) is withheld. Every unit that
 goes out in the source language is reported with its reason (see :mod:`localise.publish`).
 
-Reviewed pages go under ``output_dir``, drafts under their own tree (``build/drafts/``), laid
-out as ``[build]`` says. What each build wrote is recorded (:mod:`._record`), so a rerun skips
-unchanged pages unread and still reports them, and a page built earlier for an article (or
+Every stale page is assembled (each catalogue parsed) before any is written: a malformed
+catalogue stops the build with its ``path:line`` and no page written. Reviewed pages go under
+``output_dir``, drafts under their own tree (``build/drafts/``), laid out as ``[build]``
+says. What each build wrote is recorded (:mod:`._record`), so a rerun skips unchanged pages
+unread and still reports them, and a page built earlier for an article (or
 language, or layout) that no longer exists is removed — only files the build wrote, unchanged
 since; nothing else in the output folder is touched.
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from localise import sharding
 from localise.errors import UsageError
-from localise.files import write_if_changed
+from localise.files import write_atomic, write_if_changed
 from localise.parallel import map_jobs
 from localise.project import Project, digest, read_optional
 from localise.stages import BuildJob, Built, PageReport, Progress, Report, Ticker, UnitNote
@@ -77,6 +79,10 @@ def run(
     tick = Ticker(progress, len(jobs), name=lambda job: job.source.article.path)
     results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary,
                                           done=tick)
+    for done in results:  # every catalogue parsed, every page assembled: now write them
+        for result in done:
+            if result.written:
+                write_atomic(result.path, result.page.text.encode("utf-8"))
     built: dict[tuple[str, str], PageReport] = {}
     for job, done in zip(jobs, results, strict=True):
         article = job.source.article

@@ -86,8 +86,10 @@ def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
 def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) -> list[Built]:
     """Build one article in each of the job's languages, segmenting it once.
 
-    A page is written only when its bytes change, and, with ``[build] publish = "reviewed"``,
-    only when every unit is a reviewed translation (an earlier version is left as it was).
+    Nothing is written here: :attr:`Built.written` says the page is to be written (its bytes
+    change, and, with ``[build] publish = "reviewed"``, every unit is a reviewed translation),
+    and the stage writes the pages once every job has succeeded (one malformed catalogue
+    anywhere, and no page is written).
     """
     document = segment_source(config, job.source)
     options = config.build
@@ -125,8 +127,6 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
         published = draft or options.publish == "all" or page.complete
         text = page.text.encode("utf-8")
         written = published and text != current
-        if written:
-            write_atomic(out, text)
         notes = page_notes(page)
         record_page(
             config.cache_dir, out.relative_to(config.root).as_posix(), page=page, notes=notes,

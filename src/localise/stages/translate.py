@@ -213,6 +213,7 @@ def _collect(
         data = read_optional(path)
         if data is None:
             continue
+        project.inside(path, config.locales_root)  # written back: refused as update does
         po = catalogue.parse(data, path=project.relative(path))
         item = _Work(article, path, po, data, project, lang,
                      owned=shard is None or shard.holds(article.slug))

@@ -134,6 +134,27 @@ def test_a_copy_never_lands_outside_the_page_tree(tmp_path: Path) -> None:
     assert (root / "out" / "site" / "guides" / "images" / "knee.png").is_file()
 
 
+def test_a_linked_file_outside_the_project_is_never_copied(tmp_path: Path) -> None:
+    root = _project(tmp_path, "")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("API_TOKEN=hunter2\n", "utf-8")
+    (root / "source" / "guides" / "images" / "leak.png").symlink_to(secret)
+    checklist = root / "source" / "checklist.md"
+    checklist.write_text(checklist.read_text() + "\n![Leak](guides/images/leak.png)\n", "utf-8")
+    ok(root, "extract")
+    ok(root, "update")
+    ran = ok(root, "build", "--lang", "ja")
+    assert (
+        "source/checklist.md: [ja] linked file guides/images/leak.png: a symbolic link pointing "
+        "outside the project" in ran.err
+    )
+    assert not (root / "build" / "ja" / "guides" / "images" / "leak.png").exists()
+    assert "hunter2" not in "".join(
+        path.read_text("utf-8", "replace") for path in (root / "build").rglob("*") if path.is_file()
+    )
+    assert (root / "build" / "ja" / "guides" / "images" / "knee.png").is_file()
+
+
 def test_a_custom_pattern_and_its_errors(tmp_path: Path) -> None:
     root = _project(tmp_path, 'path = "{lang_gettext}/docs/{path}.md"\n')
     ok(root, "build")

@@ -141,7 +141,8 @@ def _place_assets(
     page: Page, linked: list[assets.Asset], config: Config, *, out: Path, tree: Path
 ) -> tuple[Page, tuple[tuple[Path, Path], ...], tuple[tuple[str, str], ...]]:
     """The page (links rewritten when ``assets = "rewrite"``), the (source, copy) files to
-    copy beside it (``copy``), and the links left alone with the reason."""
+    copy beside it (``copy``), and the links left alone with the reason (a copy outside the
+    page tree, or a file reached through a link pointing outside the project)."""
     copies: list[tuple[Path, Path]] = []
     refused: list[tuple[str, str]] = []
     rewrites: dict[str, str] = {}
@@ -156,7 +157,10 @@ def _place_assets(
                 rewrites[asset.link] = link
             continue
         copy = Path(os.path.normpath(folder / asset.relative))
-        if not copy.is_relative_to(tree):
+        if not config.follow_symlinks and not source.resolve().is_relative_to(config.root):
+            refused.append((asset.link, "a symbolic link pointing outside the project (set "
+                            "follow_symlinks = true to copy through it); not copied"))
+        elif not copy.is_relative_to(tree):
             where = tree.relative_to(config.root) if tree.is_relative_to(config.root) else tree
             refused.append((asset.link, f"a copy would land outside {where}/; not copied"))
         elif copy != source:

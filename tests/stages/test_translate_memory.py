@@ -157,6 +157,14 @@ def test_compendia_po_and_tmx(tm_project: Path, tiny_models: dict[str, Path], cl
     (tm_project / "tm" / "compendium.tmx").unlink()
     failed = cli(tm_project, "translate", "--lang", "ja", "--retranslate")
     assert failed.code == 2 and "tm/compendium.tmx: compendium not found" in failed.err
+    # a compendium reached through a link pointing outside the project is never read
+    outside = tm_project.parent / "elsewhere.tmx"
+    shutil.copy(FIXTURES / "compendium.tmx", outside)
+    (tm_project / "tm" / "compendium.tmx").symlink_to(outside)
+    failed = cli(tm_project, "translate", "--lang", "ja", "--retranslate")
+    assert failed.code == 2, failed.err
+    assert "tm/compendium.tmx: symbolic link to " in failed.err
+    assert "points outside the project" in failed.err
 
 
 def test_glossary_terms_are_applied_in_drafts(tm_project: Path, tiny_models: dict[str, Path],

@@ -241,7 +241,8 @@ def _memory(project: Project, lang: str, work: list[_Work]) -> tm.Memory:
     source = project.config.source_language
     for path, templated in tm.expand(options.compendia, lang):
         records += tm.compendium_records(
-            project.confined(path), name=project.relative(path), source=source, target=lang, templated=templated
+            project.confined(path), name=project.relative(path), source=source, target=lang,
+            templated=templated,
         )
     return tm.Memory(records, source_language=source, min_similarity=options.min_similarity)
 

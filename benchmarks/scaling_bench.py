@@ -4,7 +4,7 @@ For each size (default 1,000, 2,000, 5,000 and 10,000 generated articles of abou
 words, from the same generator as ``pipeline_bench.py``), a fresh temporary project with
 ``languages = ["ja", "es"]`` is extracted, updated and built, each step as its own process.
 Printed per size: wall seconds per step, seconds per 1,000 articles, and the peak resident
-memory of the largest process of each step (``os.wait4`` of the step's process: its own peak
+memory of each step's largest process (``os.wait4`` of the step's process: its own peak
 or that of a worker it waited for, whichever is larger). Then the fitted exponent of time
 against size (least squares on the logs: 1.0 is linear) and the RSS ratio largest/smallest
 size (1.0 is flat).
@@ -68,7 +68,7 @@ def main() -> int:
     print(f"code {_corpus.git_describe()}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}, ~{args.words} words per article")
     print(f"{'articles':>9} {'words':>10} " + " ".join(f"{s:>8}" for s in STEPS)
-          + f" {'total':>8} {'s/1k art':>8} {'peak RSS':>9}")
+          + f" {'total':>8} {'s/1k art':>8}  peak RSS per step")
     totals: list[float] = []
     peaks: list[int] = []
     for size in args.sizes:
@@ -86,7 +86,8 @@ def main() -> int:
         totals.append(total)
         peaks.append(peak)
         print(f"{size:>9} {words:>10} " + " ".join(f"{s:>7.1f}s" for s, _ in runs)
-              + f" {total:>7.1f}s {1000 * total / size:>7.2f}s {peak / 1024:>7.0f} MB",
+              + f" {total:>7.1f}s {1000 * total / size:>7.2f}s  "
+              + " / ".join(f"{rss / 1024:.0f}" for _, rss in runs) + " MB",
               flush=True)
     print(f"fitted exponent of time against articles: {exponent(args.sizes, totals):.2f} "
           f"(1.00 = linear); peak RSS largest/smallest size: {peaks[-1] / peaks[0]:.2f}")

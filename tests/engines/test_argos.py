@@ -177,3 +177,55 @@ def test_copy_model_beams_all_stop_at_the_source_end(
         assert result.hypotheses[0] == tokens and result.scores[0] > -0.01
         assert all(len(h) <= len(tokens) + 1 for h in result.hypotheses)
         assert all(s < result.scores[0] for s in result.scores[1:])
+
+
+class _Recording:
+    """Wraps a real CTranslate2 translator: records each ``translate_batch`` call's inputs."""
+
+    def __init__(self, translator: object) -> None:
+        self.translator = translator
+        self.calls: list[list[list[str]]] = []
+
+    def translate_batch(self, source: list[list[str]], **options: object) -> object:
+        self.calls.append(source)
+        return self.translator.translate_batch(source, **options)  # type: ignore[attr-defined]
+
+
+def test_batches_go_longest_first_and_outputs_keep_their_order(engine: ArgosEngine) -> None:
+    segments = [f"Item {i} is {'very ' * (i % 9)}long." for i in range(40)] + PROSE
+    engine.translate(segments[:1], source="en", target="ja")
+    import dataclasses
+
+    loaded = engine._load("en", "ja")
+    recording = _Recording(loaded.translator)
+    engine._loaded["en", "ja"] = dataclasses.replace(loaded, translator=recording)
+    assert engine.translate(segments, source="en", target="ja") == segments
+    longest = [max(map(len, call)) for call in recording.calls]
+    assert len(longest) > 1 and longest == sorted(longest, reverse=True)
+
+
+def test_warm_up_loads_once_beside_translate(engine: ArgosEngine, monkeypatch) -> None:
+    from localise.engines import WarmUp
+
+    built: list[object] = []
+    real = ArgosEngine._translator
+
+    def counting(self: ArgosEngine, package: object) -> object:
+        built.append(package)
+        return real(self, package)
+
+    monkeypatch.setattr(ArgosEngine, "_translator", counting)
+    warm = WarmUp(engine, source="en", target="ja")
+    assert engine.translate(PROSE, source="en", target="ja") == PROSE
+    warm.wait()
+    assert len(built) == 1
+
+
+def test_warm_up_errors_are_raised_by_translate(engine: ArgosEngine) -> None:
+    from localise.engines import WarmUp
+
+    warm = WarmUp(engine, source="en", target="xx")  # no such pair: the thread's error is dropped
+    warm.wait()
+    with pytest.raises(EngineError, match="xx"):
+        engine.translate(["Hello."], source="en", target="xx")
+    WarmUp(get_engine("pseudo", options=EngineOptions()), source="en", target="ja").wait()

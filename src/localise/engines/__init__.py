@@ -16,6 +16,7 @@ from localise.engines.base import (
     EngineOptions,
     Identity,
     OptionError,
+    WarmUp,
     identity,
     split_outer_space,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "EngineOptions",
     "Identity",
     "OptionError",
+    "WarmUp",
     "check_name",
     "get_engine",
     "identity",

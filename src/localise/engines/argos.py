@@ -33,6 +33,7 @@ import math
 import os
 import re
 import struct
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,6 +307,7 @@ class ArgosEngine:
     def __init__(self, *, options: EngineOptions) -> None:
         self._options = options
         self._loaded: dict[tuple[str, str], _Loaded] = {}
+        self._loading = threading.Lock()  # a warm-up thread and translate() load once
 
     def version(self, *, source: str, target: str) -> str:
         """Return e.g. ``argos translate-en_ja 1.9`` for the package that would be used."""
@@ -326,6 +328,11 @@ class ArgosEngine:
             DECODING_POLICY,
         )
         return Identity(label, parts, package.files())
+
+    def prepare(self, *, source: str, target: str) -> None:
+        """Load the pair's model now (CTranslate2 releases the GIL while it loads, so a
+        :class:`~localise.engines.base.WarmUp` thread runs it beside the caller's work)."""
+        self._load(source, target)
 
     def limits(self, *, source: str, target: str) -> ModelLimits:
         """The input and output limits of the pair's model (loading it)."""
@@ -368,8 +375,11 @@ class ArgosEngine:
         try:
             # Batches are submitted asynchronously: on the CPU each of the translator's workers
             # (inter_threads) decodes its own batch, so all cores stay busy without the cost of
-            # splitting every small matrix product across threads.
+            # splitting every small matrix product across threads. Longest first: the batches
+            # left for the last free worker are then the short ones, so the workers finish
+            # together (measured in benchmarks/README.md, translate_real_bench.py).
             runs = _batches(lengths, sorted_caps, self._options.max_batch_size, MAX_BATCH_TOKENS)
+            runs.reverse()
             for run in runs:
                 pending += loaded.translator.translate_batch(
                     [chunks[order[j]] for j in run],
@@ -390,7 +400,8 @@ class ArgosEngine:
                 f"CTranslate2 failed on {loaded.package.name}: {err}", path=loaded.package.path
             ) from err
         decoded = [""] * len(chunks)
-        for k, result in zip(order, results, strict=True):
+        submitted = [order[j] for run in runs for j in run]
+        for k, result in zip(submitted, results, strict=True):
             source_text = pieces[owner[k][0]][1]
             decoded[k] = self._detokenize(loaded, result.hypotheses[0], source_text)
         texts: dict[int, str] = {}
@@ -419,15 +430,16 @@ class ArgosEngine:
 
     def _load(self, source: str, target: str) -> _Loaded:
         key = (source, target)
-        if key not in self._loaded:
-            package = find_package(source, target, packages_dir=self._options.packages_dir)
-            self._loaded[key] = _Loaded(
-                package=package,
-                translator=self._translator(package),
-                tokenizer=self._tokenizer(package),
-                limits=model_limits(package.path / "model"),
-            )
-        return self._loaded[key]
+        with self._loading:
+            if key not in self._loaded:
+                package = find_package(source, target, packages_dir=self._options.packages_dir)
+                self._loaded[key] = _Loaded(
+                    package=package,
+                    translator=self._translator(package),
+                    tokenizer=self._tokenizer(package),
+                    limits=model_limits(package.path / "model"),
+                )
+            return self._loaded[key]
 
     def _translator(self, package: PackageInfo) -> Any:
         import ctranslate2

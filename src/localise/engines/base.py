@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +98,35 @@ def identity(engine: Engine, *, source: str, target: str) -> Identity:
         return found
     label = engine.version(source=source, target=target)
     return Identity(label, (engine.name, label))
+
+
+class WarmUp:
+    """The engine's ``prepare(source=, target=)`` running in a background thread (when the
+    engine has one), so loading a model overlaps the caller's own work (hashing the model for
+    the cache key, looking sentences up); :meth:`wait` before leaving.
+
+    ``translate`` never depends on it: the engine waits for a load in progress itself, and an
+    error in the thread is dropped here and raised again by ``translate``'s own load."""
+
+    def __init__(self, engine: Engine, *, source: str, target: str) -> None:
+        method = getattr(engine, "prepare", None)
+        self._thread: threading.Thread | None = None
+        if method is not None:
+            self._thread = threading.Thread(
+                target=self._run, args=(method, source, target), name="engine-warm-up",
+                daemon=True,
+            )
+            self._thread.start()
+
+    @staticmethod
+    def _run(method: object, source: str, target: str) -> None:
+        with contextlib.suppress(Exception):  # translate() loads again and reports it
+            method(source=source, target=target)  # type: ignore[operator]
+
+    def wait(self) -> None:
+        """Return once the background load has finished (at once when there was none)."""
+        if self._thread is not None:
+            self._thread.join()
 
 
 def split_outer_space(text: str) -> tuple[str, str, str]:

@@ -327,8 +327,13 @@ def _from_engine(
         target = project.config.mt_code(lang)  # the engine's code: pt-BR → pt, zh-Hant → zt
         identity = engines.identity(translator, source=source, target=target)
         label = summary.version = identity.label
-        done = _translate(translator, identity, distinct, source, target, cache, summary,
-                          progress)
+        # the model loads while its files are hashed for the cache key and looked up
+        warm = engines.WarmUp(translator, source=source, target=target)
+        try:
+            done = _translate(translator, identity, distinct, source, target, cache, summary,
+                              progress)
+        finally:
+            warm.wait()
     drafted: dict[str, _Draft] = {}
     for msgid, plan in plans.items():
         sent = any(needs_engine(p) for p in plan.sentences)

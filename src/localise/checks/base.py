@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -120,3 +121,18 @@ class Finding:
             "lang": self.lang, "file": self.file, "line": self.line, "msgid": self.msgid,
             "check": self.check, "severity": self.severity, "message": self.message,
         }
+
+
+def name_changes(
+    source: Counter[str], target: Counter[str], *, what: str, lost: str, changed: str
+) -> Iterator[str]:
+    """Messages for placeholder names of ``source`` missing from ``target`` and names
+    ``target`` invents; one missing and one invented read as a single ``changed`` one
+    (``what``: how the names are called, ``lost``/``changed``: the rule's verbs)."""
+    missing = [n for n in source if n not in target]
+    invented = [n for n in target if n not in source]
+    if len(missing) == 1 and len(invented) == 1:
+        yield f"{what} {{{missing[0]}}} {changed} to {{{invented[0]}}}"
+        return
+    yield from (f"{what} {{{n}}} {lost} the translation" for n in missing)
+    yield from (f"{what} {{{n}}} is not in the source" for n in invented)

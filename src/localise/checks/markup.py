@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from localise import placeholders
-from localise.checks.base import CheckContext, Pair, Rule
+from localise.checks.base import CheckContext, Pair, Rule, name_changes
 from localise.checks.syntax import rendered_emphasis
 from localise.dialects import is_syntax_name
 from localise.inline import parser
@@ -23,13 +23,8 @@ def check_placeholders(pair: Pair, ctx: CheckContext) -> Iterator[str]:
     msgid, msgstr = pair.msgid, pair.msgstr
     source = Counter(n for n in placeholders.names(msgid) if not is_syntax_name(n))
     target = Counter(n for n in placeholders.names(msgstr) if not is_syntax_name(n))
-    missing = [n for n in source if n not in target]
-    invented = [n for n in target if n not in source]
-    if len(missing) == 1 and len(invented) == 1:
-        yield f"placeholder {{{missing[0]}}} renamed to {{{invented[0]}}}"
-    else:
-        yield from (f"placeholder {{{n}}} missing from the translation" for n in missing)
-        yield from (f"placeholder {{{n}}} is not in the source" for n in invented)
+    yield from name_changes(source, target, what="placeholder", lost="missing from",
+                            changed="renamed")
     for name, count in target.items():
         if name in source and count != source[name]:
             yield f"placeholder {{{name}}} appears {count} times (source {source[name]})"

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from localise import dialects, placeholders
-from localise.checks.base import CheckContext, Pair, Rule
+from localise.checks.base import CheckContext, Pair, Rule, name_changes
 
 
 def _names(text: str) -> list[str]:
@@ -26,13 +26,8 @@ def check_syntax(pair: Pair, ctx: CheckContext) -> Iterator[str]:
         return
     found = _names(pair.msgstr)
     source, target = Counter(wanted), Counter(found)
-    missing = [n for n in source if n not in target]
-    invented = [n for n in target if n not in source]
-    if len(missing) == 1 and len(invented) == 1:
-        yield f"syntax placeholder {{{missing[0]}}} altered to {{{invented[0]}}}"
-    else:
-        yield from (f"syntax placeholder {{{n}}} dropped from the translation" for n in missing)
-        yield from (f"syntax placeholder {{{n}}} is not in the source" for n in invented)
+    yield from name_changes(source, target, what="syntax placeholder", lost="dropped from",
+                            changed="altered")
     for name, count in target.items():
         if name in source and count > source[name]:
             yield f"syntax placeholder {{{name}}} duplicated ({count} times, source once)"

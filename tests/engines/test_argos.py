@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -193,9 +196,6 @@ class _Recording:
 
 def test_batches_go_longest_first_and_outputs_keep_their_order(engine: ArgosEngine) -> None:
     segments = [f"Item {i} is {'very ' * (i % 9)}long." for i in range(40)] + PROSE
-    engine.translate(segments[:1], source="en", target="ja")
-    import dataclasses
-
     loaded = engine._load("en", "ja")
     recording = _Recording(loaded.translator)
     engine._loaded["en", "ja"] = dataclasses.replace(loaded, translator=recording)
@@ -210,12 +210,17 @@ def test_warm_up_loads_once_beside_translate(engine: ArgosEngine, monkeypatch) -
     built: list[object] = []
     real = ArgosEngine._translator
 
-    def counting(self: ArgosEngine, package: object) -> object:
+    started = threading.Event()
+
+    def slow(self: ArgosEngine, package: object) -> object:
         built.append(package)
+        started.set()
+        time.sleep(0.3)  # translate() below starts while this load is still in progress
         return real(self, package)
 
-    monkeypatch.setattr(ArgosEngine, "_translator", counting)
+    monkeypatch.setattr(ArgosEngine, "_translator", slow)
     warm = WarmUp(engine, source="en", target="ja")
+    assert started.wait(10)
     assert engine.translate(PROSE, source="en", target="ja") == PROSE
     warm.wait()
     assert len(built) == 1
@@ -228,4 +233,12 @@ def test_warm_up_errors_are_raised_by_translate(engine: ArgosEngine) -> None:
     warm.wait()
     with pytest.raises(EngineError, match="xx"):
         engine.translate(["Hello."], source="en", target="xx")
-    WarmUp(get_engine("pseudo", options=EngineOptions()), source="en", target="ja").wait()
+
+
+def test_warm_up_of_an_engine_without_prepare_starts_no_thread() -> None:
+    from localise.engines import WarmUp
+
+    before = threading.active_count()
+    warm = WarmUp(get_engine("pseudo", options=EngineOptions()), source="en", target="ja")
+    assert threading.active_count() == before
+    warm.wait()

@@ -22,9 +22,10 @@ every hypothesis with the package's SentencePiece model. Modes:
   ``inter_threads`` workers in parallel;
 * ``async``: pieces sorted by length here and cut into batches (``examples``: at most N per
   batch; ``tokens``: at most N padded tokens, count × longest; ``localise``: both 32 examples
-  and 1,024 tokens, what ``localise`` does today), each submitted with ``asynchronous=True``;
-* ``async-desc``: the same batches, submitted longest first, so that the batches the
-  workers finish with are short ones (``async`` submits them shortest first, as localise does);
+  and 1,024 tokens, localise's default; the other :data:`BOTH` types cap both at other
+  sizes), each submitted with ``asynchronous=True``, shortest first;
+* ``async-desc``: the same batches, submitted longest first (as localise does), so that the
+  batches the workers finish with are short ones;
 * ``iterable``: ``translate_iterable`` over the pieces in their given order (it reads ahead,
   sorts and batches, and keeps the workers busy).
 
@@ -48,6 +49,12 @@ sys.path.insert(0, str(HERE))
 import _argos_loop  # noqa: E402  (network blocking)
 
 LOCALISE_EXAMPLES, LOCALISE_TOKENS = 32, 1024
+BOTH: dict[str, tuple[int, int]] = {  # batch types capped by examples and padded tokens
+    "localise": (LOCALISE_EXAMPLES, LOCALISE_TOKENS),
+    "16+1024": (16, 1024),
+    "16+512": (16, 512),
+    "24+1024": (24, 1024),
+}
 
 GRID: list[tuple[str, str, int]] = [
     ("async", "localise", 0),
@@ -59,7 +66,12 @@ GRID: list[tuple[str, str, int]] = [
     ("async", "tokens", 1024),
     ("async", "tokens", 2048),
     ("async-desc", "localise", 0),
+    ("async-desc", "examples", 8),
     ("async-desc", "examples", 16),
+    ("async-desc", "16+1024", 0),
+    ("async-desc", "16+512", 0),
+    ("async-desc", "24+1024", 0),
+    ("async-desc", "examples", 24),
     ("async-desc", "examples", 32),
     ("async-desc", "tokens", 1024),
     ("async-desc", "tokens", 2048),
@@ -74,8 +86,9 @@ GRID: list[tuple[str, str, int]] = [
 
 
 def label(mode: str, batch_type: str, size: int) -> str:
-    if batch_type == "localise":
-        return f"{mode} {LOCALISE_EXAMPLES} ex + {LOCALISE_TOKENS} tok"
+    if batch_type in BOTH:
+        examples, tokens = BOTH[batch_type]
+        return f"{mode} {examples} ex + {tokens} tok"
     return f"{mode} {size} {'ex' if batch_type == 'examples' else 'tok'}"
 
 
@@ -86,7 +99,7 @@ def max_decoding_length(longest: int) -> int:
 def cut(lengths: list[int], batch_type: str, size: int) -> list[range]:
     """Consecutive runs of the (ascending) ``lengths``, as ``localise.engines.argos._batches``."""
     examples, tokens = {"examples": (size, 1 << 30), "tokens": (1 << 30, size),
-                        "localise": (LOCALISE_EXAMPLES, LOCALISE_TOKENS)}[batch_type]
+                        **BOTH}[batch_type]
     runs, start = [], 0
     for end, length in enumerate(lengths):
         count = end - start + 1
@@ -171,7 +184,7 @@ def main() -> int:
     parser.add_argument("--intra", type=int, default=1)
     parser.add_argument("--mode", choices=["call", "async", "async-desc", "iterable"],
                         default="async")
-    parser.add_argument("--batch-type", choices=["examples", "tokens", "localise"],
+    parser.add_argument("--batch-type", choices=["examples", "tokens", *BOTH],
                         default="localise")
     parser.add_argument("--max-batch-size", type=int, default=0)
     parser.add_argument("--grid", action="store_true", help="every setting of GRID, in-process")

@@ -165,9 +165,11 @@ def fresh_copy(pristine: Path, work: Path) -> None:
 # -- setup -----------------------------------------------------------------------------------
 
 
-def make_project(dest: Path, packages: Path, only: list[str]) -> None:
-    """A copy of the shipped ``source/`` (or the ``only`` articles) and glossary, ja only."""
-    articles = sorted(_corpus.SHIPPED_SOURCE.rglob("*.md"))
+def make_project(dest: Path, packages: Path, only: list[str], *, generated: int = 0,
+                 words: int = 800) -> None:
+    """A copy of the shipped ``source/`` (or the ``only`` articles), or ``generated`` articles
+    of the pipeline corpus (about ``words`` words each), and the glossary, ja only."""
+    articles = [] if generated else sorted(_corpus.SHIPPED_SOURCE.rglob("*.md"))
     if only:
         articles = [a for a in articles
                     if a.relative_to(_corpus.SHIPPED_SOURCE).with_suffix("").as_posix() in only]
@@ -177,6 +179,8 @@ def make_project(dest: Path, packages: Path, only: list[str]) -> None:
         path = dest / "source" / article.relative_to(_corpus.SHIPPED_SOURCE)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(article, path)
+    if generated:
+        _corpus.make_corpus(dest / "source", count=generated, words=words, seed=2026)
     (dest / "locales").mkdir()
     # the glossary's rows for every language and for ja (a row for a language the project
     # does not have is an error)
@@ -272,6 +276,11 @@ def main() -> int:
     parser.add_argument("--grid-from", type=Path, help="reuse the grid of an earlier JSON result")
     parser.add_argument("--only", action="append", default=[], metavar="SLUG",
                         help=f"only this shipped article, e.g. {QUICK_ARTICLE}")
+    parser.add_argument("--articles", type=int, default=0, metavar="N",
+                        help="N generated articles (pipeline_bench's corpus) instead of the "
+                             "shipped ones: a larger job, where fixed costs weigh less")
+    parser.add_argument("--words", type=int, default=800,
+                        help="with --articles: words per generated article (about)")
     parser.add_argument("--skip", action="append", default=[], metavar="KEY",
                         help="leave out a contender (keys: L4 L1 P A4 A4t A1t D4 D1 X4 X1)")
     parser.add_argument("--argos-beam1", action="store_true",
@@ -337,7 +346,7 @@ def main() -> int:
         packages.mkdir()
         env = bench_env(root / "sandbox", packages)
         pristine = root / "pristine"
-        make_project(pristine, packages, args.only)
+        make_project(pristine, packages, args.only, generated=args.articles, words=args.words)
         cli = str(BIN / "localise")
         run([cli, "-C", str(pristine), "models", "install", str(archive)], env=env)
         run([cli, "-C", str(pristine), "extract"], env=env)
@@ -418,7 +427,7 @@ def main() -> int:
                     str(s["intra"]), "--mode", s["mode"], "--batch-type", s["batch_type"],
                     "--max-batch-size", str(s["size"])]
 
-        localise_settings = {"mode": "async", "batch_type": "localise", "size": 0,
+        localise_settings = {"mode": "async-desc", "batch_type": "localise", "size": 0,
                              "inter": cores, "intra": 1}
         contenders: list[dict[str, Any]] = [
             {"key": "L4", "label": "localise translate, beam 4", "kind": "localise", "beam": 4},
@@ -632,7 +641,8 @@ def main() -> int:
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": machine, "loadavg_at_end": load_end, "argv": sys.argv[1:],
         "bench_own_rss_mib": own_rss,
-        "model": facts, "only": args.only, "rounds": args.rounds,
+        "model": facts, "only": args.only, "articles": args.articles, "words": args.words,
+        "rounds": args.rounds,
         "sentences": sentences, "source_pieces": sum(map(len, pieces)),
         "expected_generated": expected, "argos_same_pieces": same_pieces,
         "recorded": summaries, "limits": limits, "grid": grid,

@@ -127,7 +127,8 @@ def protect(
 
 def _emphasis_chars(text: str, env: dict[str, Any] | None) -> int:
     """Delimiter characters markdown-it turns into emphasis or strikethrough in ``text``."""
-    tokens = inline.parser().parseInline(text, {"references": (env or {}).get("references", {})})
+    references = (env or {}).get("references", {})
+    tokens = inline.plain_parser().parseInline(text, {"references": references})
     return sum(
         len(child.markup)
         for token in tokens

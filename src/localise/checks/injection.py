@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from markdown_it.common.utils import normalizeReference
 
 from localise.checks.base import CheckContext, Pair, Rule
-from localise.inline import parser
+from localise.inline import plain_parser
 
 _DEFINITION_LINE = re.compile(r"(?m)^[ \t]{0,3}\[((?:[^\]\\]|\\.)+)\]:")
 _UNCLOSED: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
@@ -44,7 +44,7 @@ def _definitions(text: str) -> dict[str, str]:
     if not written:
         return {}
     env: dict[str, object] = {}
-    parser().parse(text, env)
+    plain_parser().parse(text, env)
     references = env.get("references")
     made = references if isinstance(references, dict) else {}
     return {label: written.get(label, label) for label in made}

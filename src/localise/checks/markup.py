@@ -10,7 +10,7 @@ from localise import placeholders
 from localise.checks.base import CheckContext, Pair, Rule, name_changes
 from localise.checks.syntax import rendered_emphasis
 from localise.dialects import is_syntax_name
-from localise.inline import parser
+from localise.inline import plain_parser
 
 _STRAY_RE = re.compile(r"\{[^{}]{0,30}\}?|\}")
 
@@ -124,7 +124,7 @@ def check_markup(pair: Pair, ctx: CheckContext) -> list[str]:
 
 
 def _normal_url(url: str) -> str:
-    return str(parser().normalizeLink(url))
+    return str(plain_parser().normalizeLink(url))
 
 
 def check_targets(pair: Pair, ctx: CheckContext) -> list[str]:

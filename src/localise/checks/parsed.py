@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from localise import placeholders
-from localise.inline import parser
+from localise.inline import plain_parser
 
 OBJ = "\ufffc"
 """Stands for an opaque inline object (code, HTML, autolink, placeholder, URL) in visible text."""
@@ -52,7 +52,7 @@ def _tag(html: str) -> str:
 def parse_inline(text: str, link_definitions: Mapping[str, Any] | None) -> Parsed:
     """Parse ``text`` inline (with the article's link reference definitions) and summarise it."""
     env: dict[str, Any] = {"references": dict(link_definitions)} if link_definitions else {}
-    blocks = parser().parseInline(text, env)
+    blocks = plain_parser().parseInline(text, env)
     out = Parsed()
     visible: list[str] = []
     in_autolink = False

@@ -281,6 +281,10 @@ def main() -> int:
                              "shipped ones: a larger job, where fixed costs weigh less")
     parser.add_argument("--words", type=int, default=800,
                         help="with --articles: words per generated article (about)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=SETTING",
+                        type=lambda v: tuple(v.split("=", 1)),
+                        help="also localise with one more [translate] line, e.g. "
+                             "'b16=max_batch_size = 16': contenders L4-NAME and L1-NAME")
     parser.add_argument("--skip", action="append", default=[], metavar="KEY",
                         help="leave out a contender (keys: L4 L1 P A4 A4t A1t D4 D1 X4 X1)")
     parser.add_argument("--argos-beam1", action="store_true",
@@ -451,6 +455,12 @@ def main() -> int:
              f"inter {limits[1]['inter']} intra {limits[1]['intra']}", "kind": "direct",
              "beam": 1, "settings": limits[1]},
         ]
+        for name, line in args.variant:  # localise with one more [translate] setting
+            for beam in (4, 1):
+                contenders.insert(
+                    [c["key"] for c in contenders].index(f"L{beam}") + 1,
+                    {"key": f"L{beam}-{name}", "label": f"localise translate, beam {beam}, "
+                     f"{line}", "kind": "localise", "beam": beam, "config": line})
         skip = set(args.skip) | (set() if args.argos_beam1 else {"A1t"})
         contenders = [c for c in contenders if c["key"] not in skip]
         for c in contenders:
@@ -461,6 +471,9 @@ def main() -> int:
             if c["kind"] == "localise":
                 work = root / "work"
                 fresh_copy(pristine, work)
+                if c.get("config"):  # [translate] is the last table of the project's config
+                    with open(work / "localise.toml", "a", encoding="utf-8") as toml:
+                        toml.write(c["config"] + "\n")
                 engine = c.get("engine", "argos")
                 r = run(localise_cmd(work, beam, engine), env=env)
                 summary = json.loads(r["stdout"])["languages"][TARGET]
@@ -523,7 +536,9 @@ def main() -> int:
         c["others_cpu_s"] = max(r["others_cpu_s"] for r in c["runs"])
         c["cpu_median_s"] = statistics.median(r["user_s"] + r["sys_s"] for r in c["runs"])
         c["generated"] = c["runs"][0]["generated"]
-        if c["kind"] == "localise":
+        if c["kind"] == "localise" and c.get("config"):
+            c["calls"] = "?"  # a variant's calls are not recorded
+        elif c["kind"] == "localise":
             c["calls"] = (summaries[f"L{c['beam']}"]["translate_batch_calls"]
                           if c.get("engine", "argos") == "argos" else 0)
         elif c["kind"] == "argos":

@@ -512,14 +512,14 @@ def main() -> int:
                     noisy = r["others_cpu_s"] > args.noise * r["seconds"]
                     if not noisy or attempt == args.retries or args.quiet < 0:
                         break
-                    print(f"  {c['key']:<4} {r['seconds']:7.2f} s  discarded: others used "
+                    print(f"  {c['key']:<9} {r['seconds']:7.2f} s  discarded: others used "
                           f"{r['others_cpu_s']:.1f} CPU s", flush=True)
                     c.setdefault("discarded", []).append(
                         {k: r[k] for k in ("seconds", "others_cpu_s", "rss_mib")})
                     wait_until_quiet(args.quiet, args.max_wait)
                 r["load_before"] = load
                 c["runs"].append(r)
-                print(f"  {c['key']:<4} {r['seconds']:7.2f} s  {r['rss_mib']:6.0f} MiB  "
+                print(f"  {c['key']:<9} {r['seconds']:7.2f} s  {r['rss_mib']:6.0f} MiB  "
                       f"user {r['user_s']:6.2f} s  sys {r['sys_s']:5.2f} s  "
                       f"others {r['others_cpu_s']:5.2f} s", flush=True)
                 load = os.getloadavg()[0]
@@ -551,7 +551,7 @@ def main() -> int:
           f"round(s); load average at end {'/'.join(f'{x:.2f}' for x in load_end)}")
     print(f"peak RSS is each child's own ru_maxrss (os.wait4); it cannot be below this "
           f"script's own peak, {own_rss:.0f} MiB, which a child inherits as a floor")
-    head = (f"{'':<5}{'process':<66} {'wall min':>9} {'median':>9} {'spread':>7} "
+    head = (f"{'':<10}{'process':<66} {'wall min':>9} {'median':>9} {'spread':>7} "
             f"{'sent/s':>7} {'tokens':>7} {'calls':>6} {'peak RSS':>10} {'CPU':>8} "
             f"{'others':>7}")
     print(head)
@@ -559,7 +559,7 @@ def main() -> int:
     for c in contenders:
         spread = (c["max_s"] - c["min_s"]) / c["min_s"]
         tokens = f"{c['generated']:,}" if c["generated"] is not None else "?"
-        print(f"{c['key']:<5}{c['label'][:66]:<66} {c['min_s']:7.2f} s {c['median_s']:7.2f} s "
+        print(f"{c['key']:<10}{c['label'][:66]:<66} {c['min_s']:7.2f} s {c['median_s']:7.2f} s "
               f"{spread:6.0%} {sentences / c['min_s']:7.1f} {tokens:>7} {c['calls']:>6} "
               f"{fmt_mib(c['rss_mib']):>10} {c['cpu_median_s']:6.2f}s {c['others_cpu_s']:6.1f}s")
     print("-" * len(head))

@@ -26,8 +26,10 @@ import socket
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+import localise
 from localise import engines
 from localise.cache import files_digest
 from localise.engines import Engine, EngineOptions, Identity
@@ -205,10 +207,10 @@ class _Worker:
 
     def translate(
         self, index: int, batch: list[str], source: str, target: str,
-        driver: tuple[str, tuple[str, ...], str],
+        driver: tuple[str, str, tuple[str, ...], str],
     ) -> tuple[int, str, list[str] | None, tuple[str, str, str | None] | None]:
         """(index, ``host:pid``, translations, None), or an error as (kind, message, path);
-        ``driver`` is the driver's identity label, parts and model files digest."""
+        ``driver`` is the driver's localise version, identity label, parts and model digest."""
         where = _where()
         try:
             if (source, target) not in self.checked:
@@ -221,9 +223,12 @@ class _Worker:
             return index, where, None, (kind, exc.message, path)
         return index, where, outputs, None
 
-    def _check(self, *, source: str, target: str, driver: tuple[str, tuple[str, ...], str],
-               where: str) -> None:
-        label, parts, model = driver
+    def _check(self, *, source: str, target: str,
+               driver: tuple[str, str, tuple[str, ...], str], where: str) -> None:
+        version, label, parts, model = driver
+        if version != localise.__version__:
+            raise ClusterError(f"worker {where} runs localise {localise.__version__}, the "
+                               f"driver {version}; install the same version on every node")
         mine = engines.identity(self.engine, source=source, target=target)
         try:
             digest = files_digest(mine.files) if mine.files else ""
@@ -235,6 +240,15 @@ class _Worker:
                 f"driver's {label} (model {model[:12] or 'none'}) with the same options; "
                 "install the same engine and model on every node"
             )
+
+
+def local_runtime_env() -> dict[str, Any]:
+    """Ray's ``runtime_env`` for workers on this machine: they import this very localise (the
+    driver's folder first on their ``PYTHONPATH``), whatever else is installed."""
+    here = str(Path(localise.__file__).resolve().parents[1])
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    paths = [here, *(str(Path(p).resolve()) for p in rest)]
+    return {"env_vars": {"PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}}
 
 
 def _probe(host: str, port: int, *, timeout: float = PROBE_SECONDS) -> None:
@@ -291,13 +305,12 @@ class RayExecutor:
         if ray.is_initialized():  # the caller's own session (a test, a notebook): kept open
             return ray
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # offline: no usage reports
-        settings: dict[str, Any] = {"include_dashboard": False, "logging_level": "WARNING",
-                                    "log_to_driver": False}
+        settings: dict[str, Any] = {"logging_level": "WARNING", "log_to_driver": False}
         try:
             if self.spec.address is None:  # a cluster of this machine only, for this run
-                ray.init(_node_ip_address="127.0.0.1", **settings)
+                ray.init(_node_ip_address="127.0.0.1", include_dashboard=False,
+                         runtime_env=local_runtime_env(), **settings)
             else:
-                settings.pop("include_dashboard")
                 ray.init(address=self.spec.address, **settings)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = self.spec.address or "this machine"
@@ -380,7 +393,8 @@ class _RayPair:
         found = executor._pool(self.name, self.options)
         # at least two batches per worker where there are enough articles, so none waits idle
         batches = pack(groups, target=math.ceil(total / (2 * len(found.actors))))
-        args = (self.source, self.target, (self.identity.label, self.identity.parts, model))
+        driver = (localise.__version__, self.identity.label, self.identity.parts, model)
+        args = (self.source, self.target, driver)
         done = False
         try:
             for index, batch in enumerate(batches):

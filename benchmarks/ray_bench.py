@@ -87,12 +87,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_head(env: dict[str, str], cpus: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """``ray start --head --block`` in its own process group; wait until its port answers."""
+def start_head(env: dict[str, str], cpus: int, root: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``ray start --head --block`` in its own process group, with its own temporary folder
+    (so the address it records is never found by another ``ray.init`` on this machine);
+    wait until its port answers."""
     port = free_port()
+    log = root / "head.log"
     cmd = [str(BIN / "ray"), "start", "--head", "--block", f"--port={port}",
            f"--num-cpus={cpus}", "--include-dashboard=false", "--node-ip-address=127.0.0.1",
-           "--disable-usage-stats"]
+           "--disable-usage-stats", f"--temp-dir={root / 'ray'}"]
     with log.open("wb") as out:
         head = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -156,7 +159,7 @@ def main() -> int:
                 "argos", "--beam-size", str(args.beam), "--json"]
         contenders: dict[str, list[str]] = {"local": [], "ray (start)": ["--executor", "ray"]}
         if not args.no_head:
-            head, port = start_head(env, cpus, root / "head.log")
+            head, port = start_head(env, cpus, root)
             contenders[f"ray=HEAD ({cpus} CPUs)"] = ["--executor", f"ray=127.0.0.1:{port}"]
         # untimed: bytecode written, page cache warm, Ray's first start paid
         for extra in contenders.values():

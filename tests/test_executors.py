@@ -119,7 +119,7 @@ def test_a_worker_with_the_drivers_engine_and_model_translates(installed: Path) 
 
 
 @pytest.mark.parametrize(("change", "found"), [
-    ({"model": "0" * 64}, "(model 000000000000)"),
+    ({"model": "0" * 64}, "the driver argos translate-en_ja 1.0 (model 000000000000)"),
     ({"version": "0.0.1"}, "runs localise " + localise.__version__ + ", the driver 0.0.1"),
 ])
 def test_a_worker_with_another_model_or_version_refuses(
@@ -140,7 +140,8 @@ def test_a_worker_with_other_decoding_options_refuses(installed: Path) -> None:
     worker = executors._Worker("argos", EngineOptions(packages_dir=installed, beam_size=1))
     _, _, outputs, error = worker.translate(0, ["Hello."], "en", "ja", driver)
     assert outputs is None and error is not None and error[0] == "cluster"
-    assert "not the driver's argos translate-en_ja 1.0" in error[1]
+    assert "runs argos translate-en_ja 1.0 with other settings than the driver (beam=1, " \
+        "beam=4)" in error[1]
 
 
 def _closed_port() -> int:

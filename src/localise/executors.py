@@ -234,11 +234,18 @@ class _Worker:
             digest = files_digest(mine.files) if mine.files else ""
         except OSError as exc:
             raise ClusterError(f"worker {where} cannot read its model files: {exc}") from None
-        if mine.parts != parts or digest != model:
+        fix = "install the same engine and model on every node"
+        if digest != model or mine.label != label:
             raise ClusterError(
-                f"worker {where} runs {mine.label} (model {digest[:12] or 'none'}), not the "
-                f"driver's {label} (model {model[:12] or 'none'}) with the same options; "
-                "install the same engine and model on every node"
+                f"worker {where} runs {mine.label} (model {digest[:12] or 'none'}), the driver "
+                f"{label} (model {model[:12] or 'none'}); {fix}"
+            )
+        if mine.parts != parts:
+            differ = ", ".join(dict.fromkeys(p for p in (*mine.parts, *parts)
+                                             if (p in mine.parts) != (p in parts)))
+            raise ClusterError(
+                f"worker {where} runs {mine.label} with other settings than the driver "
+                f"({differ}); {fix}"
             )
 
 
@@ -308,7 +315,8 @@ class RayExecutor:
         settings: dict[str, Any] = {"logging_level": "WARNING", "log_to_driver": False}
         try:
             if self.spec.address is None:  # a cluster of this machine only, for this run
-                ray.init(_node_ip_address="127.0.0.1", include_dashboard=False,
+                # "local": a new cluster, never one `ray start` left running here
+                ray.init(address="local", _node_ip_address="127.0.0.1", include_dashboard=False,
                          runtime_env=local_runtime_env(), **settings)
             else:
                 ray.init(address=self.spec.address, **settings)

@@ -58,8 +58,8 @@ def cluster(ray_home: dict[str, str]) -> Iterator[str]:
 
     with pytest.MonkeyPatch.context() as mp:
         loopback_only(mp)
-        ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1",
-                 logging_level="WARNING", log_to_driver=False)
+        ray.init(address="local", num_cpus=2, include_dashboard=False,
+                 _node_ip_address="127.0.0.1", logging_level="WARNING", log_to_driver=False)
     try:
         yield ray.get_runtime_context().gcs_address
     finally:
@@ -188,4 +188,30 @@ def test_cuda_on_a_cluster_without_gpus_is_a_clear_error(
     err = capsys.readouterr().err
     assert code == 2
     assert "device cuda: the Ray cluster has no GPU" in err and "Traceback" not in err
+    assert catalogues(project) == before
+
+
+def test_workers_with_another_engine_than_the_driver_stop_the_language(
+    cluster: str, project: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The driver here believes in other decoding options than the workers build (as when a
+    node has another model): the workers refuse, nothing is written, the exit status is 2."""
+    from localise import engines
+
+    real_identity = engines.identity
+
+    def other(engine: object, *, source: str, target: str) -> engines.Identity:
+        found = real_identity(engine, source=source, target=target)  # type: ignore[arg-type]
+        return engines.Identity(found.label, (*found.parts, "beam=99"), found.files)
+
+    monkeypatch.setattr(engines, "identity", other)
+    before = catalogues(project)
+    capsys.readouterr()
+    code = main(["-C", str(project), "translate", "--lang", "ja", "--executor", "ray"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "runs argos translate-en_ja 1.0 with other settings than the driver (beam=99)" \
+        in err, err
+    assert "install the same engine and model on every node" in err
     assert catalogues(project) == before

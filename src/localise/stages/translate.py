@@ -9,7 +9,9 @@ and markup mapped onto the msgid, and is never sent to an engine. The rest are p
 (markup, placeholders, do-not-translate names and, with ``apply_glossary``, required glossary
 terms as ``⟦n⟧`` tokens: :mod:`localise.mt_tokens`) and split into sentences; a sentence with
 no letter outside its tokens is kept as it is, and each distinct other sentence the cache does
-not know goes to the engine once. Drafts are restored, joined, verified
+not know goes to the engine once, where the executor runs it (:mod:`localise.executors`:
+this process, or a Ray cluster's workers, sent each article's sentences together; the
+catalogues and the cache are written here either way). Drafts are restored, joined, verified
 (:data:`localise.checks.DRAFT_RULES`) and stored through :mod:`localise.drafts`. A
 translator's work is never replaced: only empty entries are drafted (and, with
 ``--retranslate``, drafts nobody has touched since).

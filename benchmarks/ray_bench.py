@@ -23,7 +23,7 @@ project with no ``.localise/cache``:
 Both Ray contenders use one actor per CPU, single-threaded; ``local`` uses one CTranslate2
 worker per CPU in one process: the same cores, the same decoding work. Every run's
 catalogues are compared with the first ``local`` run's, byte for byte. Everything runs in a
-temporary HOME with Ray's usage reports off and the cluster bound to 127.0.0.1.
+temporary HOME with Ray's usage reports off and the cluster's node address 127.0.0.1.
 
 Reported: wall min and median per contender, their ratio to ``local``, batches and workers
 (from ``translate --json``), peak RSS of the ``localise`` process. JSON in ``benchmarks/out``.

@@ -5,9 +5,11 @@ fails at once (Ray missing; an address nothing listens on)."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import importlib.util
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -157,6 +159,36 @@ def test_probe_of_a_closed_port_fails_at_once() -> None:
     with pytest.raises(ClusterError, match=f"cannot reach the Ray cluster at 127.0.0.1:{port}"):
         executors._probe("127.0.0.1", port, timeout=2.0)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("answer", [b"", b"+OK redis\r\n", None])
+def test_probe_of_a_port_that_is_not_a_ray_head_fails_at_once(answer: bytes | None) -> None:
+    """A listener that says nothing, closes, or answers as another protocol would: Ray would
+    retry it for minutes, the probe stops within its timeout."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+
+        def serve() -> None:
+            conn, _ = server.accept()
+            with conn:
+                if answer is None:  # silent until the client gives up
+                    conn.settimeout(2.0)
+                    with contextlib.suppress(OSError):
+                        conn.recv(100)
+                        conn.recv(100)
+                    return
+                conn.recv(100)
+                conn.sendall(answer)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        start = time.perf_counter()
+        with pytest.raises(ClusterError, match=f"127.0.0.1:{port} is not a Ray head"):
+            executors._probe("127.0.0.1", port, timeout=0.5)
+        assert time.perf_counter() - start < 1.5
+        thread.join()
 
 
 @pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed (pip install 'localise[ray]')")

@@ -12,7 +12,8 @@ and model files are the driver's (:class:`~localise.engines.Identity` and the fi
 so a node with another model fails the run instead of filling the cache with its drafts.
 
 Ray is optional (``pip install 'localise[ray]'``) and imported only when a Ray executor is
-opened; an explicit address is probed over TCP first, so an unreachable head fails at once.
+opened; an explicit address is probed first (TCP, then one gRPC/HTTP/2 exchange), so an
+unreachable head, or a port that is not one, fails at once.
 """
 
 from __future__ import annotations
@@ -258,17 +259,38 @@ def local_runtime_env() -> dict[str, Any]:
     return {"env_vars": {"PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}}
 
 
+_HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+"""The HTTP/2 client preface and an empty SETTINGS frame: a Ray head's GCS (a gRPC server)
+answers with a SETTINGS frame of its own at once."""
+
+
 def _probe(host: str, port: int, *, timeout: float = PROBE_SECONDS) -> None:
-    """Raise ClusterError unless a TCP connection to ``host:port`` opens within ``timeout``."""
+    """Raise ClusterError unless ``host:port`` accepts a TCP connection and answers as a gRPC
+    server (an HTTP/2 SETTINGS frame), both within ``timeout``: Ray itself would retry a
+    wrong address for minutes. With Ray's TLS on (``RAY_USE_TLS``), only TCP is checked."""
+    where = f"{host}:{port}"
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
+        conn = socket.create_connection((host, port), timeout=timeout)
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise ClusterError(
-            f"cannot reach the Ray cluster at {host}:{port} ({reason}); start its head there with "
+            f"cannot reach the Ray cluster at {where} ({reason}); start its head there with "
             "`ray start --head`, or use --executor local"
         ) from None
+    reply = b""
+    with conn:
+        if os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):
+            return
+        with contextlib.suppress(OSError):  # a timeout, a reset: no answer
+            conn.sendall(_HTTP2_PREFACE)
+            while len(reply) < 9 and (chunk := conn.recv(9 - len(reply))):
+                reply += chunk
+    if len(reply) < 9 or reply[3] != 4:
+        answer = "no answer" if not reply else f"answered {reply[:9]!r}"
+        raise ClusterError(
+            f"{where} is not a Ray head ({answer} within {timeout:g} s where Ray's GCS speaks "
+            "gRPC); give the address `ray start --head` printed, or use --executor local"
+        )
 
 
 def _import_ray() -> Any:

@@ -5,7 +5,8 @@ catalogues and the cache, so a rerun sends nothing.
 
 Ray needs local sockets: the module gives it a temporary HOME (with a ``local`` provider
 bootstrap file, as ``ray up`` would leave on a cluster's head), turns its usage reports off,
-binds it to 127.0.0.1, and lets Python sockets reach loopback addresses only."""
+gives it 127.0.0.1 as its node address, and lets this process's Python sockets reach loopback
+addresses only (Ray's own servers listen on every interface; nothing here connects out)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def ray_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
 
 @pytest.fixture(scope="module")
 def cluster(ray_home: dict[str, str]) -> Iterator[str]:
-    """A 2-CPU Ray cluster on 127.0.0.1 for the module; yields its head's address."""
+    """A 2-CPU Ray cluster of this machine for the module; yields its head's address."""
     import ray
 
     with pytest.MonkeyPatch.context() as mp:

@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[argos,dev]'
+	$(PY) -m pip install -q -e '.[argos,dev,ray]'
 	touch $@
 
 LOCALISE := $(VENV)/bin/localise

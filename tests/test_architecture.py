@@ -31,6 +31,7 @@ LAZY_ALLOWED = {
     "concurrent": "worker processes, only when a stage has enough jobs to use them",
     "shtab": "shell completion scripts, only for `localise completion`",
     "markdown": "Python-Markdown, only when an mkdocs article's emphasis is checked",
+    "ray": "the optional cluster executor, only for `translate --executor ray`",
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 

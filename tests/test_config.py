@@ -187,6 +187,24 @@ def test_folders_and_glossary_stay_inside_the_project(
     assert fragment in str(caught.value)
 
 
+@pytest.mark.parametrize("value", ["local", "ray", "ray=head.internal:6380"])
+def test_translate_executor_key(tmp_path: Path, value: str) -> None:
+    (tmp_path / "localise.toml").write_text(f'[translate]\nexecutor = "{value}"\n')
+    assert config.load(tmp_path).translate.executor == value
+    assert config.TranslateOptions().executor == "local"
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("spark", "unknown executor 'spark'"),
+    ("ray=head:99999", "not a port number"),
+])
+def test_a_bad_executor_names_its_line(tmp_path: Path, value: str, problem: str) -> None:
+    (tmp_path / "localise.toml").write_text(f'[translate]\nbeam_size = 2\nexecutor = "{value}"\n')
+    with pytest.raises(ConfigError, match=re.escape(problem)) as info:
+        config.load(tmp_path)
+    assert info.value.line == 3 and "key 'translate.executor'" in str(info.value)
+
+
 def test_translate_memory_and_decoding_keys(tmp_path: Path) -> None:
     from localise.config import load
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from localise.errors import LocaliseError
@@ -91,11 +91,7 @@ class Cache:
             ).fetchone()
         if row is not None and row[0] == stat:
             return str(row[1])
-        h = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(_CHUNK):
-                h.update(chunk)
-        digest = h.hexdigest()
+        digest = file_sha256(path)
         with self._guard("cannot write the translation cache"), self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO files (path, stat, digest) VALUES (?, ?, ?)",
@@ -104,8 +100,8 @@ class Cache:
         return digest
 
     def files_digest(self, paths: Sequence[Path]) -> str:
-        """One digest of several files' names (as given) and contents."""
-        return self.key(*(f"{p.name}={self.file_digest(p)}" for p in paths))
+        """One digest of several files' names (as given) and contents (memoised)."""
+        return files_digest(paths, file_digest=self.file_digest)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The cached translations among ``keys``."""
@@ -127,6 +123,23 @@ class Cache:
     def close(self) -> None:
         """Close the database."""
         self.db.close()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's content (read in 1 MiB chunks)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def files_digest(
+    paths: Sequence[Path], *, file_digest: Callable[[Path], str] = file_sha256
+) -> str:
+    """One digest of several files' names (as given) and contents: the model part of a cache
+    key, and what a worker on another machine compares its model files with."""
+    return Cache.key(*(f"{p.name}={file_digest(p)}" for p in paths))
 
 
 @contextlib.contextmanager

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
-from localise import __version__, sharding
+from localise import __version__, executors, sharding
 from localise.config import CONFIG_NAME, engine_options
 from localise.errors import LocaliseError, UsageError
 from localise.files import project_lock, remove_leftovers
@@ -180,9 +180,11 @@ def cmd_translate(run: Run) -> int:
             progress=bars,
             memory=not args.no_memory,
             shard=args.shard,
+            executor=args.executor,
         )
     if args.json:
         run.out.json({
+            "executor": next((s.executor for s in summaries.values()), None),
             "languages": {
                 lang: {
                     "engine": s.engine,
@@ -201,6 +203,9 @@ def cmd_translate(run: Run) -> int:
                     "glossary_applied": s.glossary_applied,
                     "settled": s.settled,
                     "files": [p.as_posix() for p in s.files],
+                    "executor": s.executor,
+                    "batches": s.batches,
+                    "workers": s.workers,
                     "error": str(s.error) if s.error is not None else None,
                 }
                 for lang, s in summaries.items()
@@ -216,6 +221,8 @@ def cmd_translate(run: Run) -> int:
             f"{s.machine} from {s.engine} ({s.version or 'not needed'}); "
             f"{s.sent} sentences sent, {s.cached} from cache; {s.flagged} flagged for review"
         )
+        if s.executor != "local" and s.batches:
+            run.out.info(f"  {s.batches} batches on {s.executor}, by {len(s.workers)} workers")
         for path in s.files:
             run.out.info(f"  wrote {path}")
     return _translate_failures(run, summaries)
@@ -570,6 +577,13 @@ def _shard_spec(text: str) -> sharding.Shard:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _executor_spec(text: str) -> executors.Spec:
+    try:
+        return executors.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _shard(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shard", type=_shard_spec, metavar="K/N",
                         help="only the articles of shard K of N (a stable split by path, for "
@@ -604,6 +618,9 @@ def _translate_arguments(p: argparse.ArgumentParser) -> None:
                    help="CPU: parallel CTranslate2 workers (0: one per core); GPU: threads")
     p.add_argument("--no-memory", action="store_true",
                    help="machine drafts only: skip translation memory for this run")
+    p.add_argument("--executor", type=_executor_spec, metavar="local|ray[=ADDRESS]",
+                   help="where the engine runs: this process (default), or the workers of a "
+                        "Ray cluster started here (ray) or running at ADDRESS (ray=HEAD:6379)")
     _shard(p)
     _json(p, "print a JSON summary")
 

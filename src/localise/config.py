@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from localise import dialects, engines, langtags
+from localise import dialects, engines, executors, langtags
 from localise.currency import DEFAULT_POLICY, CurrencyPolicy
 from localise.engines import EngineOptions
 from localise.errors import ConfigError, EngineError
@@ -81,6 +81,9 @@ class TranslateOptions:
     """Put required glossary translations into machine drafts (not only check for them)."""
     memory: MemoryOptions = field(default_factory=MemoryOptions)
     """Translation memory (``[translate.memory]``)."""
+    executor: str = "local"
+    """Where engines run: ``local`` (this process), ``ray`` (a Ray cluster started on this
+    machine) or ``ray=HOST:PORT`` (the Ray cluster whose head is there)."""
 
     def engine_for(self, lang: str) -> str:
         """The engine configured for ``lang``."""
@@ -484,6 +487,11 @@ def _translate(tr: _Reader) -> TranslateOptions:
         "max_length_ratio": float(tr.take("max_length_ratio", (int, float), 3.0)),
     }
     apply_glossary = tr.take("apply_glossary", bool, True)
+    executor = tr.take("executor", str, "local")
+    try:
+        executors.parse(executor)
+    except ValueError as exc:
+        raise tr.error("executor", str(exc)) from None
     memory = _memory(_Reader(tr.path, tr.text, tr.take("memory", dict, {}), "translate.memory"))
     tr.finish()
     try:
@@ -494,7 +502,7 @@ def _translate(tr: _Reader) -> TranslateOptions:
         raise tr.error(exc.option, exc.problem) from None
     return TranslateOptions(
         engine=engine, engines=chosen, options=options, apply_glossary=apply_glossary,
-        memory=memory, codes=codes,
+        memory=memory, codes=codes, executor=executor,
     )
 
 
@@ -706,6 +714,9 @@ KEYS: tuple[Key, ...] = (
         "translate.options.length_penalty"),
     Key("translate.max_length_ratio", "a draft may have up to this many pieces per source piece",
         "translate.options.max_length_ratio"),
+    Key("translate.executor", 'where engines run: "local", "ray" (a Ray cluster on this '
+        'machine) or "ray=HOST:6379" (a running Ray cluster; pip install \'localise[ray]\')',
+        "translate.executor"),
     Key("translate.apply_glossary", "put the glossary's required translations into machine drafts",
         "translate.apply_glossary"),
     Key("translate.packages_dir", "a project-local folder of argos packages (default: argos's "

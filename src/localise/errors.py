@@ -48,6 +48,11 @@ class EngineError(LocaliseError):
     """A translation engine is missing, misconfigured or failed."""
 
 
+class ClusterError(EngineError):
+    """The cluster the engines run on cannot be reached, lacks what a worker needs, or runs
+    another engine or model than the driver (or Ray, which it needs, is not installed)."""
+
+
 class LockError(LocaliseError):
     """Another localise run holds the project lock."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["block_network", "isolate_argos"]
+__all__ = ["block_network", "isolate_argos", "loopback_only"]
 
 # argostranslate 1.11 reads these when ``argostranslate.settings`` is first imported (and
 # creates the directories): HOME for its defaults, XDG_DATA_HOME (data dir, default package
@@ -75,3 +75,39 @@ def block_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
     monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
     return attempts
+
+
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Let Python sockets connect to this machine only (loopback addresses and Unix sockets);
+    any other connection raises. Return a log of the refused attempts."""
+    refused: list[str] = []
+
+    def local(address: object) -> bool:
+        if isinstance(address, str | bytes):  # a Unix socket path
+            return True
+        host = str(address[0]) if isinstance(address, tuple) and address else ""
+        return host in ("localhost", "::1") or host.startswith("127.")
+
+    def guard(original: Callable[..., object], name: str) -> Callable[..., object]:
+        def connect(self: socket.socket, address: object) -> object:
+            if not local(address):
+                refused.append(f"{name}{address!r}")
+                raise NetworkBlocked(f"only loopback connections in this test ({name})")
+            return original(self, address)
+
+        return connect
+
+    lookup = socket.getaddrinfo
+    names = {None, "", "localhost", socket.gethostname()}
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in names and not local((name,)):  # a name only DNS would know
+            refused.append(f"getaddrinfo({host!r})")
+            raise NetworkBlocked(f"only loopback names in this test (getaddrinfo {host!r})")
+        return lookup(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guard(socket.socket.connect, "connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", guard(socket.socket.connect_ex, "connect_ex"))
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return refused

@@ -9,7 +9,9 @@ and markup mapped onto the msgid, and is never sent to an engine. The rest are p
 (markup, placeholders, do-not-translate names and, with ``apply_glossary``, required glossary
 terms as ``⟦n⟧`` tokens: :mod:`localise.mt_tokens`) and split into sentences; a sentence with
 no letter outside its tokens is kept as it is, and each distinct other sentence the cache does
-not know goes to the engine once. Drafts are restored, joined, verified
+not know goes to the engine once, where the executor runs it (:mod:`localise.executors`:
+this process, or a Ray cluster's workers, sent each article's sentences together; the
+catalogues and the cache are written here either way). Drafts are restored, joined, verified
 (:data:`localise.checks.DRAFT_RULES`) and stored through :mod:`localise.drafts`. A
 translator's work is never replaced: only empty entries are drafted (and, with
 ``--retranslate``, drafts nobody has touched since).
@@ -24,12 +26,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from localise import catalogue, checks, drafts, engines, mt_tokens, sentences, sharding, tm
+from localise import (
+    catalogue,
+    checks,
+    drafts,
+    engines,
+    executors,
+    mt_tokens,
+    sentences,
+    sharding,
+    tm,
+)
 from localise.cache import Cache, open_cache
 from localise.catalogue import Catalogue, Entry
 from localise.checks import CheckContext
-from localise.engines import Engine, EngineOptions
-from localise.errors import EngineError
+from localise.engines import EngineOptions
+from localise.errors import ConfigError, EngineError
 from localise.files import ConcurrentEdit, replace_if_unchanged
 from localise.project import Article, Project, read_optional
 from localise.stages import Progress, Ticker
@@ -37,8 +49,6 @@ from localise.stages._checking import check_context
 
 MERGE_ATTEMPTS = 5
 """How often a catalogue saved by someone else while translate ran is re-read and merged."""
-_STEP = 256
-"""Sentences per engine call (progress is reported after each)."""
 COPY = "copy (nothing to translate: names, numbers or markup only)"
 """Attribution of a draft no engine was asked for: every sentence was tokens, digits or
 punctuation, so the draft is the msgid itself."""
@@ -78,6 +88,12 @@ class LanguageSummary:
     settled: int = 0
     """Entries whose stale draft marks were dropped (reviewed, or a problem fixed)."""
     files: list[Path] = field(default_factory=list)
+    executor: str = "local"
+    """Where the engine ran: ``local``, ``ray`` or ``ray=HOST:PORT``."""
+    batches: int = 0
+    """Batches of sentences the executor translated."""
+    workers: list[str] = field(default_factory=list)
+    """``host:pid`` of the processes that translated them."""
     error: EngineError | None = None
     """Why this language could not be drafted (engine or model missing, engine failed); the
     other languages were still drafted."""
@@ -159,38 +175,77 @@ def run(
     progress: Progress | None = None,
     memory: bool = True,
     shard: sharding.Shard | None = None,
+    executor: executors.Spec | None = None,
 ) -> dict[str, LanguageSummary]:
     """Draft pending entries of ``langs``' catalogues (memory, then engine); human work stays.
 
     With ``shard``, only that shard's catalogues are drafted and written; every catalogue is
-    still read into the translation memory, so a shard's drafts equal an unsharded run's."""
+    still read into the translation memory, so a shard's drafts equal an unsharded run's.
+    ``executor`` (default: the config's) says where the engine runs; catalogues and the cache
+    are written here whatever it is."""
     chosen = project.languages(langs)
     names = engine_names(project, chosen, engine)  # a wrong name fails even with nothing to do
     options = options or project.config.translate.options
+    spec = executor or executor_spec(project)
     result: dict[str, LanguageSummary] = {}
     if not project.articles:
-        return {lang: LanguageSummary(engine=names[lang]) for lang in chosen}
-    with open_cache(project.config.cache_dir) as cache:
-        for lang in chosen:
-            summary = result[lang] = LanguageSummary(engine=names[lang])
-            work = _collect(project, lang, retranslate=retranslate, summary=summary,
-                            progress=progress, shard=shard)
-            pending = list(dict.fromkeys(e.msgid for item in work for e in item.pending))
-            summary.units = len(pending)
-            found: dict[str, _Draft] = {}
-            if pending and memory and project.config.translate.memory.enabled:
-                found = _from_memory(project, lang, work, pending, summary)
-            rest = {m: e for item in work for e in item.pending if (m := e.msgid) not in found}
-            if rest:
-                try:  # one language's missing engine or model never blocks the others
-                    found |= _from_engine(
-                        project, lang, work, list(rest), names[lang], options, cache, summary,
-                        progress,
-                    )
-                except EngineError as exc:  # reported; the memory's drafts are still stored
-                    summary.error = exc
-            _store(project, work, found, summary, progress)
+        return {lang: LanguageSummary(engine=names[lang], executor=str(spec)) for lang in chosen}
+    runner = executors.open_executor(spec)  # Ray missing or its head unreachable: fails now
+    try:
+        with open_cache(project.config.cache_dir) as cache:
+            _run(project, chosen, names, options, cache, runner, result, retranslate=retranslate,
+                 progress=progress, memory=memory, shard=shard)
+    finally:
+        runner.close()
     return result
+
+
+def executor_spec(project: Project) -> executors.Spec:
+    """The ``[translate] executor`` of the project's config (checked when it was read)."""
+    try:
+        return executors.parse(project.config.translate.executor)
+    except ValueError as exc:  # a Config built in code, not read from a file
+        raise ConfigError(f"[translate] executor: {exc}") from None
+
+
+def _run(
+    project: Project,
+    chosen: Sequence[str],
+    names: dict[str, str],
+    options: EngineOptions,
+    cache: Cache,
+    runner: executors.Executor,
+    result: dict[str, LanguageSummary],
+    *,
+    retranslate: bool,
+    progress: Progress | None,
+    memory: bool,
+    shard: sharding.Shard | None,
+) -> None:
+    """Draft each language in turn into ``result`` (see :func:`run`)."""
+    for lang in chosen:
+        summary = result[lang] = LanguageSummary(engine=names[lang],
+                                                 executor=str(runner.spec))
+        work = _collect(project, lang, retranslate=retranslate, summary=summary,
+                        progress=progress, shard=shard)
+        pending = list(dict.fromkeys(e.msgid for item in work for e in item.pending))
+        summary.units = len(pending)
+        found: dict[str, _Draft] = {}
+        if pending and memory and project.config.translate.memory.enabled:
+            found = _from_memory(project, lang, work, pending, summary)
+        rest = {m: e for item in work for e in item.pending if (m := e.msgid) not in found}
+        if rest:
+            start = len(runner.log)
+            try:  # one language's missing engine or model never blocks the others
+                found |= _from_engine(
+                    project, lang, work, list(rest), names[lang], options, cache, summary,
+                    progress, runner,
+                )
+            except EngineError as exc:  # reported; the memory's drafts are still stored
+                summary.error = exc
+            summary.batches = len(runner.log) - start
+            summary.workers = sorted(set(runner.log[start:]))
+        _store(project, work, found, summary, progress)
 
 
 def _collect(
@@ -314,6 +369,7 @@ def _from_engine(
     cache: Cache,
     summary: LanguageSummary,
     progress: Progress | None,
+    runner: executors.Executor,
 ) -> dict[str, _Draft]:
     """Machine drafts for ``msgids``: each distinct sentence the cache lacks is sent once."""
     plans = _plans(project, lang, work, set(msgids))
@@ -327,13 +383,11 @@ def _from_engine(
         target = project.config.mt_code(lang)  # the engine's code: pt-BR → pt, zh-Hant → zt
         identity = engines.identity(translator, source=source, target=target)
         label = summary.version = identity.label
-        # the model loads while its files are hashed for the cache key and looked up
-        warm = engines.WarmUp(translator, source=source, target=target)
-        try:
-            done = _translate(translator, identity, distinct, source, target, cache, summary,
-                              progress)
-        finally:
-            warm.wait()
+        # locally, the model loads while its files are hashed for the cache key and looked up
+        with runner.pair(translator, name=name, options=options, identity=identity,
+                         source=source, target=target) as pair:
+            done = _translate(pair, identity, distinct, _articles(work, plans), source, target,
+                              cache, summary, progress)
     drafted: dict[str, _Draft] = {}
     for msgid, plan in plans.items():
         sent = any(needs_engine(p) for p in plan.sentences)
@@ -351,17 +405,31 @@ def _from_engine(
     return drafted
 
 
+def _articles(work: list[_Work], plans: dict[str, _Plan]) -> dict[str, int]:
+    """sentence → index of the first catalogue it is pending in (batches keep an article's
+    sentences together)."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(work):
+        for entry in item.pending:
+            plan = plans.get(entry.msgid)
+            for sentence in plan.sentences if plan is not None else ():
+                first.setdefault(sentence, index)
+    return first
+
+
 def _translate(
-    translator: Engine,
+    pair: executors.Pair,
     identity: engines.Identity,
     distinct: list[str],
+    article: dict[str, int],
     source: str,
     target: str,
     cache: Cache,
     summary: LanguageSummary,
     progress: Progress | None,
 ) -> dict[str, str]:
-    """sentence → translation, from the cache or the engine (which then fills the cache)."""
+    """sentence → translation, from the cache or the engine (which then fills the cache);
+    the executor is sent each article's missing sentences, in the order of ``work``."""
     model = cache.files_digest(identity.files) if identity.files else ""
     base = (mt_tokens.SCHEME, *identity.parts, model, source, target)
     keys = {s: Cache.key(*base, s) for s in distinct}
@@ -370,20 +438,23 @@ def _translate(
     summary.cached = len(done)
     missing = [s for s in distinct if s not in done]
     summary.sent = len(missing)
-    if progress is not None and missing:
+    if not missing:
+        return done
+    if progress is not None:
         progress(0, len(missing), unit="sentence", label=f"translating {target}")
-    for i in range(0, len(missing), _STEP):
-        batch = missing[i : i + _STEP]
-        outputs = translator.translate(batch, source=source, target=target)
+    groups: dict[int, list[str]] = {}
+    for sentence in missing:
+        groups.setdefault(article.get(sentence, -1), []).append(sentence)
+    sent = 0
+    for batch, outputs in pair.run([groups[k] for k in sorted(groups)], model=model):
         if len(outputs) != len(batch):
-            raise EngineError(
-                f"engine {translator.name} returned {len(outputs)} outputs for {len(batch)}"
-            )
+            raise EngineError(f"the {target} batch came back with {len(outputs)} outputs for "
+                              f"{len(batch)} sentences")
         done.update(zip(batch, outputs, strict=True))
         cache.put_many([(keys[s], out) for s, out in zip(batch, outputs, strict=True)])
+        sent += len(batch)
         if progress is not None:
-            progress(min(i + _STEP, len(missing)), len(missing), unit="sentence",
-                     label=f"translating {target}")
+            progress(sent, len(missing), unit="sentence", label=f"translating {target}")
     return done
 
 

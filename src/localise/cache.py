@@ -81,16 +81,21 @@ class Cache:
             h.update(data)
         return h.hexdigest()
 
-    def file_digest(self, path: Path) -> str:
-        """SHA-256 of the file's content, memoised by its size, times and inode."""
+    def _memo(self, path: Path) -> tuple[str, str | None]:
+        """The file's stat line, and its memoised digest if the stat still matches."""
         st = path.stat()
         stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
         with self._guard("cannot read the translation cache"):
             row = self.db.execute(
                 "SELECT stat, digest FROM files WHERE path = ?", (str(path),)
             ).fetchone()
-        if row is not None and row[0] == stat:
-            return str(row[1])
+        return stat, (str(row[1]) if row is not None and row[0] == stat else None)
+
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of the file's content, memoised by its size, times and inode."""
+        stat, known = self._memo(path)
+        if known is not None:
+            return known
         digest = file_sha256(path)
         with self._guard("cannot write the translation cache"), self.db:
             self.db.execute(
@@ -102,6 +107,14 @@ class Cache:
     def files_digest(self, paths: Sequence[Path]) -> str:
         """One digest of several files' names (as given) and contents (memoised)."""
         return files_digest(paths, file_digest=self.file_digest)
+
+    def known_files_digest(self, paths: Sequence[Path]) -> str | None:
+        """:meth:`files_digest` if every file's digest is memoised and current (nothing to
+        hash), else None."""
+        known = {p: self._memo(p)[1] for p in paths}
+        if any(digest is None for digest in known.values()):
+            return None
+        return files_digest(paths, file_digest=lambda p: str(known[p]))
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The cached translations among ``keys``."""

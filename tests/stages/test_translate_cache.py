@@ -129,3 +129,29 @@ def test_a_draft_does_not_depend_on_its_batch(
     po = polib.pofile(str(crowded / "locales" / "ja" / "LC_MESSAGES" / "notes.po"))
     for msgid, draft in alone.items():
         assert po.find(msgid).msgstr == draft
+
+
+def test_a_run_the_cache_fills_loads_no_model(
+    cli, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the model files' digests are memoised, the cache is looked up before the model
+    loads: a run whose sentences are all cached never loads it; a changed sentence does."""
+    from localise.engines import argos
+
+    first_run(cli, project)  # memoises the digests; its --retranslate rerun is all cached
+    loads: list[tuple[str, str]] = []
+    real = argos.ArgosEngine._load
+
+    def counting(self: argos.ArgosEngine, source: str, target: str) -> object:
+        loads.append((source, target))
+        return real(self, source, target)
+
+    monkeypatch.setattr(argos.ArgosEngine, "_load", counting)
+    again = translate(cli, project, "--lang", "ja", "--retranslate")["ja"]
+    assert again["sent"] == 0 and again["cached"] == 3
+    assert loads == []
+    (project / "source" / "notes.md").write_text(ARTICLE + "\nPack light.\n")
+    assert cli(project, "extract").code == 0
+    assert cli(project, "update").code == 0
+    changed = translate(cli, project, "--lang", "ja")["ja"]
+    assert changed["sent"] == 1 and set(loads) == {("en", "ja")}  # prepare, then translate

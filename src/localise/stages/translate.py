@@ -383,11 +383,17 @@ def _from_engine(
         target = project.config.mt_code(lang)  # the engine's code: pt-BR → pt, zh-Hant → zt
         identity = engines.identity(translator, source=source, target=target)
         label = summary.version = identity.label
-        # locally, the model loads while its files are hashed for the cache key and looked up
-        with runner.pair(translator, name=name, options=options, identity=identity,
-                         source=source, target=target) as pair:
-            done = _translate(pair, identity, distinct, _articles(work, plans), source, target,
-                              cache, summary, progress)
+        lookup = _Lookup(identity, distinct, source, target, cache, summary)
+        # A model hashed before is looked up first: a run the cache fills loads no model.
+        # Otherwise the model loads (locally) while its files are hashed and looked up.
+        model = cache.known_files_digest(identity.files) if identity.files else ""
+        done = lookup(model) if model is not None else {}
+        if model is None or len(done) < len(distinct):
+            with runner.pair(translator, name=name, options=options, identity=identity,
+                             source=source, target=target) as pair:
+                if model is None:
+                    done = lookup(cache.files_digest(identity.files))
+                done = _translate(pair, lookup, done, _articles(work, plans), progress)
     drafted: dict[str, _Draft] = {}
     for msgid, plan in plans.items():
         sent = any(needs_engine(p) for p in plan.sentences)
@@ -417,27 +423,43 @@ def _articles(work: list[_Work], plans: dict[str, _Plan]) -> dict[str, int]:
     return first
 
 
+@dataclass(slots=True)
+class _Lookup:
+    """The cache keys of one language's distinct sentences, and what the cache holds."""
+
+    identity: engines.Identity
+    distinct: list[str]
+    source: str
+    target: str
+    cache: Cache
+    summary: LanguageSummary
+    keys: dict[str, str] = field(default_factory=dict)
+    model: str = ""
+
+    def __call__(self, model: str) -> dict[str, str]:
+        """sentence → cached translation, keyed with ``model`` (the model files' digest)."""
+        self.model = model
+        base = (mt_tokens.SCHEME, *self.identity.parts, model, self.source, self.target)
+        self.keys = {s: Cache.key(*base, s) for s in self.distinct}
+        known = self.cache.get_many(list(self.keys.values()))
+        done = {s: known[k] for s, k in self.keys.items() if k in known}
+        self.summary.cached = len(done)
+        self.summary.sent = len(self.distinct) - len(done)
+        return done
+
+
 def _translate(
     pair: executors.Pair,
-    identity: engines.Identity,
-    distinct: list[str],
+    lookup: _Lookup,
+    done: dict[str, str],
     article: dict[str, int],
-    source: str,
-    target: str,
-    cache: Cache,
-    summary: LanguageSummary,
     progress: Progress | None,
 ) -> dict[str, str]:
-    """sentence → translation, from the cache or the engine (which then fills the cache);
-    the executor is sent each article's missing sentences, in the order of ``work``."""
-    model = cache.files_digest(identity.files) if identity.files else ""
-    base = (mt_tokens.SCHEME, *identity.parts, model, source, target)
-    keys = {s: Cache.key(*base, s) for s in distinct}
-    known = cache.get_many(list(keys.values()))
-    done = {s: known[k] for s, k in keys.items() if k in known}
-    summary.cached = len(done)
-    missing = [s for s in distinct if s not in done]
-    summary.sent = len(missing)
+    """sentence → translation: ``done`` (the cache's) and the engine's for the rest, which
+    then fill the cache; the executor is sent each article's missing sentences, in the order
+    of ``work``."""
+    keys, target = lookup.keys, lookup.target
+    missing = [s for s in lookup.distinct if s not in done]
     if not missing:
         return done
     if progress is not None:
@@ -446,12 +468,12 @@ def _translate(
     for sentence in missing:
         groups.setdefault(article.get(sentence, -1), []).append(sentence)
     sent = 0
-    for batch, outputs in pair.run([groups[k] for k in sorted(groups)], model=model):
+    for batch, outputs in pair.run([groups[k] for k in sorted(groups)], model=lookup.model):
         if len(outputs) != len(batch):
             raise EngineError(f"the {target} batch came back with {len(outputs)} outputs for "
                               f"{len(batch)} sentences")
         done.update(zip(batch, outputs, strict=True))
-        cache.put_many([(keys[s], out) for s, out in zip(batch, outputs, strict=True)])
+        lookup.cache.put_many([(keys[s], out) for s, out in zip(batch, outputs, strict=True)])
         sent += len(batch)
         if progress is not None:
             progress(sent, len(missing), unit="sentence", label=f"translating {target}")

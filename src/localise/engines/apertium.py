@@ -6,14 +6,28 @@ apart (no reordering across them) and survive the pipeline verbatim, so the outp
 back by id and the ids are checked to be exactly ``0..n-1``. ``<``, ``>`` and ``&`` are
 escaped before and entities unescaped after. ``-u`` drops apertium's ``*`` marks on unknown
 words, so unknown words (and ``⟦n⟧`` tokens) pass through as they are.
+
+Each call still gets a process of its own, started fresh: apertium's tagger carries state
+from one block to the next within a process, so a process that has already translated a
+batch would write some later sentences differently. What is saved is the start-up (the
+shell script, the transfuse set-up, a dozen programs loading their dictionaries, about
+0.2-0.3 s): the process for a call is started ahead of it, while localise does other work
+(:meth:`ApertiumEngine.prepare`, run by :class:`~localise.engines.base.WarmUp`, and after
+each large call, the next call's), and waits for its document on stdin. Spares not used are
+killed when the engine is closed or garbage-collected, and at interpreter exit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
 import shutil
+import signal
 import subprocess
+import threading
+import weakref
 from collections.abc import Sequence
 from functools import cache
 
@@ -32,6 +46,11 @@ _BLOCK = re.compile(r'<p data-l10n="(\d+)">(.*?)</p>', re.DOTALL)
 _SPACES = re.compile(r"[ \t]{2,}")
 SECONDS_PER_SEGMENT = 0.05
 MIN_TIMEOUT_S = 60.0
+SPARE_AFTER = 256
+"""A call of at least this many segments starts the next call's process while it runs: the
+translate stage sends 256 sentences a call, so a full call is likely followed by another,
+and its last, partial call starts none (a spare left unused costs a start-up's CPU)."""
+_NOT_INSTALLED = "apertium is not installed; install it with `apt-get install apertium`"
 
 
 def _run(args: list[str], *, stdin: str = "", timeout: float = MIN_TIMEOUT_S) -> str:
@@ -41,15 +60,74 @@ def _run(args: list[str], *, stdin: str = "", timeout: float = MIN_TIMEOUT_S) ->
             args, input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=timeout
         )
     except FileNotFoundError as err:
-        raise EngineError(
-            "apertium is not installed; install it with `apt-get install apertium`"
-        ) from err
+        raise EngineError(_NOT_INSTALLED) from err
     except subprocess.TimeoutExpired as err:
         raise EngineError(f"`{' '.join(args)}` timed out after {timeout:.0f} s") from err
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
         raise EngineError(f"`{' '.join(args)}` failed: {detail[0]}")
     return done.stdout
+
+
+def command(mode: str) -> list[str]:
+    """The command that translates one HTML document in ``mode`` (stdin to stdout)."""
+    return ["apertium", "-u", "-f", "html", mode]
+
+
+def _start(mode: str) -> subprocess.Popen[str]:
+    """Start :func:`command` in a process group of its own; it loads while stdin stays open."""
+    try:
+        return subprocess.Popen(
+            command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True,
+        )
+    except FileNotFoundError as err:
+        raise EngineError(_NOT_INSTALLED) from err
+
+
+def _kill(proc: subprocess.Popen[str]) -> None:
+    """Kill the process and every program of its pipeline, and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError, ValueError):
+        proc.communicate(timeout=5)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+
+
+def _finish(proc: subprocess.Popen[str], document: str, *, segments: int) -> str:
+    """Send ``document`` to a started process and return what it wrote; EngineError when it
+    fails, is killed or takes longer than the timeout (the whole pipeline is killed then).
+
+    ``communicate`` writes and reads at once, so a large document cannot deadlock."""
+    shown = " ".join(str(a) for a in proc.args)  # type: ignore[union-attr]
+    timeout = max(MIN_TIMEOUT_S, SECONDS_PER_SEGMENT * segments)
+    try:
+        out, err = proc.communicate(document, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        _kill(proc)
+        raise EngineError(f"`{shown}` timed out after {timeout:.0f} s") from exc
+    finally:
+        if proc.returncode is None or proc.returncode != 0:
+            _kill(proc)  # programs of the pipeline still running
+    code = proc.returncode
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        raise EngineError(
+            f"`{shown}` was killed by {name} before it had translated its {segments} segments"
+        )
+    if code != 0:
+        detail = err.strip().splitlines()[-1:] or [f"exit status {code}"]
+        raise EngineError(f"`{shown}` failed: {detail[0]}")
+    return out
+
+
+def _close_all(spares: dict[str, subprocess.Popen[str]], lock: threading.Lock) -> None:
+    with lock:
+        procs = list(spares.values())
+        spares.clear()
+    for proc in procs:
+        _kill(proc)
 
 
 @cache
@@ -84,6 +162,10 @@ class ApertiumEngine:
 
     def __init__(self, *, options: EngineOptions) -> None:
         self._options = options
+        self._lock = threading.Lock()
+        self._spares: dict[str, subprocess.Popen[str]] = {}
+        """mode → a started process waiting for its document."""
+        self._finalizer = weakref.finalize(self, _close_all, self._spares, self._lock)
 
     def version(self, *, source: str, target: str) -> str:
         """Return e.g. ``apertium-eng-spa 0.8.1-2`` from dpkg, else the bare mode name."""
@@ -103,6 +185,30 @@ class ApertiumEngine:
         label = self.version(source=source, target=target)
         return Identity(label, ("apertium", mode_for(source, target), label))
 
+    def prepare(self, *, source: str, target: str) -> None:
+        """Start the pair's process for the next call, so it loads meanwhile (optional)."""
+        self._spare(mode_for(source, target))
+
+    def close(self) -> None:
+        """Kill the processes started ahead and not used (optional; also done when the engine
+        is garbage-collected and at exit)."""
+        self._finalizer()
+
+    def _spare(self, mode: str) -> None:
+        with self._lock:
+            if mode not in self._spares:
+                self._spares[mode] = _start(mode)
+
+    def _take(self, mode: str) -> subprocess.Popen[str]:
+        """The started process for ``mode`` when it is still waiting, else a new one."""
+        with self._lock:
+            proc = self._spares.pop(mode, None)
+        if proc is not None and proc.poll() is None:
+            return proc
+        if proc is not None:  # died while idle (not this call's fault): reap it, start anew
+            _kill(proc)
+        return _start(mode)
+
     def translate(self, segments: Sequence[str], *, source: str, target: str) -> list[str]:
         """Translate all segments with a single apertium process; line breaks are kept."""
         # Segments are sentences, but a stray "\n" must not reach apertium: translate lines.
@@ -112,7 +218,9 @@ class ApertiumEngine:
             parts = segment.split("\n")
             shape.append(len(parts))
             lines.extend(parts)
-        done = self._translate_lines(lines, source=source, target=target)
+        done = self._translate_lines(
+            lines, source=source, target=target, spare=len(segments) >= SPARE_AFTER
+        )
         out: list[str] = []
         pos = 0
         for count in shape:
@@ -120,7 +228,9 @@ class ApertiumEngine:
             pos += count
         return out
 
-    def _translate_lines(self, lines: list[str], *, source: str, target: str) -> list[str]:
+    def _translate_lines(
+        self, lines: list[str], *, source: str, target: str, spare: bool
+    ) -> list[str]:
         pieces = [split_outer_space(line) for line in lines]
         work = [i for i, (_, core, _) in enumerate(pieces) if core]
         out = list(lines)
@@ -131,8 +241,10 @@ class ApertiumEngine:
             f'<p data-l10n="{k}">{html.escape(pieces[i][1], quote=False)}</p>\n'
             for k, i in enumerate(work)
         )
-        timeout = max(MIN_TIMEOUT_S, SECONDS_PER_SEGMENT * len(work))
-        raw = _run(["apertium", "-u", "-f", "html", mode], stdin=document, timeout=timeout)
+        proc = self._take(mode)
+        if spare:
+            self._spare(mode)
+        raw = _finish(proc, document, segments=len(work))
         blocks = _BLOCK.findall(raw)
         ids = [int(k) for k, _ in blocks]
         if ids != list(range(len(work))):

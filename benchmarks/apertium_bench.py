@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import _corpus
+from translate_real_bench import busy_cpu_seconds, wait_until_quiet
 
 REPO = _corpus.REPO
 HERE = Path(__file__).resolve().parent
@@ -176,16 +177,20 @@ def direct(kind: str, batches_file: Path, out: Path) -> int:
 
 
 def run(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> dict[str, float]:
-    """One whole process: wall seconds and CPU (user + sys, its waited-for children too)."""
+    """One whole process: wall seconds, CPU (user + sys, its waited-for children too) and the
+    cores the rest of the machine used meanwhile (the noise of a shared machine)."""
+    busy = busy_cpu_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    others = busy_cpu_seconds() - busy - usage.ru_utime - usage.ru_stime
     err = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"apertium_bench: {' '.join(cmd)} failed:\n{err[-3000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "others_cores": max(0.0, others) / wall}
 
 
 def make_project(dest: Path, copies: int) -> None:
@@ -217,6 +222,11 @@ def main() -> int:
                         help="copies of the shipped articles (1: as shipped, one batch)")
     parser.add_argument("--skip", action="append", default=[], choices=DIRECT,
                         help="leave out a direct contender (per-sentence takes ~0.3 s a sentence)")
+    parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
+                        help="before each round, wait until other processes use at most this "
+                             "many cores over 5 s (default 0.3; negative: never)")
+    parser.add_argument("--max-wait", type=float, default=300,
+                        help="longest wait for a quiet machine, seconds (then run anyway)")
     parser.add_argument("--out", type=Path, help="JSON result (default benchmarks/out/"
                         "apertium_bench-COPIES.json)")
     parser.add_argument("--wrap", type=Path, help=argparse.SUPPRESS)
@@ -255,6 +265,8 @@ def main() -> int:
         contenders = ["localise", LOCALISE_NO_PRESTART,
                       *(d for d in DIRECT if d not in args.skip)]
         for number in range(args.rounds):
+            if args.quiet >= 0:
+                wait_until_quiet(args.quiet, args.max_wait)
             for name in contenders:
                 if name.startswith("localise"):
                     if work.exists():
@@ -291,7 +303,8 @@ def main() -> int:
                             for a, b in zip(x, y, strict=True))
                 rounds.setdefault(name, []).append(got)
                 print(f"round {number + 1} {name}: wall {got['wall']:.2f} s, engine "
-                      f"{got['engine']:.2f} s, CPU {got['cpu']:.2f} s", flush=True)
+                      f"{got['engine']:.2f} s, CPU {got['cpu']:.2f} s, others used "
+                      f"{got['others_cores']:.2f} cores", flush=True)
     sentences = sum(map(len, batches))
     if reference:
         differ["localise"] = sum(a != b for x, y in zip(localise_out, reference, strict=True)
@@ -301,8 +314,10 @@ def main() -> int:
         walls = [r["wall"] for r in rounds[name]]
         engine = [r["engine"] for r in rounds[name]]
         cpu = [r["cpu"] for r in rounds[name]]
+        others = statistics.median(r["others_cores"] for r in rounds[name])
         rows.append({"name": name, "wall": stats(walls), "engine": stats(engine),
-                     "cpu": statistics.median(cpu), "differ": differ.get(name, 0)})
+                     "cpu": statistics.median(cpu), "differ": differ.get(name, 0),
+                     "others": others})
     direct_rows = [r for r in rows if not r["name"].startswith("localise")]
     limit = min(direct_rows, key=lambda r: r["engine"][1])
     same = [r for r in direct_rows if r["differ"] == 0]
@@ -312,15 +327,15 @@ def main() -> int:
           f"({', '.join(str(len(b)) for b in batches)}); {args.rounds} alternating rounds; "
           f"{dt.date.today()}, {_corpus.git_describe()}\n")
     print("| contender | apertium time min | median | process wall min | median | "
-          "process CPU (median) | sentences ≠ per-batch |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "process CPU (median) | others' cores (median) | sentences ≠ per-batch |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         label = {"localise": "`localise translate` (engine calls)",
                  LOCALISE_NO_PRESTART: "`localise translate`, no start ahead"}.get(r["name"],
                                                                                  r["name"])
         print(f"| {label} | {r['engine'][0]:.2f} s | {r['engine'][1]:.2f} s | "
               f"{r['wall'][0]:.2f} s | {r['wall'][1]:.2f} s | {r['cpu']:.2f} s | "
-              f"{r['differ']} |")
+              f"{r['others']:.2f} | {r['differ']} |")
     ratio = limit["engine"][1] / mine["engine"][1]
     ratio_min = limit["engine"][0] / mine["engine"][0]
     print(f"\nlimit: {limit['name']}; localise ÷ limit (apertium time, limit's over "

@@ -26,6 +26,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import weakref
 from collections.abc import Sequence
@@ -74,60 +75,79 @@ def command(mode: str) -> list[str]:
     return ["apertium", "-u", "-f", "html", mode]
 
 
-def _start(mode: str) -> subprocess.Popen[str]:
-    """Start :func:`command` in a process group of its own; it loads while stdin stays open."""
-    try:
-        return subprocess.Popen(
-            command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True,
-        )
-    except FileNotFoundError as err:
-        raise EngineError(_NOT_INSTALLED) from err
+class _Process:
+    """One :func:`command` started in a process group and a scratch folder (its ``TMPDIR``,
+    where transfuse keeps its state) of its own; it loads while its stdin stays open."""
 
+    def __init__(self, mode: str) -> None:
+        self.scratch = tempfile.mkdtemp(prefix="localise-apertium-")
+        try:
+            self.popen = subprocess.Popen(
+                command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True,
+                env={**os.environ, "TMPDIR": self.scratch},
+            )
+        except OSError as err:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            if isinstance(err, FileNotFoundError):
+                raise EngineError(_NOT_INSTALLED) from err
+            raise EngineError(f"cannot start apertium: {err}") from err
+        self.shown = " ".join(command(mode))
 
-def _kill(proc: subprocess.Popen[str]) -> None:
-    """Kill the process and every program of its pipeline, and reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(OSError, ValueError):
-        proc.communicate(timeout=5)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
+    def waiting(self) -> bool:
+        """True while the process has not ended (it is waiting for its document)."""
+        return self.popen.poll() is None
 
+    def kill(self) -> None:
+        """Kill every program of the pipeline, reap the process, remove the scratch folder."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError, ValueError, subprocess.TimeoutExpired):
+            self.popen.communicate(timeout=5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=5)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
-def _finish(proc: subprocess.Popen[str], document: str, *, segments: int) -> str:
-    """Send ``document`` to a started process and return what it wrote; EngineError when it
-    fails, is killed or takes longer than the timeout (the whole pipeline is killed then).
+    def finish(self, document: str, *, segments: int) -> str:
+        """Send ``document`` and return what the process wrote; EngineError when it fails, is
+        killed or takes longer than the timeout (the whole pipeline is killed then).
 
-    ``communicate`` writes and reads at once, so a large document cannot deadlock."""
-    shown = " ".join(str(a) for a in proc.args)  # type: ignore[union-attr]
-    timeout = max(MIN_TIMEOUT_S, SECONDS_PER_SEGMENT * segments)
-    try:
-        out, err = proc.communicate(document, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        _kill(proc)
-        raise EngineError(f"`{shown}` timed out after {timeout:.0f} s") from exc
-    finally:
-        if proc.returncode is None or proc.returncode != 0:
-            _kill(proc)  # programs of the pipeline still running
-    code = proc.returncode
-    if code < 0:
-        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-        raise EngineError(
-            f"`{shown}` was killed by {name} before it had translated its {segments} segments"
-        )
-    if code != 0:
+        ``communicate`` writes and reads at once, so a large document cannot deadlock."""
+        timeout = max(MIN_TIMEOUT_S, SECONDS_PER_SEGMENT * segments)
+        try:
+            out, err = self.popen.communicate(document, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.kill()
+            raise EngineError(f"`{self.shown}` timed out after {timeout:.0f} s") from exc
+        except BaseException:
+            self.kill()
+            raise
+        code = self.popen.returncode
+        if code == 0:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            return out
+        self.kill()  # programs of the pipeline may still run; the folder goes too
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+            raise EngineError(
+                f"`{self.shown}` was killed by {name} before it had translated its "
+                f"{segments} segments"
+            )
         detail = err.strip().splitlines()[-1:] or [f"exit status {code}"]
-        raise EngineError(f"`{shown}` failed: {detail[0]}")
-    return out
+        raise EngineError(f"`{self.shown}` failed: {detail[0]}")
 
 
-def _close_all(spares: dict[str, subprocess.Popen[str]], lock: threading.Lock) -> None:
+def _start(mode: str) -> _Process:
+    """Start the pipeline for ``mode`` (see :class:`_Process`)."""
+    return _Process(mode)
+
+
+def _close_all(spares: dict[str, _Process], lock: threading.Lock) -> None:
     with lock:
         procs = list(spares.values())
         spares.clear()
     for proc in procs:
-        _kill(proc)
+        proc.kill()
 
 
 @cache
@@ -163,8 +183,10 @@ class ApertiumEngine:
     def __init__(self, *, options: EngineOptions) -> None:
         self._options = options
         self._lock = threading.Lock()
-        self._spares: dict[str, subprocess.Popen[str]] = {}
+        self._spares: dict[str, _Process] = {}
         """mode → a started process waiting for its document."""
+        self._called = False
+        """True once a call has taken a process (``prepare`` then starts none)."""
         self._finalizer = weakref.finalize(self, _close_all, self._spares, self._lock)
 
     def version(self, *, source: str, target: str) -> str:
@@ -186,27 +208,29 @@ class ApertiumEngine:
         return Identity(label, ("apertium", mode_for(source, target), label))
 
     def prepare(self, *, source: str, target: str) -> None:
-        """Start the pair's process for the next call, so it loads meanwhile (optional)."""
-        self._spare(mode_for(source, target))
+        """Start the pair's process for the first call, so it loads meanwhile (optional; once
+        a call has come, it does nothing)."""
+        self._spare(mode_for(source, target), first=True)
 
     def close(self) -> None:
         """Kill the processes started ahead and not used (optional; also done when the engine
         is garbage-collected and at exit)."""
         self._finalizer()
 
-    def _spare(self, mode: str) -> None:
+    def _spare(self, mode: str, *, first: bool = False) -> None:
         with self._lock:
-            if mode not in self._spares:
+            if mode not in self._spares and not (first and self._called):
                 self._spares[mode] = _start(mode)
 
-    def _take(self, mode: str) -> subprocess.Popen[str]:
+    def _take(self, mode: str) -> _Process:
         """The started process for ``mode`` when it is still waiting, else a new one."""
         with self._lock:
+            self._called = True
             proc = self._spares.pop(mode, None)
-        if proc is not None and proc.poll() is None:
+        if proc is not None and proc.waiting():
             return proc
         if proc is not None:  # died while idle (not this call's fault): reap it, start anew
-            _kill(proc)
+            proc.kill()
         return _start(mode)
 
     def translate(self, segments: Sequence[str], *, source: str, target: str) -> list[str]:
@@ -244,7 +268,7 @@ class ApertiumEngine:
         proc = self._take(mode)
         if spare:
             self._spare(mode)
-        raw = _finish(proc, document, segments=len(work))
+        raw = proc.finish(document, segments=len(work))
         blocks = _BLOCK.findall(raw)
         ids = [int(k) for k, _ in blocks]
         if ids != list(range(len(work))):

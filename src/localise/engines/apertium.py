@@ -7,14 +7,18 @@ back by id and the ids are checked to be exactly ``0..n-1``. ``<``, ``>`` and ``
 escaped before and entities unescaped after. ``-u`` drops apertium's ``*`` marks on unknown
 words, so unknown words (and ``⟦n⟧`` tokens) pass through as they are.
 
-Each call still gets a process of its own, started fresh: apertium's tagger carries state
-from one block to the next within a process, so a process that has already translated a
-batch would write some later sentences differently. What is saved is the start-up (the
-shell script, the transfuse set-up, a dozen programs loading their dictionaries, about
-0.2-0.3 s): the process for a call is started ahead of it, while localise does other work
-(:meth:`ApertiumEngine.prepare`, run by :class:`~localise.engines.base.WarmUp`, and after
-each large call, the next call's), and waits for its document on stdin. Spares not used are
-killed when the engine is closed or garbage-collected, and at interpreter exit.
+Each call still gets a fresh process of its own: apertium carries state from block to block
+within a process (its tagger's choices after a couple of hundred sentences depend on the
+text before them), so a process that has already translated a batch, like a long-lived
+null-flush pipeline, writes some later sentences differently from a process per batch
+(``benchmarks/apertium_bench.py`` counts them). What is hidden is the start-up (the shell
+script and a dozen programs loading their dictionaries, 0.2-0.3 s): a call's process is
+started ahead of it and loads while it waits for its document on stdin, by
+:meth:`ApertiumEngine.prepare` (run by :class:`~localise.engines.base.WarmUp`) for the first
+call and during each full call (:data:`SPARE_AFTER`) for the next. Each process runs in its
+own process group (a timeout or failure kills the whole pipeline) with its own ``TMPDIR``
+(transfuse's state, removed after it). Processes left unused are killed by
+:meth:`ApertiumEngine.close`, when the engine is garbage-collected, and at exit.
 """
 
 from __future__ import annotations

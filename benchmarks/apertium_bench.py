@@ -12,18 +12,33 @@ contenders translate, each in a process of its own that times only the apertium 
 
 * ``per-sentence``: one ``apertium -u -f html eng-spa`` process per sentence (the naive loop);
 * ``per-batch``: one fresh process per localise batch, as the engine did before;
+* ``per-batch, started ahead``: the same, each batch's process started while the batch before
+  it runs (the first as the loop starts), as the engine now does;
 * ``one process``: every sentence in one document through one process (one long-lived
   process with block separators);
 * ``null-flush``: one long-lived pipeline, the mode's programs in null-flush mode
   (``apertium-wblank-mode -z``) started once, each batch cut by ``tf-extract -f html`` and put
-  back by ``tf-inject``, batches sent one after the other with ``\\0`` separators.
+  back by ``tf-inject``, batches sent one after the other with ``\\0`` separators. (Not
+  ``apertium -z -f none``: that script wraps the pipeline in two ``gawk`` filters whose
+  record separator ``\\0|\\n`` holds the last record until more input comes, so it never
+  answers a batch before the next one is sent.)
 
-Contenders run in alternating rounds (each once per round, same order). Wall by
-``time.perf_counter``; CPU is user + sys of the process and every child it waited for.
-``differ`` counts sentences whose output is not the per-batch output (apertium's tagger
-carries state from block to block inside a process, so a process fed more than one batch
-writes some later sentences differently). The limit is the fastest direct set-up by median;
-``localise ÷ limit`` is the limit's time over localise's engine time (≥ 0.95 is the target).
+Two more rows run localise itself: as it is (each call's process started ahead, see the
+engine's docstring) and with starting ahead turned off (``--no-prestart``: no ``prepare``, no
+spare for the next call), to show what starting ahead buys.
+
+Contenders run in alternating rounds (each once per round, same order); before each run
+the benchmark waits (``--quiet``, up to ``--max-wait``) until the rest of the machine uses
+few cores. Wall by ``time.perf_counter``; CPU is user + sys of the process and every child it
+waited for; "others' cores" is what the rest of the machine used meanwhile (``/proc/stat``
+busy time less the process's CPU, over its wall), the noise of a shared machine. "apertium
+time" is, for localise, the time its ``translate`` calls took (what localise waited on the
+engine) and, for the direct set-ups, the time of their translation loop.
+``sentences ≠ per-batch`` counts sentences whose output is not localise's (and so not the
+per-batch output): apertium carries state from block to block inside a process, so a process
+fed more than one batch writes some later sentences differently. The limit is the fastest
+direct set-up by median; ``localise ÷ limit`` is the limit's time over localise's (≥ 0.95 is
+the target), also given against the fastest set-up that writes the same output.
 """
 
 from __future__ import annotations
@@ -53,7 +68,7 @@ HERE = Path(__file__).resolve().parent
 OUT = REPO / "benchmarks" / "out"
 MODE = "eng-spa"
 _BLOCK = re.compile(r'<p data-l10n="(\d+)">(.*?)</p>', re.DOTALL)
-DIRECT = ("per-sentence", "per-batch", "one process", "null-flush")
+DIRECT = ("per-sentence", "per-batch", "per-batch, started ahead", "one process", "null-flush")
 LOCALISE_NO_PRESTART = "localise, no start ahead"
 
 
@@ -152,6 +167,16 @@ def direct(kind: str, batches_file: Path, out: Path) -> int:
         outputs = [[_blocks(_apertium(_document([s])), 1)[0] for s in b] for b in batches]
     elif kind == "per-batch":
         outputs = [_blocks(_apertium(_document(b)), len(b)) for b in batches]
+    elif kind == "per-batch, started ahead":
+        command = ["apertium", "-u", "-f", "html", MODE]
+        ahead = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, encoding="utf-8")]
+        for k, b in enumerate(batches):
+            if k + 1 < len(batches):
+                ahead.append(subprocess.Popen(command, stdin=subprocess.PIPE,
+                                              stdout=subprocess.PIPE, text=True,
+                                              encoding="utf-8"))
+            outputs.append(_blocks(ahead[k].communicate(_document(b))[0], len(b)))
     elif kind == "one process":
         flat = [s for b in batches for s in b]
         done = _blocks(_apertium(_document(flat)), len(flat))
@@ -223,9 +248,9 @@ def main() -> int:
     parser.add_argument("--skip", action="append", default=[], choices=DIRECT,
                         help="leave out a direct contender (per-sentence takes ~0.3 s a sentence)")
     parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
-                        help="before each round, wait until other processes use at most this "
+                        help="before each run, wait until other processes use at most this "
                              "many cores over 5 s (default 0.3; negative: never)")
-    parser.add_argument("--max-wait", type=float, default=300,
+    parser.add_argument("--max-wait", type=float, default=60,
                         help="longest wait for a quiet machine, seconds (then run anyway)")
     parser.add_argument("--out", type=Path, help="JSON result (default benchmarks/out/"
                         "apertium_bench-COPIES.json)")
@@ -265,9 +290,9 @@ def main() -> int:
         contenders = ["localise", LOCALISE_NO_PRESTART,
                       *(d for d in DIRECT if d not in args.skip)]
         for number in range(args.rounds):
-            if args.quiet >= 0:
-                wait_until_quiet(args.quiet, args.max_wait)
             for name in contenders:
+                if args.quiet >= 0:
+                    wait_until_quiet(args.quiet, args.max_wait)
                 if name.startswith("localise"):
                     if work.exists():
                         shutil.rmtree(work)

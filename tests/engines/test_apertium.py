@@ -157,6 +157,11 @@ def test_thousands_of_sentences_in_one_call_without_deadlock(
     assert elapsed < 60, f"3000 segments took {elapsed:.1f}s"
     engine.close()
     assert not started[1].waiting() and not Path(started[1].scratch).exists()
+    assert engine.translate(segments[:300], source="en", target="es") == out[:300]
+    # still used after close, and what it starts ahead is cleaned up again
+    assert len(started) == 4 and started[2].popen.returncode == 0 and started[3].waiting()
+    engine.close()
+    assert not started[3].waiting()
 
 
 def test_a_process_killed_mid_call_is_an_engine_error(

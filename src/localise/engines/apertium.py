@@ -218,8 +218,8 @@ class ApertiumEngine:
 
     def close(self) -> None:
         """Kill the processes started ahead and not used (optional; also done when the engine
-        is garbage-collected and at exit)."""
-        self._finalizer()
+        is garbage-collected and at exit). The engine can still be used afterwards."""
+        _close_all(self._spares, self._lock)
 
     def _spare(self, mode: str, *, first: bool = False) -> None:
         with self._lock:

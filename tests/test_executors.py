@@ -94,6 +94,21 @@ def test_local_executor_runs_in_this_process_in_steps() -> None:
     assert runner.log == [f"{socket.gethostname()}:{os.getpid()}"] * 2
 
 
+def test_an_engine_with_call_size_0_gets_the_whole_run_in_one_call() -> None:
+    """Apertium's call_size is 0: one process for every sentence of a language's run."""
+    engine = _Upper()
+    engine.call_size = 0  # type: ignore[attr-defined]
+    runner = executors.open_executor(Spec("local"))
+    identity = engines.identity(engine, source="en", target="es")
+    groups = [[f"s{i}" for i in range(300)], [f"t{i}" for i in range(300)]]
+    with runner.pair(engine, name="upper", options=EngineOptions(), identity=identity,
+                     source="en", target="es") as pair:
+        done = list(pair.run(groups, model=""))
+    assert engine.calls == [600] and len(done) == 1
+    assert engines.call_size(engines.get_engine("apertium", options=EngineOptions())) == 0
+    assert engines.call_size(engines.get_engine("pseudo", options=EngineOptions())) == 256
+
+
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_models) -> Path:
     """A folder holding the real (tiny) en→ja argos package, unpacked."""

@@ -54,8 +54,8 @@ DEFAULT_PORT = 6379
 """The port of a Ray head's GCS when ``ray=HOST`` names none (``ray start --head``'s own)."""
 PROBE_SECONDS = 3.0
 """How long the TCP probe of an explicit Ray address waits before the run fails."""
-STEP = 256
-"""Most sentences in one batch (progress is reported, and the cache written, after each)."""
+STEP = engines.CALL_SIZE
+"""Most sentences in one Ray batch (progress is reported, and the cache written, after each)."""
 INSTALL_HINT = "pip install 'localise[ray]'"
 _HOST_PORT = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:\s\[\]]+))(?::(?P<port>\d+))?")
 
@@ -170,8 +170,9 @@ class _LocalPair:
 
     def run(self, groups: Sequence[Sequence[str]], *, model: str) -> Batches:
         flat = [s for group in groups for s in group]
-        for i in range(0, len(flat), STEP):
-            batch = flat[i : i + STEP]
+        step = engines.call_size(self.engine) or max(1, len(flat))
+        for i in range(0, len(flat), step):
+            batch = flat[i : i + step]
             outputs = _translate(self.engine, batch, source=self.source, target=self.target)
             self.executor.log.append(_where())
             yield batch, outputs
@@ -179,7 +180,8 @@ class _LocalPair:
 
 @dataclass(slots=True)
 class LocalExecutor:
-    """The engine in this process (the default): batches of up to :data:`STEP` sentences."""
+    """The engine in this process (the default): calls of the engine's
+    :func:`~localise.engines.call_size` sentences."""
 
     spec: Spec = field(default_factory=Spec)
     name: str = "local"

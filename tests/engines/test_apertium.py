@@ -113,18 +113,17 @@ def test_calls_write_what_one_fresh_process_per_call_writes(
     engine: apertium_module.ApertiumEngine, shipped_sentences: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Full calls start the next call's process ahead; every call still writes exactly what a
-    fresh process for that call writes (apertium's tagger carries state within a process)."""
+    """Every call writes exactly what a fresh process for that call writes (apertium's tagger
+    carries state within a process), the first one through the process ``prepare`` started."""
     started = recording_start(monkeypatch)
     many = [f"{s} Number {i} is ready." for i, s in enumerate(shipped_sentences * 4)][:600]
     calls = [many[:300], many[300:], shipped_sentences[:40], shipped_sentences[:200]]
     engine.prepare(source="en", target="es")
     for call in calls:
         assert engine.translate(call, source="en", target="es") == one_process_per_call(call)
-    # prepare's process served the first call; each full call (≥ 256) started the next one's,
-    # and the last call started its own
+    # prepare's process served the first call; each later call started its own
     assert len(started) == 4
-    assert engine._spares == {}  # the last two calls were not full: nothing left waiting
+    assert engine._spares == {}  # nothing is started ahead after a call: nothing left waiting
     assert all(proc.popen.returncode == 0 for proc in started)
     assert not any(Path(proc.scratch).exists() for proc in started)
 
@@ -152,16 +151,18 @@ def test_thousands_of_sentences_in_one_call_without_deadlock(
     elapsed = time.perf_counter() - begun
     assert len(out) == 3000
     assert all(f"{i}" in text and "casa" in text for i, text in enumerate(out))
-    assert started[0].popen.returncode == 0  # the call's own; [1] waits for the next call
-    assert len(started) == 2 and started[1].waiting()
+    assert started[0].popen.returncode == 0  # the call's own; nothing started ahead after it
+    assert len(started) == 1 and engine._spares == {}
     assert elapsed < 60, f"3000 segments took {elapsed:.1f}s"
-    engine.close()
+    engine.prepare(source="en", target="es")  # prepare after a call starts nothing
+    assert len(started) == 1
+    fresh = apertium_module.ApertiumEngine(options=engine._options)
+    fresh.prepare(source="en", target="es")
+    assert len(started) == 2 and started[1].waiting()
+    fresh.close()  # kills the process started ahead and not used
     assert not started[1].waiting() and not Path(started[1].scratch).exists()
-    assert engine.translate(segments[:300], source="en", target="es") == out[:300]
-    # still used after close, and what it starts ahead is cleaned up again
-    assert len(started) == 4 and started[2].popen.returncode == 0 and started[3].waiting()
-    engine.close()
-    assert not started[3].waiting()
+    assert fresh.translate(segments[:300], source="en", target="es") == out[:300]
+    assert len(started) == 3 and started[2].popen.returncode == 0  # still usable after close
 
 
 def test_a_process_killed_mid_call_is_an_engine_error(

@@ -11,18 +11,21 @@ from __future__ import annotations
 import importlib
 
 from localise.engines.base import (
+    CALL_SIZE,
     DEVICES,
     Engine,
     EngineOptions,
     Identity,
     OptionError,
     WarmUp,
+    call_size,
     identity,
     split_outer_space,
 )
 from localise.errors import EngineError
 
 __all__ = [
+    "CALL_SIZE",
     "DEVICES",
     "ENGINE_NAMES",
     "Engine",
@@ -30,6 +33,7 @@ __all__ = [
     "Identity",
     "OptionError",
     "WarmUp",
+    "call_size",
     "check_name",
     "get_engine",
     "identity",

@@ -1,4 +1,4 @@
-"""Rule-based translation through the Debian ``apertium`` command, one process per batch.
+"""Rule-based translation through the Debian ``apertium`` command, one process per call.
 
 All segments of a call are sent as one HTML document, each in its own
 ``<p data-l10n="N">`` block, through ``apertium -u -f html MODE``. Block tags keep segments
@@ -7,18 +7,20 @@ back by id and the ids are checked to be exactly ``0..n-1``. ``<``, ``>`` and ``
 escaped before and entities unescaped after. ``-u`` drops apertium's ``*`` marks on unknown
 words, so unknown words (and ``⟦n⟧`` tokens) pass through as they are.
 
-Each call still gets a fresh process of its own: apertium carries state from block to block
-within a process (its tagger's choices after a couple of hundred sentences depend on the
-text before them), so a process that has already translated a batch, like a long-lived
-null-flush pipeline, writes some later sentences differently from a process per batch
-(``benchmarks/apertium_bench.py`` counts them). What is hidden is the start-up (the shell
-script and a dozen programs loading their dictionaries, 0.2-0.3 s): a call's process is
-started ahead of it and loads while it waits for its document on stdin, by
-:meth:`ApertiumEngine.prepare` (run by :class:`~localise.engines.base.WarmUp`) for the first
-call and during each full call (:data:`SPARE_AFTER`) for the next. Each process runs in its
-own process group (a timeout or failure kills the whole pipeline) with its own ``TMPDIR``
-(transfuse's state, removed after it). Processes left unused are killed by
-:meth:`ApertiumEngine.close`, when the engine is garbage-collected, and at exit.
+One process translates a language's whole run: the engine's ``call_size`` is 0, so the
+translate stage sends every sentence in one call. Apertium carries state from block to block
+within a process (its tagger's choices after a couple of hundred sentences depend on the text
+before them), so a sentence's draft can depend on the sentences sent before it, as it did
+when calls were cut at 256 sentences; one call per run is the fastest set-up
+(``benchmarks/apertium_bench.py``: against a process per 256-sentence batch, a long-lived
+null-flush pipeline and a process per sentence), and the cache keeps the first draft written.
+The start-up (the shell script and a dozen programs loading their dictionaries, 0.2-0.3 s) is
+hidden where it can be: :meth:`ApertiumEngine.prepare` (run by
+:class:`~localise.engines.base.WarmUp`) starts the process, which loads while it waits for
+its document on stdin. Each process runs in its own process group (a timeout or failure kills
+the whole pipeline) with its own ``TMPDIR`` (transfuse's state, removed after it). A process
+left unused is killed by :meth:`ApertiumEngine.close`, when the engine is garbage-collected,
+and at exit.
 """
 
 from __future__ import annotations
@@ -51,10 +53,6 @@ _BLOCK = re.compile(r'<p data-l10n="(\d+)">(.*?)</p>', re.DOTALL)
 _SPACES = re.compile(r"[ \t]{2,}")
 SECONDS_PER_SEGMENT = 0.05
 MIN_TIMEOUT_S = 60.0
-SPARE_AFTER = 256
-"""A call of at least this many segments starts the next call's process while it runs: the
-translate stage sends 256 sentences a call, so a full call is likely followed by another,
-and its last, partial call starts none (a spare left unused costs a start-up's CPU)."""
 _NOT_INSTALLED = "apertium is not installed; install it with `apt-get install apertium`"
 
 
@@ -183,6 +181,8 @@ class ApertiumEngine:
     """Apertium rule-based MT; deterministic, fast, and much rougher than argos."""
 
     name = "apertium"
+    call_size = 0
+    """Every sentence of a run in one call: one process (see the module docstring)."""
 
     def __init__(self, *, options: EngineOptions) -> None:
         self._options = options
@@ -246,9 +246,7 @@ class ApertiumEngine:
             parts = segment.split("\n")
             shape.append(len(parts))
             lines.extend(parts)
-        done = self._translate_lines(
-            lines, source=source, target=target, spare=len(segments) >= SPARE_AFTER
-        )
+        done = self._translate_lines(lines, source=source, target=target)
         out: list[str] = []
         pos = 0
         for count in shape:
@@ -256,9 +254,7 @@ class ApertiumEngine:
             pos += count
         return out
 
-    def _translate_lines(
-        self, lines: list[str], *, source: str, target: str, spare: bool
-    ) -> list[str]:
+    def _translate_lines(self, lines: list[str], *, source: str, target: str) -> list[str]:
         pieces = [split_outer_space(line) for line in lines]
         work = [i for i, (_, core, _) in enumerate(pieces) if core]
         out = list(lines)
@@ -270,8 +266,6 @@ class ApertiumEngine:
             for k, i in enumerate(work)
         )
         proc = self._take(mode)
-        if spare:
-            self._spare(mode)
         raw = proc.finish(document, segments=len(work))
         blocks = _BLOCK.findall(raw)
         ids = [int(k) for k, _ in blocks]

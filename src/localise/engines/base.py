@@ -89,6 +89,18 @@ class Engine(Protocol):
         ...
 
 
+CALL_SIZE = 256
+"""Sentences a caller sends per ``translate`` call unless the engine says otherwise: a call
+is the step at which progress is reported and the cache is filled."""
+
+
+def call_size(engine: Engine) -> int:
+    """Sentences per ``translate`` call for ``engine``: its ``call_size`` attribute when it
+    has one (0: every sentence of the run in one call), else :data:`CALL_SIZE`."""
+    size = getattr(engine, "call_size", CALL_SIZE)
+    return size if isinstance(size, int) and size >= 0 else CALL_SIZE
+
+
 def identity(engine: Engine, *, source: str, target: str) -> Identity:
     """The engine's :class:`Identity` for the pair (from its ``identity`` method when it has
     one, else from its name and version alone)."""

@@ -5,6 +5,9 @@ Every write goes to a temporary file ``.localise-XXXXXXXX.tmp`` beside its targe
 fixed-length name, so the longest legal target name still fits), is flushed to disk, then
 renamed over the target: a reader sees the old file or the new one, never half of one. A run
 killed between the two leaves the temporary file; the next run holding the lock removes it.
+Files that must all be written or none (a build's pages) are first written to a hidden
+staging folder (:func:`staging`) and renamed into place once every one is ready
+(:func:`commit_staged`); a staging folder a killed run left behind is removed the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import errno
 import fcntl
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,6 +47,9 @@ def decode_utf8(
 TEMP_PREFIX, TEMP_SUFFIX = ".localise-", ".tmp"
 _TEMP_RE = re.compile(r"^\.localise-[a-z0-9_]{8}\.tmp$|^\..+\.[a-z0-9_]{8}\.tmp$")
 """Temporary files this version and earlier ones (``.<name>.XXXXXXXX.tmp``) write."""
+STAGING_PREFIX = ".localise-staging-"
+_STAGING_RE = re.compile(r"^\.localise-staging-[a-z0-9_]{8}$")
+"""Staging folders (:func:`staging`): pages built but not yet renamed into place."""
 _lock_fd: int | None = None
 """The project lock held by this process (closed in worker processes, see :func:`forget_lock`)."""
 
@@ -108,6 +115,74 @@ def write_atomic(
         raise
 
 
+def write_staged(folder: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary file in the staging folder ``folder`` (flushed to
+    disk) and return its name; :func:`commit_staged` later renames it into place."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
+        raise
+    return os.path.basename(tmp)
+
+
+def commit_staged(staged: Path, path: Path) -> None:
+    """Rename the staged file ``staged`` over ``path`` (keeping the mode of the file it
+    replaces): a reader sees the old file or the new one; across file systems, a copy."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(staged, mode)
+        try:
+            os.replace(staged, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            write_atomic(path, staged.read_bytes())
+            staged.unlink()
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+
+
+@contextlib.contextmanager
+def staging(folder: Path) -> Iterator[Path]:
+    """A new hidden staging folder ``.localise-staging-XXXXXXXX`` in ``folder`` (made, with
+    its parents, if missing), removed with whatever is left in it when the block ends, however
+    it ends; folders made for it are removed again when left empty."""
+    made = []
+    here = folder
+    while not here.exists():
+        made.append(here)
+        here = here.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        for empty in made:
+            try:
+                empty.rmdir()
+            except OSError:
+                break
+
+
 def _current(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -130,7 +205,13 @@ def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
     for folder in folders:
         if not folder.is_dir() or folder.is_symlink():
             continue
-        for parent, _, names in os.walk(folder):
+        for parent, subfolders, names in os.walk(folder):
+            for name in list(subfolders):
+                if _STAGING_RE.match(name):
+                    subfolders.remove(name)
+                    leftover = Path(parent) / name
+                    shutil.rmtree(leftover, ignore_errors=True)
+                    removed.append(leftover)
             for name in names:
                 if name.endswith(TEMP_SUFFIX) and _TEMP_RE.match(name):
                     leftover = Path(parent) / name

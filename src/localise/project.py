@@ -3,7 +3,9 @@
 Every stage takes a :class:`Project`. Within a run, a source article is read from disk once
 (:meth:`Project.source` keeps its bytes, which fingerprint the outputs made from it, and the
 text decoded from them), segmented once (:meth:`Project.document`), and the glossary is read
-once. :class:`State` remembers what each output was made from, so a rerun skips unchanged work.
+once; the stages that stream through every article (extract, update, build) keep nothing
+(``keep=False``) and fingerprint each output with the bytes its job was given.
+:class:`State` remembers what each output was made from, so a rerun skips unchanged work.
 """
 
 from __future__ import annotations
@@ -259,11 +261,15 @@ class Project:
 
     # -- sources, read once ---------------------------------------------------------------
 
-    def source(self, article: Article) -> Source:
-        """The article's source as read in this run (read on first use, decoded on demand)."""
+    def source(self, article: Article, *, keep: bool = True) -> Source:
+        """The article's source as read in this run (read on first use, decoded on demand);
+        with ``keep=False`` a source not read yet is read but not kept (a stage that streams
+        through every article once holds no more than the one it is working on)."""
         found = self._sources.get(article)
         if found is None:
-            found = self._sources[article] = Source(article, read_bytes(self.root / article.path))
+            found = Source(article, read_bytes(self.root / article.path))
+            if keep:
+                self._sources[article] = found
         return found
 
     def document(self, article: Article) -> Document:

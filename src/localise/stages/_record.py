@@ -216,8 +216,13 @@ class BuildRecord:
 
     def key(self, current: bytes | None, inputs: tuple[bytes, ...]) -> str:
         """Fingerprint of a page whose file holds ``current`` (None: no file) and ``inputs``."""
-        on_disk = b"\0absent" if current is None else b"\0file" + current
-        return digest(self.config_key.encode(), on_disk, *inputs)
+        return self.key_of(None if current is None else digest(current), inputs)
+
+    def key_of(self, on_disk: str | None, inputs: tuple[bytes, ...]) -> str:
+        """:meth:`key` of a page whose file's bytes have the digest ``on_disk`` (None: no
+        file): a build accounts for a page it staged without holding its bytes."""
+        file = b"\0absent" if on_disk is None else b"\0file" + on_disk.encode()
+        return digest(self.config_key.encode(), file, *inputs)
 
     def get(self, path: Path) -> PageEntry | None:
         """The index entry of the page at ``path``."""

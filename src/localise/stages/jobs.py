@@ -13,9 +13,9 @@ from pathlib import Path
 from localise import assets, catalogue, checks
 from localise.config import Config
 from localise.errors import LocaliseError, UsageError
-from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic
+from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic, write_staged
 from localise.glossary import Glossary
-from localise.project import read_optional, segment_source
+from localise.project import digest, read_optional, segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
 from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
 from localise.stages._record import page_notes, record_page
@@ -86,10 +86,11 @@ def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
 def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) -> list[Built]:
     """Build one article in each of the job's languages, segmenting it once.
 
-    Nothing is written here: :attr:`Built.written` says the page is to be written (its bytes
-    change, and, with ``[build] publish = "reviewed"``, every unit is a reviewed translation),
-    and the stage writes the pages once every job has succeeded (one malformed catalogue
-    anywhere, and no page is written).
+    No page is written in place here: a page to be written (its bytes change, and, with
+    ``[build] publish = "reviewed"``, every unit is a reviewed translation) goes to the job's
+    staging folder, and the stage renames the staged pages into place once every job has
+    succeeded (one malformed catalogue anywhere, and no page is written). What is returned
+    is small (no page text), so the stage holds little per page however many there are.
     """
     document = segment_source(config, job.source)
     options = config.build
@@ -133,7 +134,11 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
             article=job.source.article.path.as_posix(), lang=lang,
             tree="draft" if draft else "reviewed", published=published, written=written,
         )
-        results.append(Built(out, written, page, published, copies, refused, notes))
+        staged = write_staged(job.staging, text) if written else None
+        results.append(Built(
+            out, written, len(page.units), digest(text), staged, published, page.fuzzy_used,
+            copies, refused, notes,
+        ))
     return results
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -67,6 +68,49 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+def write_stream_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
+    """:func:`write_if_changed` for content made piece by piece (a large index): the pieces go
+    to a temporary file beside ``path`` as they come, never all in memory; it replaces ``path``
+    unless ``path`` already holds the same bytes. True if written."""
+    new, old = hashlib.blake2b(digest_size=20), hashlib.blake2b(digest_size=20)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                new.update(chunk)
+                handle.write(chunk)
+            handle.flush()
+            try:
+                with path.open("rb") as current:
+                    while block := current.read(1 << 16):
+                        old.update(block)
+                same = old.digest() == new.digest()
+            except FileNotFoundError:
+                same = False
+            if not same:
+                os.fsync(handle.fileno())
+        if same:
+            os.unlink(tmp)
+            return False
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        return True
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        raise
 
 
 def replace_if_unchanged(path: Path, data: bytes, *, read: bytes | None) -> bool:

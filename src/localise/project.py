@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from localise import config as config_module
 from localise import glossary as glossary_module
 from localise.config import CONFIG_NAME, PATH_FIELDS, Config
 from localise.errors import ConfigError, UsageError
-from localise.files import decode_utf8, write_if_changed
+from localise.files import decode_utf8, write_stream_if_changed
 from localise.glossary import Glossary
 from localise.model import Document
 from localise.segment import link_definitions, segment
@@ -108,16 +108,18 @@ class State:
     def __init__(self, config: Config) -> None:
         self.path = config.cache_dir / "state.json"
         self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
+        self.dirty = False
+
+    @functools.cached_property
+    def data(self) -> dict[str, str]:
+        """Output path → fingerprint (read on first use: a build needs only ``config_key``)."""
         try:
             loaded = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):  # missing or damaged: everything is simply redone
             loaded = {}
-        self.data: dict[str, str] = (
-            {k: v for k, v in loaded.items() if isinstance(v, str)}
-            if isinstance(loaded, dict)
-            else {}
-        )
-        self.dirty = False
+        if not isinstance(loaded, dict):
+            return {}
+        return {k: v for k, v in loaded.items() if isinstance(v, str)}
 
     def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
         """True when ``output`` (whose bytes are ``current``, read when not given) exists
@@ -148,9 +150,19 @@ class State:
 
     def save(self) -> None:
         """Write the fingerprints back if any changed."""
-        if self.dirty:
-            write_if_changed(self.path, json.dumps(self.data, sort_keys=True, indent=0).encode())
+        if self.dirty:  # as json.dumps(sort_keys=True, indent=0) would, a line at a time
+            write_stream_if_changed(self.path, self._lines())
             self.dirty = False
+
+    def _lines(self) -> Iterator[bytes]:
+        if not self.data:
+            yield b"{}"
+            return
+        separator = b"{\n"
+        for key in sorted(self.data):
+            yield separator + f"{json.dumps(key)}: {json.dumps(self.data[key])}".encode()
+            separator = b",\n"
+        yield b"\n}"
 
 
 class Project:

@@ -172,8 +172,12 @@ class Built:
     """(asset, copy) absolute paths: files the page links to, to copy beside it."""
     refused: tuple[tuple[str, str], ...] = ()
     """(link, why) for linked files that are not copied."""
-    notes: tuple[UnitNote, ...] = ()
-    """The page's units that are not reviewed translations, by line."""
+    notes: list[Any] = field(default_factory=list)
+    """The page's units that are not reviewed translations, by line, as the build index
+    stores them (:meth:`localise.stages._record.PageEntry.compact`: no msgids, which the
+    page record holds)."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many of them of each kind."""
 
 
 # -- progress: how far a stage is, for whoever shows it (the CLI) -------------------------

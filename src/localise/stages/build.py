@@ -97,8 +97,8 @@ def run(
 class _Pending(NamedTuple):
     """A page built in this run with something left to do once every job has succeeded."""
 
-    path: Path
     rel: Path
+    """The page, project-relative."""
     staged: str | None
     """Its staged file, to rename into place (None: its file is unchanged)."""
     entry: PageEntry | None
@@ -147,15 +147,16 @@ def _build(
     with contextlib.closing(results):
         for job, done in results:
             article = job.source.article
+            name = article.path.as_posix()  # one string for the article's pages
             for (lang, _, current, _, po), result in zip(job.outputs, done, strict=True):
                 built.append(_account(
                     project, record, report, result, pending,
-                    article=article.path, slug=article.slug, lang=lang, tree=tree_name,
-                    current=current, inputs=(job.source.data, po or b"", *extra),
+                    article=article.path, name=name, slug=article.slug, lang=lang,
+                    tree=tree_name, current=current, inputs=(job.source.data, po or b"", *extra),
                 ))
     for page in pending:  # every catalogue parsed, every page staged: now put them in place
         if page.staged is not None:
-            commit_staged(folder / page.staged, page.path)
+            commit_staged(folder / page.staged, project.root / page.rel)
             report.written.append(page.rel)
         if page.entry is not None:
             _copy_assets(project, record, report, page)
@@ -192,19 +193,20 @@ def _page_names(project: Project, *, draft: bool) -> Callable[[str, str], str]:
 def _fresh_report(record: BuildRecord, name: str, entry: PageEntry) -> PageReport:
     """The report of a page left unchanged, from its index entry; its notes (with msgids from
     the page record) are read only when asked for."""
+    path = Path(name)
     return PageReport(
-        article=Path(entry.article), lang=entry.lang, path=Path(name), units=entry.units,
+        article=Path(entry.article), lang=entry.lang, path=path, units=entry.units,
         kinds=dict(entry.kinds) or PageEntry.count(entry.unit_notes()),
         written=False, published=entry.published,
-        read_notes=functools.partial(_read_notes, record, name, entry),
+        read_notes=functools.partial(_read_notes, record, path, entry),
     )
 
 
-def _read_notes(record: BuildRecord, name: str, entry: PageEntry) -> list[UnitNote]:
-    """The notes of a page: its index entry's, with the msgids its page record holds (read
-    each time they are asked for: nothing is kept per page)."""
+def _read_notes(record: BuildRecord, page: Path, entry: PageEntry) -> list[UnitNote]:
+    """The notes of the page ``page`` (project-relative): its index entry's, with the msgids
+    its page record holds (read each time they are asked for: nothing is kept per page)."""
     notes = entry.unit_notes()
-    stored = _stored_msgids(record.detail(name))
+    stored = _stored_msgids(record.detail(page.as_posix()))
     if len(stored) != len(notes):
         return notes
     return [UnitNote(n.line, n.kind, n.reason, m) for n, m in zip(notes, stored, strict=True)]
@@ -232,6 +234,7 @@ def _account(
     pending: list[_Pending],
     *,
     article: Path,
+    name: str,
     slug: str,
     lang: str,
     tree: str,
@@ -241,7 +244,6 @@ def _account(
     """Account for one page a job assembled (and recorded): report and index entry; what is
     left to do once every job has succeeded (its file, its assets) goes to ``pending``."""
     previous = record.get(result.path)
-    notes = list(result.notes)
     rel = project.relative(result.path)
     if result.fuzzy_used:
         report.drafts[rel] = result.fuzzy_used
@@ -256,21 +258,21 @@ def _account(
         on_disk = None if current is None else digest(current)
         written = previous.written if previous else None
         assets = list(earlier)
-    kinds = PageEntry.count(notes)
+    kinds = result.kinds
     entry = PageEntry(
-        article=article.as_posix(), slug=slug, lang=lang, tree=tree,
+        article=name, slug=slug, lang=lang, tree=tree,
         key=record.key_of(on_disk, inputs), written=written, units=result.units,
-        notes=PageEntry.compact(notes), kinds=kinds, published=result.published, assets=assets,
+        notes=result.notes, kinds=kinds, published=result.published, assets=assets,
     )
     record.put(result.path, entry)
     copying = result.published and bool(result.copies or earlier)
     if result.written or copying:
-        pending.append(_Pending(result.path, rel, result.staged, entry if copying else None,
+        pending.append(_Pending(rel, result.staged, entry if copying else None,
                                 result.copies, earlier))
     return PageReport(
         article=article, lang=lang, path=rel, units=result.units, kinds=kinds,
         written=result.written, published=result.published,
-        read_notes=functools.partial(_read_notes, record, record.name(result.path), entry),
+        read_notes=functools.partial(_read_notes, record, rel, entry),
     )
 
 

@@ -9,7 +9,6 @@ catalogues are held at once.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from localise.parallel import stream_jobs
 from localise.project import Article, Project, read_optional
@@ -31,7 +30,7 @@ def run(
     report = Report()
     flag = b"obsolete" if keep_obsolete else b"no-obsolete"
     chosen = project.languages(langs)
-    stale: list[tuple[Article, tuple[tuple[str, Path], ...]]] = []
+    stale: list[tuple[Article, tuple[str, ...]]] = []  # (no paths kept: made again below)
     for article in project.articles:
         pot = read_optional(config.pot_path(article.slug))
         langs_stale = []
@@ -41,13 +40,15 @@ def run(
             if data is not None and state.fresh(po_path, pot or b"", flag, current=data):
                 report.unchanged.append(project.relative(po_path))
             else:
-                langs_stale.append((lang, project.inside(po_path, config.locales_root)))
+                project.inside(po_path, config.locales_root)
+                langs_stale.append(lang)
         if langs_stale:
             stale.append((article, tuple(langs_stale)))
 
     def jobs() -> Iterator[UpdateJob]:  # read again as workers need them: none held long
-        for article, paths in stale:
+        for article, languages in stale:
             pot_path = config.pot_path(article.slug)
+            paths = [(lang, config.po_path(lang, article.slug)) for lang in languages]
             # the catalogue's Language: header and plural rule use the gettext form (pt_BR)
             catalogues = tuple(
                 (config.tag(lang).gettext, path, project.relative(path), read_optional(path))

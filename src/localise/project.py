@@ -313,9 +313,13 @@ class Project:
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
     def written_folders(self) -> list[Path]:
-        """Where localise writes: catalogues, published pages, its own state."""
+        """Where localise writes: catalogues, published pages (drafts too, when they have a
+        folder of their own), its own state."""
         config = self.config
-        return [config.locales_root, config.output_root, config.cache_dir]
+        folders = [config.locales_root, config.output_root, config.cache_dir]
+        if not config.drafts_root.is_relative_to(config.output_root):
+            folders.append(config.drafts_root)
+        return folders
 
     def confined(self, path: Path) -> Path:
         """``path``, after checking that no symbolic link on the way to it from the project

@@ -20,6 +20,7 @@ from localise.errors import LocaliseError, LockError
 from localise.files import (
     ConcurrentEdit,
     commit_staged,
+    flush_staged,
     project_lock,
     replace_if_unchanged,
     staging,
@@ -557,7 +558,9 @@ def test_staging_is_removed_however_the_block_ends(tmp_path: Path) -> None:
     assert not (tmp_path / "build").exists()  # the folders made for it went too
     target = tree / "ja" / "page.md"
     with staging(tree) as folder:
-        commit_staged(folder / write_staged(folder, b"page"), target)
+        name = write_staged(folder, b"page")
+        flush_staged(folder)
+        commit_staged(folder / name, target)
     assert target.read_bytes() == b"page"
     assert [p.name for p in tree.iterdir()] == ["ja"]
 

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from localise import sharding
 from localise.errors import UsageError
-from localise.files import commit_staged, staging, write_if_changed
+from localise.files import commit_staged, flush_staged, staging, write_if_changed
 from localise.parallel import stream_jobs
 from localise.project import Article, Project, digest, read_optional
 from localise.stages import BuildJob, Built, PageReport, Progress, Report, Ticker, UnitNote
@@ -154,6 +154,8 @@ def _build(
                     article=article.path, name=name, slug=article.slug, lang=lang,
                     tree=tree_name, current=current, inputs=(job.source.data, po or b"", *extra),
                 ))
+    if any(page.staged is not None for page in pending):
+        flush_staged(folder)
     for page in pending:  # every catalogue parsed, every page staged: now put them in place
         if page.staged is not None:
             commit_staged(folder / page.staged, project.root / page.rel)

@@ -142,6 +142,7 @@ def _build(
     tick = Ticker(progress, len(stale), name=lambda job: job.source.article.path)
     built: list[PageReport] = []
     pending: list[_Pending] = []
+    counts: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}  # one dict per distinct count
     results = stream_jobs(BUILD_JOB, jobs(), config, draft, project.glossary,
                           count=len(stale), done=tick)
     with contextlib.closing(results):
@@ -149,9 +150,10 @@ def _build(
             article = job.source.article
             name = article.path.as_posix()  # one string for the article's pages
             for (lang, _, current, _, po), result in zip(job.outputs, done, strict=True):
+                kinds = counts.setdefault(tuple(result.kinds.items()), result.kinds)
                 built.append(_account(
                     project, record, report, result, pending,
-                    article=article.path, name=name, slug=article.slug, lang=lang,
+                    article=article.path, name=name, slug=article.slug, lang=lang, kinds=kinds,
                     tree=tree_name, current=current, inputs=(job.source.data, po or b"", *extra),
                 ))
     if any(page.staged is not None for page in pending):
@@ -239,12 +241,14 @@ def _account(
     name: str,
     slug: str,
     lang: str,
+    kinds: dict[str, int],
     tree: str,
     current: bytes | None,
     inputs: tuple[bytes, ...],
 ) -> PageReport:
-    """Account for one page a job assembled (and recorded): report and index entry; what is
-    left to do once every job has succeeded (its file, its assets) goes to ``pending``."""
+    """Account for one page a job assembled (and recorded): report and index entry (``kinds``,
+    its notes per kind, is shared with other pages: never changed in place); what is left to
+    do once every job has succeeded (its file, its assets) goes to ``pending``."""
     previous = record.get(result.path)
     rel = project.relative(result.path)
     if result.fuzzy_used:
@@ -260,7 +264,6 @@ def _account(
         on_disk = None if current is None else digest(current)
         written = previous.written if previous else None
         assets = list(earlier)
-    kinds = result.kinds
     entry = PageEntry(
         article=name, slug=slug, lang=lang, tree=tree,
         key=record.key_of(on_disk, inputs), written=written, units=result.units,

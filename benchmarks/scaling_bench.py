@@ -6,8 +6,8 @@ words, from the same generator as ``pipeline_bench.py``), a fresh temporary proj
 Printed per size: wall seconds per step, seconds per 1,000 articles, and the peak resident
 memory of each step's largest process (``os.wait4`` of the step's process: its own peak
 or that of a worker it waited for, whichever is larger). Then the fitted exponent of time
-against size (least squares on the logs: 1.0 is linear) and the RSS ratio largest/smallest
-size (1.0 is flat).
+against size (least squares on the logs: 1.0 is linear) and, per step, the RSS ratio
+largest/smallest size (1.0 is flat).
 
     .venv/bin/python benchmarks/scaling_bench.py                  # 1k, 2k, 5k, 10k
     .venv/bin/python benchmarks/scaling_bench.py --sizes 200 400  # a quick look
@@ -70,7 +70,7 @@ def main() -> int:
     print(f"{'articles':>9} {'words':>10} " + " ".join(f"{s:>8}" for s in STEPS)
           + f" {'total':>8} {'s/1k art':>8}  peak RSS per step")
     totals: list[float] = []
-    peaks: list[int] = []
+    peaks: list[list[int]] = []  # per size, per step
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="localise-scaling-") as tmp:
             project = Path(tmp)
@@ -82,15 +82,17 @@ def main() -> int:
             runs = [step(project, name) for name in STEPS]
             shutil.rmtree(project / "build", ignore_errors=True)
         total = sum(seconds for seconds, _ in runs)
-        peak = max(rss for _, rss in runs)
         totals.append(total)
-        peaks.append(peak)
+        peaks.append([rss for _, rss in runs])
         print(f"{size:>9} {words:>10} " + " ".join(f"{s:>7.1f}s" for s, _ in runs)
               + f" {total:>7.1f}s {1000 * total / size:>7.2f}s  "
               + " / ".join(f"{rss / 1024:.0f}" for _, rss in runs) + " MB",
               flush=True)
+    growth = ", ".join(
+        f"{name} {last / first:.2f}" for name, first, last in zip(STEPS, peaks[0], peaks[-1],
+                                                                  strict=True))
     print(f"fitted exponent of time against articles: {exponent(args.sizes, totals):.2f} "
-          f"(1.00 = linear); peak RSS largest/smallest size: {peaks[-1] / peaks[0]:.2f}")
+          f"(1.00 = linear); peak RSS largest/smallest size: {growth} (1.00 = flat)")
     return 0
 
 

@@ -19,10 +19,15 @@ import pytest
 from localise.errors import LocaliseError, LockError
 from localise.files import (
     ConcurrentEdit,
+    commit_staged,
+    flush_staged,
     project_lock,
     replace_if_unchanged,
+    staging,
     write_atomic,
     write_if_changed,
+    write_staged,
+    write_stream_if_changed,
 )
 
 
@@ -528,3 +533,55 @@ def test_update_merges_a_catalogue_saved_while_it_ran(
     assert po is not None and saved
     assert po.find(saved[0]) is not None and po.find(saved[0]).msgstr == "ようこそ"
     assert po.find("A new closing line.") is not None
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_removed_by_the_next_run(
+    project: Path, cli
+) -> None:
+    assert cli(project, "extract").code == 0
+    left = project / "build" / ".localise-staging-abcd1234"
+    left.mkdir(parents=True)
+    (left / ".localise-wxyz5678.tmp").write_bytes(b"half a page")
+    mine = project / "build" / ".localise-staging-notes"  # not a name localise makes
+    mine.mkdir()
+    assert cli(project, "update").code == 0
+    assert not left.exists()
+    assert mine.is_dir()
+
+
+def test_staging_is_removed_however_the_block_ends(tmp_path: Path) -> None:
+    tree = tmp_path / "build" / "site"
+    with pytest.raises(KeyboardInterrupt), staging(tree) as folder:
+        name = write_staged(folder, b"page")
+        assert (folder / name).read_bytes() == b"page"
+        raise KeyboardInterrupt
+    assert not (tmp_path / "build").exists()  # the folders made for it went too
+    target = tree / "ja" / "page.md"
+    with staging(tree) as folder:
+        name = write_staged(folder, b"page")
+        flush_staged(folder)
+        commit_staged(folder / name, target)
+    assert target.read_bytes() == b"page"
+    assert [p.name for p in tree.iterdir()] == ["ja"]
+
+
+def test_commit_staged_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "page.md"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    with staging(tmp_path) as folder:
+        commit_staged(folder / write_staged(folder, b"new"), target)
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_write_stream_if_changed_leaves_the_same_bytes_alone(tmp_path: Path) -> None:
+    target = tmp_path / "index.json"
+    assert write_stream_if_changed(target, iter([b"{", b"}"]))
+    before = target.stat()
+    assert not write_stream_if_changed(target, iter([b"{}"]))
+    after = target.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert write_stream_if_changed(target, iter([b"{", b"1", b"}"]))
+    assert target.read_bytes() == b"{1}"
+    assert _temp_files(tmp_path) == []

@@ -5,6 +5,9 @@ Every write goes to a temporary file ``.localise-XXXXXXXX.tmp`` beside its targe
 fixed-length name, so the longest legal target name still fits), is flushed to disk, then
 renamed over the target: a reader sees the old file or the new one, never half of one. A run
 killed between the two leaves the temporary file; the next run holding the lock removes it.
+Files that must all be written or none (a build's pages) are first written to a hidden
+staging folder (:func:`staging`) and renamed into place once every one is ready
+(:func:`commit_staged`); a staging folder a killed run left behind is removed the same way.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,6 +48,9 @@ def decode_utf8(
 TEMP_PREFIX, TEMP_SUFFIX = ".localise-", ".tmp"
 _TEMP_RE = re.compile(r"^\.localise-[a-z0-9_]{8}\.tmp$|^\..+\.[a-z0-9_]{8}\.tmp$")
 """Temporary files this version and earlier ones (``.<name>.XXXXXXXX.tmp``) write."""
+STAGING_PREFIX = ".localise-staging-"
+_STAGING_RE = re.compile(r"^\.localise-staging-[a-z0-9_]{8}$")
+"""Staging folders (:func:`staging`): pages built but not yet renamed into place."""
 _lock_fd: int | None = None
 """The project lock held by this process (closed in worker processes, see :func:`forget_lock`)."""
 
@@ -60,6 +68,49 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+def write_stream_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
+    """:func:`write_if_changed` for content made piece by piece (a large index): the pieces go
+    to a temporary file beside ``path`` as they come, never all in memory; it replaces ``path``
+    unless ``path`` already holds the same bytes. True if written."""
+    new, old = hashlib.blake2b(digest_size=20), hashlib.blake2b(digest_size=20)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                new.update(chunk)
+                handle.write(chunk)
+            handle.flush()
+            try:
+                with path.open("rb") as current:
+                    while block := current.read(1 << 16):
+                        old.update(block)
+                same = old.digest() == new.digest()
+            except FileNotFoundError:
+                same = False
+            if not same:
+                os.fsync(handle.fileno())
+        if same:
+            os.unlink(tmp)
+            return False
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        return True
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        raise
 
 
 def replace_if_unchanged(path: Path, data: bytes, *, read: bytes | None) -> bool:
@@ -108,6 +159,92 @@ def write_atomic(
         raise
 
 
+def write_staged(folder: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary file in the staging folder ``folder`` and return its
+    name; :func:`flush_staged` puts every staged file on disk at once (one ``syncfs``, not
+    an ``fsync`` per file) before :func:`commit_staged` renames them into place."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
+        raise
+    return os.path.basename(tmp)
+
+
+def flush_staged(folder: Path) -> None:
+    """Put every file staged in ``folder`` on disk (``syncfs`` of its file system; ``sync``
+    where there is none), so that a page renamed into place afterwards is never empty after
+    a crash."""
+    try:
+        import ctypes  # syncfs(2) through libc: only when a build has pages to commit
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        pass
+    os.sync()
+
+
+def commit_staged(staged: Path, path: Path) -> None:
+    """Rename the staged file ``staged`` over ``path`` (keeping the mode of the file it
+    replaces): a reader sees the old file or the new one; across file systems, a copy."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(staged, mode)
+        try:
+            os.replace(staged, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            write_atomic(path, staged.read_bytes())
+            staged.unlink()
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+
+
+@contextlib.contextmanager
+def staging(folder: Path) -> Iterator[Path]:
+    """A new hidden staging folder ``.localise-staging-XXXXXXXX`` in ``folder`` (made, with
+    its parents, if missing), removed with whatever is left in it when the block ends, however
+    it ends; folders made for it are removed again when left empty."""
+    made = []
+    here = folder
+    while not here.exists():
+        made.append(here)
+        here = here.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        for empty in made:
+            try:
+                empty.rmdir()
+            except OSError:
+                break
+
+
 def _current(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -130,7 +267,13 @@ def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
     for folder in folders:
         if not folder.is_dir() or folder.is_symlink():
             continue
-        for parent, _, names in os.walk(folder):
+        for parent, subfolders, names in os.walk(folder):
+            for name in list(subfolders):
+                if _STAGING_RE.match(name):
+                    subfolders.remove(name)
+                    leftover = Path(parent) / name
+                    shutil.rmtree(leftover, ignore_errors=True)
+                    removed.append(leftover)
             for name in names:
                 if name.endswith(TEMP_SUFFIX) and _TEMP_RE.match(name):
                     leftover = Path(parent) / name

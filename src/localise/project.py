@@ -3,7 +3,9 @@
 Every stage takes a :class:`Project`. Within a run, a source article is read from disk once
 (:meth:`Project.source` keeps its bytes, which fingerprint the outputs made from it, and the
 text decoded from them), segmented once (:meth:`Project.document`), and the glossary is read
-once. :class:`State` remembers what each output was made from, so a rerun skips unchanged work.
+once; the stages that stream through every article (extract, update, build) keep nothing
+(``keep=False``) and fingerprint each output with the bytes its job was given.
+:class:`State` remembers what each output was made from, so a rerun skips unchanged work.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from localise import config as config_module
 from localise import glossary as glossary_module
 from localise.config import CONFIG_NAME, PATH_FIELDS, Config
 from localise.errors import ConfigError, UsageError
-from localise.files import decode_utf8, write_if_changed
+from localise.files import decode_utf8, write_stream_if_changed
 from localise.glossary import Glossary
 from localise.model import Document
 from localise.segment import link_definitions, segment
@@ -106,16 +108,18 @@ class State:
     def __init__(self, config: Config) -> None:
         self.path = config.cache_dir / "state.json"
         self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
+        self.dirty = False
+
+    @functools.cached_property
+    def data(self) -> dict[str, str]:
+        """Output path → fingerprint (read on first use: a build needs only ``config_key``)."""
         try:
             loaded = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):  # missing or damaged: everything is simply redone
             loaded = {}
-        self.data: dict[str, str] = (
-            {k: v for k, v in loaded.items() if isinstance(v, str)}
-            if isinstance(loaded, dict)
-            else {}
-        )
-        self.dirty = False
+        if not isinstance(loaded, dict):
+            return {}
+        return {k: v for k, v in loaded.items() if isinstance(v, str)}
 
     def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
         """True when ``output`` (whose bytes are ``current``, read when not given) exists
@@ -146,9 +150,19 @@ class State:
 
     def save(self) -> None:
         """Write the fingerprints back if any changed."""
-        if self.dirty:
-            write_if_changed(self.path, json.dumps(self.data, sort_keys=True, indent=0).encode())
+        if self.dirty:  # as json.dumps(sort_keys=True, indent=0) would, a line at a time
+            write_stream_if_changed(self.path, self._lines())
             self.dirty = False
+
+    def _lines(self) -> Iterator[bytes]:
+        if not self.data:
+            yield b"{}"
+            return
+        separator = b"{\n"
+        for key in sorted(self.data):
+            yield separator + f"{json.dumps(key)}: {json.dumps(self.data[key])}".encode()
+            separator = b",\n"
+        yield b"\n}"
 
 
 class Project:
@@ -259,11 +273,15 @@ class Project:
 
     # -- sources, read once ---------------------------------------------------------------
 
-    def source(self, article: Article) -> Source:
-        """The article's source as read in this run (read on first use, decoded on demand)."""
+    def source(self, article: Article, *, keep: bool = True) -> Source:
+        """The article's source as read in this run (read on first use, decoded on demand);
+        with ``keep=False`` a source not read yet is read but not kept (a stage that streams
+        through every article once holds no more than the one it is working on)."""
         found = self._sources.get(article)
         if found is None:
-            found = self._sources[article] = Source(article, read_bytes(self.root / article.path))
+            found = Source(article, read_bytes(self.root / article.path))
+            if keep:
+                self._sources[article] = found
         return found
 
     def document(self, article: Article) -> Document:
@@ -295,9 +313,13 @@ class Project:
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
     def written_folders(self) -> list[Path]:
-        """Where localise writes: catalogues, published pages, its own state."""
+        """Where localise writes: catalogues, published pages (drafts too, when they have a
+        folder of their own), its own state."""
         config = self.config
-        return [config.locales_root, config.output_root, config.cache_dir]
+        folders = [config.locales_root, config.output_root, config.cache_dir]
+        if not config.drafts_root.is_relative_to(config.output_root):
+            folders.append(config.drafts_root)
+        return folders
 
     def confined(self, path: Path) -> Path:
         """``path``, after checking that no symbolic link on the way to it from the project

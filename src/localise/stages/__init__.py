@@ -15,13 +15,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from localise.model import Fallback
 from localise.project import Source
-
-if TYPE_CHECKING:
-    from localise.publish import Page
 
 
 class UnitNote(NamedTuple):
@@ -101,13 +97,10 @@ class Moved:
 
 @dataclass(slots=True)
 class Report:
-    """What a stage did: files written, files left alone, units that fell back."""
+    """What a stage did: files written, files left alone, pages built and their fallbacks."""
 
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-    fallbacks: list[tuple[str, Path, Fallback]] = field(default_factory=list)
-    """(language, source path, fallback) for each unit a page built in this run shows in the
-    source language (:attr:`pages` covers up-to-date pages too)."""
     drafts: dict[Path, int] = field(default_factory=dict)
     """Built files that include fuzzy (unreviewed) units, with how many."""
     pages: list[PageReport] = field(default_factory=list)
@@ -154,23 +147,37 @@ class BuildJob:
     outputs: tuple[tuple[str, Path, bytes | None, Path, bytes | None], ...]
     """(language, output path, its bytes or None, catalogue name, catalogue bytes or None)
     per stale page."""
+    staging: Path
+    """Where the job writes the pages that change (see :func:`localise.files.staging`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    """One page a build job assembled, and whether its file changed."""
+    """One page a build job assembled (and staged, when its file changes): what the stage
+    needs to account for it, without the page itself."""
 
     path: Path
     written: bool
-    page: Page
+    units: int
+    """Units the article has."""
+    digest: str
+    """Digest of the page's bytes."""
+    staged: str | None = None
+    """Name, in the staging folder, of the file holding the page when ``written``."""
     published: bool = True
     """False when ``publish = "reviewed"`` kept an incomplete page back (not written)."""
+    fuzzy_used: int = 0
+    """Fuzzy (unreviewed) units the page includes."""
     copies: tuple[tuple[Path, Path], ...] = ()
     """(asset, copy) absolute paths: files the page links to, to copy beside it."""
     refused: tuple[tuple[str, str], ...] = ()
     """(link, why) for linked files that are not copied."""
-    notes: tuple[UnitNote, ...] = ()
-    """The page's units that are not reviewed translations, by line."""
+    notes: list[Any] = field(default_factory=list)
+    """The page's units that are not reviewed translations, by line, as the build index
+    stores them (:meth:`localise.stages._record.PageEntry.compact`: no msgids, which the
+    page record holds)."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many of them of each kind."""
 
 
 # -- progress: how far a stage is, for whoever shows it (the CLI) -------------------------

@@ -19,10 +19,12 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from localise.files import write_stream_if_changed
 from localise.project import Project, digest
 from localise.stages import UnitNote
 
@@ -69,7 +71,7 @@ class PageEntry:
         return out
 
     @staticmethod
-    def count(notes: list[UnitNote]) -> dict[str, int]:
+    def count(notes: Iterable[UnitNote]) -> dict[str, int]:
         """Notes per kind, in order of first appearance."""
         kinds: dict[str, int] = {}
         for note in notes:
@@ -77,7 +79,7 @@ class PageEntry:
         return kinds
 
     @staticmethod
-    def compact(notes: list[UnitNote]) -> list[Any]:
+    def compact(notes: Iterable[UnitNote]) -> list[Any]:
         """Notes as stored (see :attr:`notes`)."""
         return [
             n.line if (n.kind, n.reason) == ("untranslated", UNTRANSLATED) else
@@ -216,8 +218,13 @@ class BuildRecord:
 
     def key(self, current: bytes | None, inputs: tuple[bytes, ...]) -> str:
         """Fingerprint of a page whose file holds ``current`` (None: no file) and ``inputs``."""
-        on_disk = b"\0absent" if current is None else b"\0file" + current
-        return digest(self.config_key.encode(), on_disk, *inputs)
+        return self.key_of(None if current is None else digest(current), inputs)
+
+    def key_of(self, on_disk: str | None, inputs: tuple[bytes, ...]) -> str:
+        """:meth:`key` of a page whose file's bytes have the digest ``on_disk`` (None: no
+        file): a build accounts for a page it staged without holding its bytes."""
+        file = b"\0absent" if on_disk is None else b"\0file" + on_disk.encode()
+        return digest(self.config_key.encode(), file, *inputs)
 
     def get(self, path: Path) -> PageEntry | None:
         """The index entry of the page at ``path``."""
@@ -249,8 +256,16 @@ class BuildRecord:
         """Write the index back if it changed."""
         if not self.dirty:
             return
-        pages = {name: asdict(entry) for name, entry in sorted(self.pages.items())}
-        payload = json.dumps({"format": FORMAT, "pages": pages}, ensure_ascii=False,
-                             separators=(",", ":"), sort_keys=True)
-        _write(self.path, payload.encode("utf-8"))
+        write_stream_if_changed(self.path, self._pieces())
         self.dirty = False
+
+    def _pieces(self) -> Iterator[bytes]:
+        """The index as ``json.dumps(sort_keys=True)`` would write it, a page at a time."""
+        yield b'{"format":%d,"pages":{' % FORMAT
+        separator = b""
+        for name in sorted(self.pages):
+            entry = json.dumps(asdict(self.pages[name]), ensure_ascii=False,
+                               separators=(",", ":"), sort_keys=True)
+            yield separator + f"{json.dumps(name, ensure_ascii=False)}:{entry}".encode()
+            separator = b","
+        yield b"}}"

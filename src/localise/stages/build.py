@@ -6,26 +6,30 @@ finding (the publishing gate, :data:`localise.checks.GATE_RULES`) is withheld. E
 goes out in the source language is reported with its reason (see :mod:`localise.publish`).
 
 Every stale page is assembled (each catalogue parsed) before any is written: a malformed
-catalogue stops the build with its ``path:line`` and no page written. Reviewed pages go under
-``output_dir``, drafts under their own tree (``build/drafts/``), laid out as ``[build]``
-says. What each build wrote is recorded (:mod:`._record`), so a rerun skips unchanged pages
-unread and still reports them, and a page built earlier for an article (or
-language, or layout) that no longer exists is removed — only files the build wrote, unchanged
+catalogue stops the build with its ``path:line`` and no page written. Pages are streamed
+through a hidden staging folder in the tree (:func:`localise.files.staging`) and renamed into
+place once every job has succeeded, so a build of any size holds little per page in memory,
+and one stopped midway (an error, Ctrl-C) leaves the earlier pages as they were.
+Reviewed pages go under ``output_dir``, drafts under their own tree (``build/drafts/``),
+laid out as ``[build]`` says. What each build wrote is recorded (:mod:`._record`), so a rerun
+skips unchanged pages unread and still reports them, and a page built earlier for an article
+(or language, or layout) that no longer exists is removed — only files the build wrote, unchanged
 since; nothing else in the output folder is touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from localise import sharding
 from localise.errors import UsageError
-from localise.files import write_atomic, write_if_changed
-from localise.parallel import map_jobs
-from localise.project import Project, digest, read_optional
+from localise.files import commit_staged, flush_staged, staging, write_if_changed
+from localise.parallel import stream_jobs
+from localise.project import Article, Project, digest, read_optional
 from localise.stages import BuildJob, Built, PageReport, Progress, Report, Ticker, UnitNote
 from localise.stages._record import BuildRecord, PageEntry
 
@@ -52,56 +56,115 @@ def run(
     extra = (b"draft" if draft else b"reviewed", project.glossary_bytes)
     chosen = project.languages(langs)
     report = Report()
-    jobs: list[BuildJob] = []
-    # inputs read once: an edit made while the build runs must not be recorded as built
-    inputs: dict[tuple[str, str], tuple[bytes, ...]] = {}
-    fresh: dict[tuple[str, str], PageReport] = {}
+    pages: list[PageReport | None] = []  # article and language order; None: stale, built below
+    stale: list[tuple[Article, tuple[str, ...]]] = []
     names = _page_names(project, draft=draft)
     articles = sharding.select(shard, project.articles, lambda article: article.slug)
     for article in articles:
-        source = project.source(article)
-        stale = []
+        source = project.source(article, keep=False)
+        languages = []
         for lang in chosen:
             name = names(lang, article.slug)
-            out = project.root / name
-            po_path = config.po_path(lang, article.slug)
-            po = read_optional(po_path)
-            inputs[article.slug, lang] = (source.data, po or b"", *extra)
-            current = read_optional(out)
             entry = record.pages.get(name)
-            if entry is not None and entry.key == record.key(current, inputs[article.slug, lang]):
-                fresh[article.slug, lang] = _fresh_report(record, name, entry)
-            else:
-                target = project.inside(out, tree)
-                stale.append((lang, target, current, project.relative(po_path), po))
-        if stale:
-            jobs.append(BuildJob(source, tuple(stale)))
-    tick = Ticker(progress, len(jobs), name=lambda job: job.source.article.path)
-    results: list[list[Built]] = map_jobs(BUILD_JOB, jobs, config, draft, project.glossary,
-                                          done=tick)
-    for done in results:  # every catalogue parsed, every page assembled: now write them
-        for result in done:
-            if result.written:
-                write_atomic(result.path, result.page.text.encode("utf-8"))
-    built: dict[tuple[str, str], PageReport] = {}
-    for job, done in zip(jobs, results, strict=True):
-        article = job.source.article
-        for (lang, _, current, _, _), result in zip(job.outputs, done, strict=True):
-            built[article.slug, lang] = _record_built(
-                project, record, report, result,
-                article=article.path, slug=article.slug, lang=lang, tree=tree_name,
-                current=current, inputs=inputs[article.slug, lang],
-            )
-    for article in articles:
-        for lang in chosen:
-            page = fresh.get((article.slug, lang)) or built[article.slug, lang]
-            report.pages.append(page)
-            if not page.written:
-                report.unchanged.append(page.path)
+            if entry is not None:
+                po = read_optional(config.po_path(lang, article.slug))
+                inputs = (source.data, po or b"", *extra)
+                if entry.key == record.key(read_optional(project.root / name), inputs):
+                    pages.append(_fresh_report(record, name, entry))
+                    continue
+            project.inside(project.root / name, tree)
+            languages.append(lang)
+            pages.append(None)
+        if languages:
+            stale.append((article, tuple(languages)))
+    if stale:
+        with staging(tree) as folder:
+            built = _build(project, record, report, stale, folder, names=names, draft=draft,
+                           extra=extra, progress=progress)
+        slots = iter(built)
+        pages = [page if page is not None else next(slots) for page in pages]
+    for page in pages:
+        assert page is not None
+        report.pages.append(page)
+        if not page.written:
+            report.unchanged.append(page.path)
     _refresh_assets(project, record, report, tree_name)
     _remove_stale(project, record, report, tree_name, tree)
     record.save()
     return report
+
+
+class _Pending(NamedTuple):
+    """A page built in this run with something left to do once every job has succeeded."""
+
+    rel: Path
+    """The page, project-relative."""
+    staged: str | None
+    """Its staged file, to rename into place (None: its file is unchanged)."""
+    entry: PageEntry | None
+    """Its index entry, to complete with the assets copied (None: none, before or now)."""
+    copies: tuple[tuple[Path, Path], ...]
+    previous: tuple[dict[str, Any], ...]
+    """The assets the page's previous build copied."""
+
+
+def _build(
+    project: Project,
+    record: BuildRecord,
+    report: Report,
+    stale: list[tuple[Article, tuple[str, ...]]],
+    folder: Path,
+    *,
+    names: Callable[[str, str], str],
+    draft: bool,
+    extra: tuple[bytes, ...],
+    progress: Progress | None,
+) -> list[PageReport]:
+    """Build the ``stale`` pages, staging the changed ones in ``folder``, then (every job
+    having succeeded) rename them into place and copy their assets; their reports, in order.
+
+    Each article's inputs are read (again) only as a worker is ready for it, and each job
+    returns a small record, so memory stays flat however many pages are built."""
+    config = project.config
+    tree_name = "draft" if draft else "reviewed"
+
+    def jobs() -> Iterator[BuildJob]:
+        for article, languages in stale:
+            outputs = []
+            for lang in languages:
+                out = project.root / names(lang, article.slug)
+                po_path = config.po_path(lang, article.slug)
+                outputs.append(
+                    (lang, out, read_optional(out), project.relative(po_path),
+                     read_optional(po_path)))
+            yield BuildJob(project.source(article, keep=False), tuple(outputs), folder)
+
+    tick = Ticker(progress, len(stale), name=lambda job: job.source.article.path)
+    built: list[PageReport] = []
+    pending: list[_Pending] = []
+    counts: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}  # one dict per distinct count
+    results = stream_jobs(BUILD_JOB, jobs(), config, draft, project.glossary,
+                          count=len(stale), done=tick)
+    with contextlib.closing(results):
+        for job, done in results:
+            article = job.source.article
+            name = article.path.as_posix()  # one string for the article's pages
+            for (lang, _, current, _, po), result in zip(job.outputs, done, strict=True):
+                kinds = counts.setdefault(tuple(result.kinds.items()), result.kinds)
+                built.append(_account(
+                    project, record, report, result, pending,
+                    article=article.path, name=name, slug=article.slug, lang=lang, kinds=kinds,
+                    tree=tree_name, current=current, inputs=(job.source.data, po or b"", *extra),
+                ))
+    if any(page.staged is not None for page in pending):
+        flush_staged(folder)
+    for page in pending:  # every catalogue parsed, every page staged: now put them in place
+        if page.staged is not None:
+            commit_staged(folder / page.staged, project.root / page.rel)
+            report.written.append(page.rel)
+        if page.entry is not None:
+            _copy_assets(project, record, report, page)
+    return built
 
 
 def _page_names(project: Project, *, draft: bool) -> Callable[[str, str], str]:
@@ -134,20 +197,23 @@ def _page_names(project: Project, *, draft: bool) -> Callable[[str, str], str]:
 def _fresh_report(record: BuildRecord, name: str, entry: PageEntry) -> PageReport:
     """The report of a page left unchanged, from its index entry; its notes (with msgids from
     the page record) are read only when asked for."""
-
-    def read_notes() -> list[UnitNote]:
-        notes = entry.unit_notes()
-        stored = _stored_msgids(record.detail(name))
-        if len(stored) != len(notes):
-            return notes
-        return [UnitNote(n.line, n.kind, n.reason, m) for n, m in zip(notes, stored, strict=True)]
-
+    path = Path(name)
     return PageReport(
-        article=Path(entry.article), lang=entry.lang, path=Path(name), units=entry.units,
+        article=Path(entry.article), lang=entry.lang, path=path, units=entry.units,
         kinds=dict(entry.kinds) or PageEntry.count(entry.unit_notes()),
         written=False, published=entry.published,
-        read_notes=functools.cache(read_notes),
+        read_notes=functools.partial(_read_notes, record, path, entry),
     )
+
+
+def _read_notes(record: BuildRecord, page: Path, entry: PageEntry) -> list[UnitNote]:
+    """The notes of the page ``page`` (project-relative): its index entry's, with the msgids
+    its page record holds (read each time they are asked for: nothing is kept per page)."""
+    notes = entry.unit_notes()
+    stored = _stored_msgids(record.detail(page.as_posix()))
+    if len(stored) != len(notes):
+        return notes
+    return [UnitNote(n.line, n.kind, n.reason, m) for n, m in zip(notes, stored, strict=True)]
 
 
 def _stored_msgids(detail: dict[str, Any] | None) -> list[str | None]:
@@ -164,57 +230,68 @@ def _stored_msgids(detail: dict[str, Any] | None) -> list[str | None]:
     return [msgid for _, _, msgid in sorted(noted, key=lambda n: (n[0], n[1]))]
 
 
-def _record_built(
+def _account(
     project: Project,
     record: BuildRecord,
     report: Report,
     result: Built,
+    pending: list[_Pending],
     *,
     article: Path,
+    name: str,
     slug: str,
     lang: str,
+    kinds: dict[str, int],
     tree: str,
     current: bytes | None,
     inputs: tuple[bytes, ...],
 ) -> PageReport:
-    """Account for one page a job assembled (and recorded): report, asset copies, index."""
-    page = result.page
+    """Account for one page a job assembled (and recorded): report and index entry (``kinds``,
+    its notes per kind, is shared with other pages: never changed in place); what is left to
+    do once every job has succeeded (its file, its assets) goes to ``pending``."""
     previous = record.get(result.path)
-    notes = list(result.notes)
     rel = project.relative(result.path)
-    if result.written:
-        report.written.append(rel)
-    for fallback in page.fallbacks:
-        report.fallbacks.append((lang, article, fallback))
-    if page.fuzzy_used:
-        report.drafts[rel] = page.fuzzy_used
+    if result.fuzzy_used:
+        report.drafts[rel] = result.fuzzy_used
     for link, why in result.refused:
         report.warnings.append((article, None, f"[{lang}] linked file {link}: {why}"))
-    text = page.text.encode("utf-8")
+    earlier = tuple(previous.assets) if previous else ()
     if result.published:
-        on_disk: bytes | None = text
-        written = digest(text)
-        copied = [_copy(project, report, source, copy) for source, copy in result.copies]
-        assets = [a for a in copied if a is not None]
-        kept = {a["copy"] for a in assets}
-        for asset in previous.assets if previous else []:
-            if asset["copy"] not in kept:  # the page no longer links to it
-                record.orphans[asset["copy"]] = asset["digest"]
+        on_disk: str | None = result.digest
+        written: str | None = result.digest
+        assets: list[dict[str, Any]] = []  # filled in once copied
     else:  # kept back: the earlier page (if any) stays, with what it was built with
-        on_disk = current
+        on_disk = None if current is None else digest(current)
         written = previous.written if previous else None
-        assets = previous.assets if previous else []
-    kinds = PageEntry.count(notes)
+        assets = list(earlier)
     entry = PageEntry(
-        article=article.as_posix(), slug=slug, lang=lang, tree=tree,
-        key=record.key(on_disk, inputs), written=written, units=len(page.units),
-        notes=PageEntry.compact(notes), kinds=kinds, published=result.published, assets=assets,
+        article=name, slug=slug, lang=lang, tree=tree,
+        key=record.key_of(on_disk, inputs), written=written, units=result.units,
+        notes=result.notes, kinds=kinds, published=result.published, assets=assets,
     )
     record.put(result.path, entry)
+    copying = result.published and bool(result.copies or earlier)
+    if result.written or copying:
+        pending.append(_Pending(rel, result.staged, entry if copying else None,
+                                result.copies, earlier))
     return PageReport(
-        article=article, lang=lang, path=rel, units=len(page.units), kinds=kinds,
-        written=result.written, published=result.published, read_notes=lambda: notes,
+        article=article, lang=lang, path=rel, units=result.units, kinds=kinds,
+        written=result.written, published=result.published,
+        read_notes=functools.partial(_read_notes, record, rel, entry),
     )
+
+
+def _copy_assets(project: Project, record: BuildRecord, report: Report, page: _Pending) -> None:
+    """Copy the files a published page links to beside it; those its previous build copied
+    that it no longer links to become orphans (removed unless another page links them)."""
+    assert page.entry is not None
+    copied = [_copy(project, report, source, copy) for source, copy in page.copies]
+    page.entry.assets = [a for a in copied if a is not None]
+    kept = {a["copy"] for a in page.entry.assets}
+    for asset in page.previous:
+        if asset["copy"] not in kept:  # the page no longer links to it
+            record.orphans[asset["copy"]] = asset["digest"]
+    record.dirty = True
 
 
 def _copy(project: Project, report: Report, source: Path, copy: Path) -> dict[str, Any] | None:

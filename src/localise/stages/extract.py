@@ -11,10 +11,11 @@ The templates of articles that are gone are removed (they are generated from the
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from localise.parallel import job_function, map_jobs
+from localise.parallel import job_function, stream_jobs
 from localise.project import Article, Project, read_optional
 from localise.stages import ExtractJob, Moved, Progress, Report, Ticker
 
@@ -36,22 +37,32 @@ def run(project: Project, *, progress: Progress | None = None) -> Report:
     config, state = project.config, project.state
     report = Report()
     glossary_bytes = project.glossary_bytes
-    todo: list[ExtractJob] = []
+    stale: list[Article] = []
+    new: list[Article] = []
     for article in project.articles:
         pot_path = config.pot_path(article.slug)
-        source = project.source(article)
+        source = project.source(article, keep=False)
         pot = read_optional(pot_path)
         if pot is not None and state.fresh(pot_path, source.data, glossary_bytes, current=pot):
             report.unchanged.append(project.relative(pot_path))
-        else:  # decoding errors stop the run before any template is written
-            path = project.inside(pot_path, config.locales_root)
-            todo.append(ExtractJob(source.decoded(), path, project.relative(pot_path), pot))
-    tick = Ticker(progress, len(todo), name=lambda job: job.source.article.path)
-    results = map_jobs(EXTRACT_JOB, todo, config, project.glossary, done=tick)
-    for job, written in zip(todo, results, strict=True):
+            continue
+        source.decoded()  # decoding errors stop the run before any template is written
+        project.inside(pot_path, config.locales_root)
+        stale.append(article)
+        if pot is None:
+            new.append(article)
+
+    def jobs() -> Iterator[ExtractJob]:  # read again as workers need them: none held long
+        for article in stale:
+            pot_path = config.pot_path(article.slug)
+            yield ExtractJob(project.source(article, keep=False), pot_path,
+                             project.relative(pot_path), read_optional(pot_path))
+
+    tick = Ticker(progress, len(stale), name=lambda job: job.source.article.path)
+    for job, written in stream_jobs(EXTRACT_JOB, jobs(), config, project.glossary,
+                                    count=len(stale), done=tick):
         (report.written if written else report.unchanged).append(job.pot_name)
         state.record(job.pot_path, job.source.data, glossary_bytes)
-    new = [job.source.article for job in todo if job.pot is None]
     _follow_vanished(project, report, new)
     state.save()
     return report

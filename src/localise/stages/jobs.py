@@ -10,18 +10,22 @@ from __future__ import annotations
 import os.path
 from pathlib import Path
 
-from localise import assets, catalogue, checks
+from localise import assets, catalogue, checks, poformat
 from localise.config import Config
 from localise.errors import LocaliseError, UsageError
-from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic
+from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic, write_staged
 from localise.glossary import Glossary
-from localise.project import read_optional, segment_source
+from localise.project import digest, read_optional, segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
 from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
-from localise.stages._record import page_notes, record_page
+from localise.stages._record import PageEntry, page_notes, record_page
 
 MERGE_ATTEMPTS = 5
 """How often a catalogue saved by someone else during the run is re-read and merged again."""
+STRING_CACHE_MAX = 4096
+"""Most wrapped strings the catalogue writer's cache may hold between two articles: within one
+article (its template, each language's catalogue) the same msgids recur, across articles few
+do, and a full cache (32,768 strings) would hold tens of MB in every worker of a large run."""
 
 
 def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
@@ -33,10 +37,18 @@ def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
         previous=previous,
         glossary=glossary,
     ).render()
+    _trim_string_cache()
     if data == job.pot:
         return False
     write_atomic(job.pot_path, data)
     return True
+
+
+def _trim_string_cache() -> None:
+    """Empty the catalogue writer's string cache once it holds over STRING_CACHE_MAX strings
+    (called after each article: memory stays flat however many articles a worker takes)."""
+    if poformat._string_lines.cache_info().currsize > STRING_CACHE_MAX:
+        poformat._string_lines.cache_clear()
 
 
 def catalogue_msgids(path: Path, name: Path) -> frozenset[str]:
@@ -80,16 +92,18 @@ def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
                 f"changed on disk {MERGE_ATTEMPTS} times while being merged; run update again",
                 path=name,
             )
+    _trim_string_cache()
     return results
 
 
 def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) -> list[Built]:
     """Build one article in each of the job's languages, segmenting it once.
 
-    Nothing is written here: :attr:`Built.written` says the page is to be written (its bytes
-    change, and, with ``[build] publish = "reviewed"``, every unit is a reviewed translation),
-    and the stage writes the pages once every job has succeeded (one malformed catalogue
-    anywhere, and no page is written).
+    No page is written in place here: a page to be written (its bytes change, and, with
+    ``[build] publish = "reviewed"``, every unit is a reviewed translation) goes to the job's
+    staging folder, and the stage renames the staged pages into place once every job has
+    succeeded (one malformed catalogue anywhere, and no page is written). What is returned
+    is small (no page text), so the stage holds little per page however many there are.
     """
     document = segment_source(config, job.source)
     options = config.build
@@ -133,7 +147,11 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
             article=job.source.article.path.as_posix(), lang=lang,
             tree="draft" if draft else "reviewed", published=published, written=written,
         )
-        results.append(Built(out, written, page, published, copies, refused, notes))
+        staged = write_staged(job.staging, text) if written else None
+        results.append(Built(
+            out, written, len(page.units), digest(text), staged, published, page.fuzzy_used,
+            copies, refused, PageEntry.compact(notes), PageEntry.count(notes),
+        ))
     return results
 
 

@@ -2,14 +2,16 @@
 
 msgmerge semantics (see :func:`localise.catalogue.merge`); a catalogue is rewritten only when
 its bytes change, and skipped unread when its template has not changed since it was made.
+The stale ones are read again as the jobs are handed out, so no more than a few articles'
+catalogues are held at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from localise.parallel import map_jobs
-from localise.project import Project, read_optional
+from localise.parallel import stream_jobs
+from localise.project import Article, Project, read_optional
 from localise.stages import Progress, Report, Ticker, UpdateJob
 
 UPDATE_JOB = "localise.stages.jobs:update_one"
@@ -28,25 +30,35 @@ def run(
     report = Report()
     flag = b"obsolete" if keep_obsolete else b"no-obsolete"
     chosen = project.languages(langs)
-    jobs: list[UpdateJob] = []
+    stale: list[tuple[Article, tuple[str, ...]]] = []  # (no paths kept: made again below)
     for article in project.articles:
-        pot_path = config.pot_path(article.slug)
-        pot = read_optional(pot_path)
-        stale = []
+        pot = read_optional(config.pot_path(article.slug))
+        langs_stale = []
         for lang in chosen:
             po_path = config.po_path(lang, article.slug)
             data = read_optional(po_path)
             if data is not None and state.fresh(po_path, pot or b"", flag, current=data):
                 report.unchanged.append(project.relative(po_path))
             else:
-                path = project.inside(po_path, config.locales_root)
-                # the catalogue's Language: header and plural rule use the gettext form (pt_BR)
-                stale.append((config.tag(lang).gettext, path, project.relative(po_path), data))
-        if stale:
-            jobs.append(UpdateJob(project.relative(pot_path), pot, tuple(stale)))
-    tick = Ticker(progress, len(jobs), name=lambda job: job.pot_name)
-    results = map_jobs(UPDATE_JOB, jobs, keep_obsolete, done=tick)
-    for job, written in zip(jobs, results, strict=True):
+                project.inside(po_path, config.locales_root)
+                langs_stale.append(lang)
+        if langs_stale:
+            stale.append((article, tuple(langs_stale)))
+
+    def jobs() -> Iterator[UpdateJob]:  # read again as workers need them: none held long
+        for article, languages in stale:
+            pot_path = config.pot_path(article.slug)
+            paths = [(lang, config.po_path(lang, article.slug)) for lang in languages]
+            # the catalogue's Language: header and plural rule use the gettext form (pt_BR)
+            catalogues = tuple(
+                (config.tag(lang).gettext, path, project.relative(path), read_optional(path))
+                for lang, path in paths
+            )
+            yield UpdateJob(project.relative(pot_path), read_optional(pot_path), catalogues)
+
+    tick = Ticker(progress, len(stale), name=lambda job: job.pot_name)
+    for job, written in stream_jobs(UPDATE_JOB, jobs(), keep_obsolete, count=len(stale),
+                                    done=tick):
         for (_, path, name, _), changed in zip(job.catalogues, written, strict=True):
             (report.written if changed else report.unchanged).append(name)
             state.record(path, job.pot or b"", flag)

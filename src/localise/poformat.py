@@ -270,7 +270,8 @@ def _split_after_newlines(value: str) -> list[str]:
     return portions
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=4096)  # within an article (template, each catalogue) msgids recur, across
+# articles few do; 32,768 strings held tens of MB in every worker of a large run
 def _string_lines(keyword: str, value: str, prefix: str, page_width: int) -> tuple[str, ...]:
     """Return the lines of one keyword/string field (the core of format_string)."""
     # Columns are counted from just after the opening quote of a continuation line.

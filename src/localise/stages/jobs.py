@@ -10,7 +10,7 @@ from __future__ import annotations
 import os.path
 from pathlib import Path
 
-from localise import assets, catalogue, checks, poformat
+from localise import assets, catalogue, checks
 from localise.config import Config
 from localise.errors import LocaliseError, UsageError
 from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic, write_staged
@@ -22,10 +22,6 @@ from localise.stages._record import PageEntry, page_notes, record_page
 
 MERGE_ATTEMPTS = 5
 """How often a catalogue saved by someone else during the run is re-read and merged again."""
-STRING_CACHE_MAX = 4096
-"""Most wrapped strings the catalogue writer's cache may hold between two articles: within one
-article (its template, each language's catalogue) the same msgids recur, across articles few
-do, and a full cache (32,768 strings) would hold tens of MB in every worker of a large run."""
 
 
 def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
@@ -37,18 +33,10 @@ def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
         previous=previous,
         glossary=glossary,
     ).render()
-    _trim_string_cache()
     if data == job.pot:
         return False
     write_atomic(job.pot_path, data)
     return True
-
-
-def _trim_string_cache() -> None:
-    """Empty the catalogue writer's string cache once it holds over STRING_CACHE_MAX strings
-    (called after each article: memory stays flat however many articles a worker takes)."""
-    if poformat._string_lines.cache_info().currsize > STRING_CACHE_MAX:
-        poformat._string_lines.cache_clear()
 
 
 def catalogue_msgids(path: Path, name: Path) -> frozenset[str]:
@@ -92,7 +80,6 @@ def update_one(job: UpdateJob, keep_obsolete: bool) -> list[bool]:
                 f"changed on disk {MERGE_ATTEMPTS} times while being merged; run update again",
                 path=name,
             )
-    _trim_string_cache()
     return results
 
 

@@ -216,6 +216,10 @@ def calls_summary(log: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _same(same: bool | None) -> str:
+    return "(not run)" if same is None else "the same" if same else "DIFFERENT"
+
+
 def piece_lists(log: dict[str, Any]) -> list[list[str]]:
     return [p for c in log["calls"] for p in c["pieces"]]
 
@@ -382,22 +386,24 @@ def main() -> int:
         texts_file = root / "texts.json"
         texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         loop = str(HERE / "_argos_loop.py")
-        log = record(["_argos_loop", "--units", str(texts_file), "--out",
-                      str(root / "rec-A4-out.json")], root / "rec-A4.json", env)
-        summaries["A4"] = calls_summary(log)
-        same_pieces = sorted(map(tuple, piece_lists(log))) == sorted(map(tuple, pieces))
-        # argostranslate as a user would call it: the raw msgids, one translate() per unit
-        raw_units = list(dict.fromkeys(
-            u for ids in translate_bench.pending_units(pristine).values() for u in ids))
-        raw_file = root / "raw-units.json"
-        raw_file.write_text(json.dumps(raw_units, ensure_ascii=False), encoding="utf-8")
-        log = record(["_argos_loop", "--units", str(raw_file), "--out",
-                      str(root / "rec-raw-out.json")], root / "rec-raw.json", env)
-        summaries["A4raw"] = calls_summary(log)
-        summaries["A4raw"]["translate_calls"] = len(raw_units)
+        same_pieces: bool | None = None
+        if {"A4", "A4t", "A1t"} - set(args.skip):  # else: no argostranslate run, untimed either
+            log = record(["_argos_loop", "--units", str(texts_file), "--out",
+                          str(root / "rec-A4-out.json")], root / "rec-A4.json", env)
+            summaries["A4"] = calls_summary(log)
+            same_pieces = sorted(map(tuple, piece_lists(log))) == sorted(map(tuple, pieces))
+            # argostranslate as a user would call it: the raw msgids, one translate() per unit
+            raw_units = list(dict.fromkeys(
+                u for ids in translate_bench.pending_units(pristine).values() for u in ids))
+            raw_file = root / "raw-units.json"
+            raw_file.write_text(json.dumps(raw_units, ensure_ascii=False), encoding="utf-8")
+            log = record(["_argos_loop", "--units", str(raw_file), "--out",
+                          str(root / "rec-raw-out.json")], root / "rec-raw.json", env)
+            summaries["A4raw"] = calls_summary(log)
+            summaries["A4raw"]["translate_calls"] = len(raw_units)
         print(f"localise sends {len(pieces)} distinct sentences, {sum(map(len, pieces)):,} "
               f"pieces; expected generated tokens {expected:,}; argostranslate over the same "
-              f"texts sends {'the same' if same_pieces else 'DIFFERENT'} pieces")
+              f"texts sends {_same(same_pieces)} pieces")
 
         # -- the grid --
         if args.quiet >= 0 and not args.grid_from and args.grid_repeat > 0:
@@ -634,18 +640,19 @@ def main() -> int:
           f"{s4['examples_per_call']}), asynchronous; per unit "
           f"{sentences / units:.2f} sentences, {s4['translate_batch_calls'] / units:.3f} calls"
           if units else "  localise: not run")
-    a4 = summaries["A4"]
-    print(f"  argostranslate per call over the same sentences: {sentences} translate() calls → "
-          f"{a4['translate_batch_calls']} translate_batch calls, {a4['examples']} sentences "
-          f"(max_batch_size {a4['options'].get('max_batch_size')} "
-          f"{a4['options'].get('batch_type')}), {a4['generated']:,} tokens")
-    raw = summaries["A4raw"]
-    print(f"  argostranslate as a user would call it, raw msgids (untimed): "
-          f"{raw['translate_calls']} translate() calls → {raw['translate_batch_calls']} "
-          f"translate_batch calls, {raw['examples']} sentences, {raw['source_pieces']:,} "
-          f"source pieces (markup and URLs not protected), {raw['generated']:,} tokens; per "
-          f"unit {raw['examples'] / raw['translate_calls']:.2f} sentences, "
-          f"{raw['translate_batch_calls'] / raw['translate_calls']:.2f} calls")
+    if "A4" in summaries:
+        a4 = summaries["A4"]
+        print(f"  argostranslate per call over the same sentences: {sentences} translate() calls → "
+              f"{a4['translate_batch_calls']} translate_batch calls, {a4['examples']} sentences "
+              f"(max_batch_size {a4['options'].get('max_batch_size')} "
+              f"{a4['options'].get('batch_type')}), {a4['generated']:,} tokens")
+        raw = summaries["A4raw"]
+        print(f"  argostranslate as a user would call it, raw msgids (untimed): "
+              f"{raw['translate_calls']} translate() calls → {raw['translate_batch_calls']} "
+              f"translate_batch calls, {raw['examples']} sentences, {raw['source_pieces']:,} "
+              f"source pieces (markup and URLs not protected), {raw['generated']:,} tokens; per "
+              f"unit {raw['examples'] / raw['translate_calls']:.2f} sentences, "
+              f"{raw['translate_batch_calls'] / raw['translate_calls']:.2f} calls")
     for beam in (4, 1):
         key = f"X{beam}"
         if key in by_key:

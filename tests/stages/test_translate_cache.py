@@ -110,12 +110,14 @@ def test_source_text(cli, project: Path) -> None:
     assert translate(cli, project, "--lang", "ja", "--retranslate")["ja"]["sent"] == 1
 
 
+@pytest.mark.parametrize("beam", ["1", "2"])
 def test_a_draft_does_not_depend_on_its_batch(
-    cli, project: Path, rambling: Path, tmp_path: Path
+    cli, project: Path, rambling: Path, tmp_path: Path, beam: str
 ) -> None:
-    """The same sentence, alone in one project and among longer ones in another."""
+    """The same sentence, alone in one project and among longer ones in another (greedy
+    search decodes a batch to its longest cap and cuts each draft back to its own)."""
     assert cli(project, "models", "install", str(rambling)).code == 0
-    translate(cli, project, "--lang", "ja")
+    translate(cli, project, "--lang", "ja", "--beam-size", beam)
     alone = dict(zip(["Travel Notes", "Book your flight early.", "Keep every receipt."],
                      drafts(project), strict=True))
     assert all(len(d) > len(s) for s, d in alone.items())  # the model rambles to its cap
@@ -124,7 +126,7 @@ def test_a_draft_does_not_depend_on_its_batch(
     longer = " ".join(["Patients who travel for treatment should plan every step."] * 3)
     (crowded / "source" / "notes.md").write_text(ARTICLE + f"\n{longer}\n")
     assert cli(crowded, "extract").code == 0 and cli(crowded, "update").code == 0
-    summary = translate(cli, crowded, "--lang", "ja")["ja"]
+    summary = translate(cli, crowded, "--lang", "ja", "--beam-size", beam)["ja"]
     assert summary["cached"] == 0  # a new project: nothing came from the first one's cache
     po = polib.pofile(str(crowded / "locales" / "ja" / "LC_MESSAGES" / "notes.po"))
     for msgid, draft in alone.items():

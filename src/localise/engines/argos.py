@@ -368,9 +368,14 @@ class ArgosEngine:
             )
             for chunk in chunks
         ]
-        order = sorted(range(len(chunks)), key=lambda k: (caps[k], len(chunks[k]), k))
+        # Greedy search (beam 1) writes a sentence's first n tokens whatever the cap, so a
+        # batch may decode to its longest cap and each hypothesis is cut back to its own: the
+        # same tokens, in fuller batches. A beam's choice depends on the cap: one per batch.
+        greedy = self._options.beam_size == 1
+        order = sorted(range(len(chunks)),
+                       key=lambda k: (0 if greedy else caps[k], len(chunks[k]), k))
         lengths = [len(chunks[k]) for k in order]
-        sorted_caps = [caps[k] for k in order]
+        sorted_caps = [0 if greedy else caps[k] for k in order]
         pending: list[Any] = []
         try:
             # Batches are submitted asynchronously: on the CPU each of the translator's workers
@@ -391,7 +396,7 @@ class ArgosEngine:
                     length_penalty=self._options.length_penalty,
                     replace_unknowns=True,
                     max_input_length=0,
-                    max_decoding_length=sorted_caps[run[0]],
+                    max_decoding_length=max(caps[order[j]] for j in run),
                     asynchronous=True,
                 )
             results = [job.result() for job in pending]
@@ -403,7 +408,8 @@ class ArgosEngine:
         submitted = [order[j] for run in runs for j in run]
         for k, result in zip(submitted, results, strict=True):
             source_text = pieces[owner[k][0]][1]
-            decoded[k] = self._detokenize(loaded, result.hypotheses[0], source_text)
+            tokens = result.hypotheses[0][: caps[k]]  # greedy: as if decoded to its own cap
+            decoded[k] = self._detokenize(loaded, tokens, source_text)
         texts: dict[int, str] = {}
         for k, (i, spaced) in enumerate(owner):
             texts[i] = texts.get(i, "") + (" " if spaced else "") + decoded[k]

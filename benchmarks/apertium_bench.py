@@ -24,8 +24,8 @@ contenders translate, each in a process of its own that times only the apertium 
   answers a batch before the next one is sent.)
 
 Two more rows run localise itself: as it is (each call's process started ahead, see the
-engine's docstring) and with starting ahead turned off (``--no-prestart``: no ``prepare``, no
-spare for the next call), to show what starting ahead buys.
+engine's docstring: ``prepare`` starts the process while the stage looks sentences up) and
+with starting ahead turned off (``--no-prestart``: no ``prepare``), to show what it buys.
 
 Contenders run in alternating rounds (each once per round, same order); before each run
 the benchmark waits (``--quiet``, up to ``--max-wait``) until the rest of the machine uses
@@ -78,14 +78,13 @@ LOCALISE_NO_PRESTART = "localise, no start ahead"
 def wrap(out: Path, argv: list[str], *, prestart: bool = True) -> int:
     """Run localise's ``main`` with the apertium engine's calls timed; write them to ``out``.
 
-    Without ``prestart`` the engine starts each call's process when the call comes (no
-    ``prepare``, no spare for the next call), to show what starting ahead buys."""
+    Without ``prestart`` the engine starts its process when the call comes (no
+    ``prepare``), to show what starting ahead buys."""
     from localise import cli
     from localise.engines import apertium
 
     if not prestart:
         del apertium.ApertiumEngine.prepare
-        apertium.SPARE_AFTER = sys.maxsize
 
     calls: list[dict[str, Any]] = []
     real = apertium.ApertiumEngine.translate

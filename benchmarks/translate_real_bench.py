@@ -387,7 +387,8 @@ def main() -> int:
         texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         loop = str(HERE / "_argos_loop.py")
         same_pieces: bool | None = None
-        if {"A4", "A4t", "A1t"} - set(args.skip):  # else: no argostranslate run, untimed either
+        argos_skipped = set(args.skip) | (set() if args.argos_beam1 else {"A1t"})
+        if {"A4", "A4t", "A1t"} - argos_skipped:  # else: no argostranslate run, untimed either
             log = record(["_argos_loop", "--units", str(texts_file), "--out",
                           str(root / "rec-A4-out.json")], root / "rec-A4.json", env)
             summaries["A4"] = calls_summary(log)

@@ -70,17 +70,44 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in ``path``'s folder (made if missing): (descriptor, name)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+
+
+def _give_mode(tmp: str, path: Path) -> None:
+    """Give ``tmp`` the mode of the file it will replace, or what open() would create."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    os.chmod(tmp, mode)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: str, path: Path) -> Iterator[None]:
+    """Remove ``tmp`` if the block fails; an OSError becomes a LocaliseError naming ``path``."""
+    try:
+        yield
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        raise
+
+
 def write_stream_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
     """:func:`write_if_changed` for content made piece by piece (a large index): the pieces go
     to a temporary file beside ``path`` as they come, never all in memory; it replaces ``path``
     unless ``path`` already holds the same bytes. True if written."""
     new, old = hashlib.blake2b(digest_size=20), hashlib.blake2b(digest_size=20)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-    except OSError as exc:
-        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    try:
+    fd, tmp = _temp_beside(path)
+    with _removed_on_failure(tmp, path):
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 new.update(chunk)
@@ -98,19 +125,9 @@ def write_stream_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
         if same:
             os.unlink(tmp)
             return False
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp, mode)
+        _give_mode(tmp, path)
         os.replace(tmp, path)
         return True
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        raise
 
 
 def replace_if_unchanged(path: Path, data: bytes, *, read: bytes | None) -> bool:
@@ -133,30 +150,16 @@ def write_atomic(
 
     With ``check``, the target must still hold ``expect`` (None: not exist) at the rename.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-    except OSError as exc:
-        raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    try:
+    fd, tmp = _temp_beside(path)
+    with _removed_on_failure(tmp, path):
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777  # keep the mode of the file it replaces
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()  # a new file: what open() would have created
-        os.chmod(tmp, mode)
+        _give_mode(tmp, path)  # keep the mode of the file it replaces
         if check and _current(path) != expect:
             raise ConcurrentEdit("changed on disk while localise worked on it", path=path)
         os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        raise
 
 
 def write_staged(folder: Path, data: bytes) -> str:
@@ -167,15 +170,8 @@ def write_staged(folder: Path, data: bytes) -> str:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
-        raise
+    with _removed_on_failure(tmp, folder), os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     return os.path.basename(tmp)
 
 

@@ -8,6 +8,7 @@ Pure standard library; nothing here imports localise.
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import re
@@ -407,6 +408,28 @@ def make_corpus(dest: Path, *, count: int, words: int, seed: int) -> list[Path]:
         path.write_text(maker.article(slug=slug, target_words=words), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def varied_copies(dest: Path, copies: int) -> None:
+    """``copies`` copies of the shipped articles under ``dest/copy-K/``, words varied per copy
+    (copy 0 as shipped)."""
+    for copy in range(copies):
+        for article in sorted(SHIPPED_SOURCE.rglob("*.md")):
+            path = dest / f"copy-{copy}" / article.relative_to(SHIPPED_SOURCE)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(vary_article(article.read_text("utf-8"), copy), "utf-8")
+
+
+def shipped_glossary(dest: Path, lang: str) -> None:
+    """The shipped glossary's rows for every language (``*``) and for ``lang`` at ``dest`` (a
+    row for a language the project does not have is an error)."""
+    with open(REPO / "locales" / "glossary.csv", encoding="utf-8", newline="") as src:
+        rows = list(csv.DictReader(src))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["language"] in ("*", lang))
 
 
 def git_describe() -> str:

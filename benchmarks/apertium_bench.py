@@ -44,7 +44,6 @@ the target), also given against the fastest set-up that writes the same output.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import html
 import json
@@ -218,19 +217,8 @@ def run(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> dict
 
 
 def make_project(dest: Path, copies: int) -> None:
-    articles = sorted(_corpus.SHIPPED_SOURCE.rglob("*.md"))
-    for copy in range(copies):
-        for article in articles:
-            path = dest / "source" / f"copy-{copy}" / article.relative_to(_corpus.SHIPPED_SOURCE)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_corpus.vary_article(article.read_text("utf-8"), copy), "utf-8")
-    (dest / "locales").mkdir()
-    with open(REPO / "locales" / "glossary.csv", encoding="utf-8", newline="") as src:
-        rows = list(csv.DictReader(src))
-    with open(dest / "locales" / "glossary.csv", "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(r for r in rows if r["language"] in ("*", "es"))
+    _corpus.varied_copies(dest / "source", copies)
+    _corpus.shipped_glossary(dest / "locales" / "glossary.csv", "es")
     (dest / "localise.toml").write_text(
         'languages = ["es"]\n\n[translate.engines]\nes = "apertium"\n', encoding="utf-8")
 

@@ -60,11 +60,7 @@ TARGET = "ja"
 def make_project(dest: Path, packages: Path, copies: int) -> int:
     """``copies`` varied copies of the shipped articles under ``source/copy-K/``; articles."""
     articles = sorted(_corpus.SHIPPED_SOURCE.rglob("*.md"))
-    for copy in range(copies):
-        for article in articles:
-            path = dest / "source" / f"copy-{copy}" / article.relative_to(_corpus.SHIPPED_SOURCE)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_corpus.vary_article(article.read_text("utf-8"), copy), "utf-8")
+    _corpus.varied_copies(dest / "source", copies)
     (dest / "localise.toml").write_text(
         f'languages = ["{TARGET}"]\n\n[translate]\n'
         f"packages_dir = {json.dumps(str(packages))}\n", encoding="utf-8")

@@ -42,7 +42,6 @@ Reported: per contender wall min and median, sentences/s at the min, generated t
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -181,15 +180,7 @@ def make_project(dest: Path, packages: Path, only: list[str], *, generated: int 
         shutil.copy(article, path)
     if generated:
         _corpus.make_corpus(dest / "source", count=generated, words=words, seed=2026)
-    (dest / "locales").mkdir()
-    # the glossary's rows for every language and for ja (a row for a language the project
-    # does not have is an error)
-    with open(REPO / "locales" / "glossary.csv", encoding="utf-8", newline="") as src:
-        rows = list(csv.DictReader(src))
-    with open(dest / "locales" / "glossary.csv", "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(r for r in rows if r["language"] in ("*", TARGET))
+    _corpus.shipped_glossary(dest / "locales" / "glossary.csv", TARGET)
     (dest / "localise.toml").write_text(
         f'languages = ["{TARGET}"]\n\n[translate]\n'
         f"packages_dir = {json.dumps(str(packages))}\n", encoding="utf-8")

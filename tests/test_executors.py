@@ -107,6 +107,7 @@ def test_an_engine_with_call_size_0_gets_the_whole_run_in_one_call() -> None:
     assert engine.calls == [600] and len(done) == 1
     assert engines.call_size(engines.get_engine("apertium", options=EngineOptions())) == 0
     assert engines.call_size(engines.get_engine("pseudo", options=EngineOptions())) == 256
+    assert engines.call_size(engines.get_engine("argos", options=EngineOptions())) == 2048
 
 
 @pytest.fixture

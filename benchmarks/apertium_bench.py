@@ -24,7 +24,7 @@ contenders translate, each in a process of its own that times only the apertium 
   answers a batch before the next one is sent.)
 
 Two more rows run localise itself: as it is (each call's process started ahead, see the
-engine's docstring: ``prepare`` starts the process while the stage looks sentences up) and
+engine's docstring: ``prepare`` starts the process before the call comes) and
 with starting ahead turned off (``--no-prestart``: no ``prepare``), to show what it buys.
 
 Contenders run in alternating rounds (each once per round, same order); before each run

@@ -216,6 +216,14 @@ RUNNER = """\
 import os, sys
 if os.environ.get("LOCALISE_TEST_SERIAL") == "1":
     os.cpu_count = lambda: 1   # keep every stage in this one process
+if os.environ.get("LOCALISE_TEST_SLOW_WRITES"):  # every write takes this long (workers too)
+    import time
+    from localise import files
+    _write, _pause = files.write_atomic, float(os.environ["LOCALISE_TEST_SLOW_WRITES"])
+    def _slow(*args, **kwargs):
+        time.sleep(_pause)
+        return _write(*args, **kwargs)
+    files.write_atomic = _slow
 from localise.cli import main
 for command in sys.argv[2:]:
     code = main(["-C", sys.argv[1], command])
@@ -243,8 +251,10 @@ def _write_corpus(root: Path, version: int) -> None:
 
 
 def _pipeline(root: Path, python: str, *, serial: bool, stages: tuple[str, ...] = STAGES,
-              start_new_session: bool = False) -> subprocess.Popen[bytes]:
+              start_new_session: bool = False, slow_writes: float = 0) -> subprocess.Popen[bytes]:
     env = dict(os.environ, LOCALISE_TEST_SERIAL="1" if serial else "0")
+    if slow_writes:
+        env["LOCALISE_TEST_SLOW_WRITES"] = str(slow_writes)
     return subprocess.Popen(
         [python, "-c", RUNNER, str(root), *stages],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
@@ -385,8 +395,9 @@ def _wait_for_first_write(root: Path, proc: subprocess.Popen[bytes], timeout: fl
 def test_sigint_exits_130_without_traceback(corpus: Corpus, tmp_path: Path, mode: str) -> None:
     """Ctrl-C (SIGINT to the foreground process group, workers included) mid-update."""
     root = corpus.fresh_copy(tmp_path / "run", stage="update")
+    # each write slowed down, so the Ctrl-C lands mid-run however fast the machine is
     proc = _pipeline(root, sys.executable, serial=mode == "serial", stages=("update",),
-                     start_new_session=True)
+                     start_new_session=True, slow_writes=0.02)
     _wait_for_first_write(root, proc, timeout=60)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)

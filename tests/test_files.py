@@ -213,7 +213,9 @@ def test_cli_refuses_while_another_process_holds_lock(project: Path, python: str
 
 ARTICLES = 200
 RUNNER = """\
-import os, sys
+import os, signal, sys
+# Ctrl-C as at a terminal: a run started in the background (nohup, CI) inherits SIGINT ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 if os.environ.get("LOCALISE_TEST_SERIAL") == "1":
     os.cpu_count = lambda: 1   # keep every stage in this one process
 if os.environ.get("LOCALISE_TEST_SLOW_WRITES"):  # every write takes this long (workers too)

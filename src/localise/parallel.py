@@ -23,8 +23,6 @@ MAX_CHUNK = 16
 """Most jobs sent to a worker at once (more saves little and holds more in memory)."""
 AHEAD = 2
 """Chunks per worker submitted ahead of the one whose results are awaited."""
-INTERRUPT_GRACE = 0.5
-"""Seconds a broken pool waits for this process's own Ctrl-C before it is reported."""
 _PR_SET_PDEATHSIG = 1
 """prctl(2) option: the signal a process gets when its parent dies (Linux)."""
 
@@ -75,7 +73,6 @@ def stream_jobs(
             yield item, result
         return
     from concurrent.futures import Future, ProcessPoolExecutor  # 20 ms: only when used
-    from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(count // (workers * 4), MAX_CHUNK))
     source = iter(items)
@@ -92,15 +89,7 @@ def stream_jobs(
                 if not pending:
                     return
                 batch, future = pending.popleft()
-                try:
-                    outcomes = future.result()
-                except BrokenProcessPool:
-                    # Ctrl-C reaches the workers and this process together: a worker that
-                    # quits first breaks the pool before this process has run its own SIGINT
-                    # handler, which then raises KeyboardInterrupt here (a crash re-raises)
-                    time.sleep(INTERRUPT_GRACE)
-                    raise
-                for item, (result, seconds) in zip(batch, outcomes, strict=True):
+                for item, (result, seconds) in zip(batch, future.result(), strict=True):
                     if done is not None:
                         done(item, seconds)
                     yield item, result

@@ -214,17 +214,15 @@ class ApertiumEngine:
     def prepare(self, *, source: str, target: str) -> None:
         """Start the pair's process for the first call, so it loads meanwhile (optional; once
         a call has come, it does nothing)."""
-        self._spare(mode_for(source, target), first=True)
+        mode = mode_for(source, target)
+        with self._lock:
+            if mode not in self._spares and not self._called:
+                self._spares[mode] = _start(mode)
 
     def close(self) -> None:
         """Kill the processes started ahead and not used (optional; also done when the engine
         is garbage-collected and at exit). The engine can still be used afterwards."""
         _close_all(self._spares, self._lock)
-
-    def _spare(self, mode: str, *, first: bool = False) -> None:
-        with self._lock:
-            if mode not in self._spares and not (first and self._called):
-                self._spares[mode] = _start(mode)
 
     def _take(self, mode: str) -> _Process:
         """The started process for ``mode`` when it is still waiting, else a new one."""

@@ -27,7 +27,8 @@ LAZY_ALLOWED = {
     "argostranslate": "imports torch and stanza: only to find its folders or use the index",
     "tqdm": "progress bars, only on a terminal",
     "urllib": "the network, only for `models install --from-index`",
-    "ctypes": "libunistring, only when the line-break tables are regenerated",
+    "ctypes": "libunistring when the line-break tables are regenerated; prctl in worker "
+              "processes; syncfs when a build commits its staged pages",
     "concurrent": "worker processes, only when a stage has enough jobs to use them",
     "shtab": "shell completion scripts, only for `localise completion`",
     "markdown": "Python-Markdown, only when an mkdocs article's emphasis is checked",

@@ -199,11 +199,7 @@ def commit_staged(staged: Path, path: Path) -> None:
     replaces): a reader sees the old file or the new one; across file systems, a copy."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(staged, mode)
+        _give_mode(str(staged), path)
         try:
             os.replace(staged, path)
         except OSError as exc:

@@ -3,18 +3,21 @@ language, any article) stops it with ``path:line`` and exit 2, and no page is wr
 are staged and renamed into place only when every job succeeded, so a build that fails or
 is interrupted midway leaves the earlier pages exactly as they were, and no temporary file.
 A rerun after one article changed rewrites only that article's files, with workers too.
+Build segments no article extract segmented already (unless the article changed since).
 
 Real CLI processes (tests/support/lifecycle.py); with many articles the jobs run in workers.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import polib
 import pytest
 
+from localise import segments
 from localise.parallel import MIN_JOBS
 from localise.project import Project
 from localise.stages import BuildJob, Built, build, jobs
@@ -148,4 +151,32 @@ def test_with_workers_a_rerun_after_one_article_changed_rewrites_only_its_files(
         "locales/ja/LC_MESSAGES/a05.po", "locales/es/LC_MESSAGES/a05.po", *pages,
         ".localise/state.json", ".localise/build.json",
         *(detail_path(root / ".localise", page).relative_to(root).as_posix() for page in pages),
+        segments.record_path(Path(".localise"), Path("source/a05.md")).as_posix(),
     }
+
+
+def test_build_takes_the_segmentation_extract_kept_and_never_a_stale_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_fixture(tmp_path)
+    for command in ("extract", "update", "build"):
+        ok(root, command)
+    built = files(root / "build")
+    shutil.rmtree(root / "build")
+    segmented: list[str] = []
+    real = jobs.segment_source
+
+    def counted(config: Any, source: Any) -> Any:
+        segmented.append(source.article.path.as_posix())
+        return real(config, source)
+
+    monkeypatch.setattr(jobs, "segment_source", counted)
+    build.run(Project.open(root))
+    assert segmented == []  # every article came from the records extract made
+    assert files(root / "build") == built
+
+    article = root / "source" / "checklist.md"
+    article.write_text(article.read_text("utf-8") + "\nA closing paragraph.\n", "utf-8")
+    build.run(Project.open(root))  # no extract: the record is of the old text
+    assert segmented == ["source/checklist.md"]
+    assert "A closing paragraph." in (root / "build" / "ja" / "checklist.md").read_text("utf-8")

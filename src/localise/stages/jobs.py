@@ -10,12 +10,13 @@ from __future__ import annotations
 import os.path
 from pathlib import Path
 
-from localise import assets, catalogue, checks
+from localise import assets, catalogue, checks, segments
 from localise.config import Config
 from localise.errors import LocaliseError, UsageError
 from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic, write_staged
 from localise.glossary import Glossary
-from localise.project import digest, read_optional, segment_source
+from localise.model import Document
+from localise.project import Source, digest, read_optional, segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
 from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
 from localise.stages._record import PageEntry, page_notes, record_page
@@ -24,11 +25,28 @@ MERGE_ATTEMPTS = 5
 """How often a catalogue saved by someone else during the run is re-read and merged again."""
 
 
+def segmented(config: Config, source: Source, *, keep: bool) -> Document:
+    """The article segmented: from its record in ``.localise/segments/`` when one was made
+    from these very bytes, options and code; otherwise segmented now (and, with ``keep``,
+    recorded for the build)."""
+    article = source.article
+    options = config.segment_options_for(article.path)
+    key = segments.key(source.text, path=article.path, slug=article.slug, options=options)
+    found = segments.load(
+        config.cache_dir, source.text, path=article.path, slug=article.slug, key=key)
+    if found is not None:
+        return found
+    document = segment_source(config, source)
+    if keep:
+        segments.save(config.cache_dir, document, key=key)
+    return document
+
+
 def extract_one(job: ExtractJob, config: Config, glossary: Glossary) -> bool:
     """Write one article's template; True when its bytes changed."""
     previous = catalogue.parse(job.pot, path=job.pot_name) if job.pot is not None else None
     data = catalogue.template(
-        segment_source(config, job.source),
+        segmented(config, job.source, keep=True),
         reference_comments=config.reference_comments,
         previous=previous,
         glossary=glossary,
@@ -92,7 +110,7 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
     succeeded (one malformed catalogue anywhere, and no page is written). What is returned
     is small (no page text), so the stage holds little per page however many there are.
     """
-    document = segment_source(config, job.source)
+    document = segmented(config, job.source, keep=False)
     options = config.build
     linked = (
         assets.referenced(job.source.text, article=job.source.article.path, root=config.root)

@@ -781,3 +781,73 @@ def test_long_comment_runs_and_long_strings_read_exactly(tmp_path: Path) -> None
     assert entry.msgid.endswith("piece 399 of a long paragraph, ") and entry.msgid == entry.msgstr
     assert entry.line == 3 + 200 + 300 + 1 + 1  # header, notes, extracted, flags, msgid
     assert po.render() == gettext(MSGCAT or "msgcat", str(source)).stdout
+
+
+# -- the linter's quick path for common lines ------------------------------------------
+
+PO_LINES = [
+    'msgid ""', 'msgstr ""', 'msgctxt "c"', 'msgid "a"', 'msgstr "b"', '"more"', '""',
+    '"x\\"y"', '"a\\nb"', 'msgid  "two spaces"', 'msgid "open', '"unterminated', '"', '"a"b"',
+    'msgid_plural "p"', 'msgstr[0] "z"', '#~ msgid "old"', '#~ msgstr "alt"', '#~ "cont"',
+    '#| msgid "prev"', '#~| msgid "gone"', '#. note', '#: ref.md:1', '#, fuzzy', '# tc',
+    "", "   ", '  "indented"  ', 'msgstr "\\q"', 'msgid "t"\t', 'garbage', '"\\x41"',
+]
+GOOD_STRINGS = ['""', '"a"', '"b c"', '"x\\"y"', '"a\\nb"', '"\\x41"']
+BAD_STRINGS = ['"\\q"', '"open', '"a"b"']
+
+
+@st.composite
+def po_entries(draw: st.DrawFn) -> list[str]:
+    """An entry, well formed unless bad strings are drawn: comments, then keywords each with
+    continuation strings (the msgid made unique by a number)."""
+    bad = draw(st.integers(0, 9)) == 0
+    strings = st.sampled_from(GOOD_STRINGS + (BAD_STRINGS if bad else []))
+    lines = draw(st.lists(st.sampled_from(["#. note", "#: ref.md:1", "#, fuzzy", "# tc"]),
+                          max_size=3))
+    prefix = draw(st.sampled_from(["", "", "", "#~ ", "#| "]))
+    for keyword in draw(st.sampled_from([["msgid", "msgstr"], ["msgctxt", "msgid", "msgstr"],
+                                         ["msgid", "msgid_plural", "msgstr[0]"]])):
+        space = draw(st.sampled_from([" ", " ", " ", "  "]))
+        first = f'"m{draw(st.integers(0, 10**6))}"' if keyword == "msgid" else draw(strings)
+        lines.append(f"{prefix}{keyword}{space}{first}")
+        lines += [prefix + more for more in draw(st.lists(strings, max_size=3))]
+    return lines
+
+
+def _lint_facts(text: str) -> object:
+    try:
+        lint = catalogue._Linter(text, path=Path("x.po")).run()
+    except CatalogueError as exc:
+        return ("error", str(exc))
+    return (lint.polib_text(), lint.msgid_lines, lint.obsolete_previous, lint.folded)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(po_entries(), po_entries(), po_entries(),
+                          st.lists(st.sampled_from(PO_LINES), max_size=2)), max_size=8))
+def test_law_the_quick_path_reads_lines_as_the_full_one_does(blocks: list[list[str]]) -> None:
+    text = "\n".join(line for block in blocks for line in [*block, ""])
+    quick = _lint_facts(text)
+    full = catalogue._Linter.plain
+    try:
+        catalogue._Linter.plain = lambda self, number, stripped: False  # type: ignore[method-assign]
+        slow = _lint_facts(text)
+    finally:
+        catalogue._Linter.plain = full  # type: ignore[method-assign]
+    assert quick == slow
+
+
+def test_the_quick_path_takes_the_common_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[int] = []
+    full = catalogue._Linter.plain
+
+    def counted(self: Any, number: int, stripped: str) -> bool:
+        done = full(self, number, stripped)
+        if done:
+            taken.append(number)
+        return done
+
+    monkeypatch.setattr(catalogue._Linter, "plain", counted)
+    text = 'msgid ""\nmsgstr ""\n"Language: ja\\n"\n\n#. c\nmsgid "a"\n"b"\nmsgstr "c"\n'
+    catalogue._Linter(text, path=Path("x.po")).run()
+    assert taken == [1, 2, 6, 7, 8]  # line 3 has an escape: the full path reads it

@@ -334,22 +334,54 @@ class _Linter:
 
     def run(self) -> _Linter:
         fold = self.can_fold
+        nul = any("\x00" in line for line in self.lines)
         for number, line in enumerate(self.lines, 1):
-            if "\x00" in line:
+            if nul and "\x00" in line:
                 raise self.fail("NUL character (not allowed in a catalogue)", number)
             if line[:1] == "#" and line[1:2] not in ("~", "|"):
                 if fold:  # a comment: translator, extracted, reference, flags (the common case)
                     self.comment(number, line)
                 continue
-            if fold:
+            if fold and self.comments[1]:
                 self.end_comments()
             stripped = line.strip()
-            if stripped:
+            if not stripped:
+                continue
+            if not self.plain(number, stripped):
                 self.line(number, stripped)
         self.end_comments()
         self.flush()
         self.close()
         return self
+
+    def plain(self, number: int, stripped: str) -> bool:
+        """:meth:`line` for the common lines, done quickly: ``msgid``, ``msgstr`` or
+        ``msgctxt`` and one space before a string, or a continuation string, with no
+        backslash; False (nothing done) for any other line."""
+        if stripped[-1] != '"' or "\\" in stripped:
+            return False
+        if stripped[0] == '"':
+            if len(stripped) < 2 or stripped.count('"') != 2 or self.run_ is None:
+                return False
+            body = stripped[1:-1]
+            self.run_.bodies.append(body)
+            self.run_.more.append(number)
+            current = self.current
+            if current is None:
+                raise self.fail("string outside an entry", number)
+            if current in ("msgid", "msgctxt") and current in self.entry:
+                pieces = self.entry[current]
+                assert isinstance(pieces, list)
+                pieces.append(body)
+            return True
+        name, _, quoted = stripped.partition(" ")
+        if (name not in ("msgid", "msgstr", "msgctxt") or quoted[:1] != '"'
+                or quoted.count('"') != 2):
+            return False
+        self.flush()
+        self.run_ = _Run(number, f"{name} ", [quoted[1:-1]], [], False)
+        self.keyword(number, name, quoted[1:-1], obsolete=False)
+        return True
 
     def comment(self, number: int, line: str) -> None:
         """Note a comment line, to fold a long run of extracted or translator comments."""

@@ -11,8 +11,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from localise import __version__, segments
+from localise import __version__
 from localise.stages._record import detail_path
+from localise.stages._segments import record_path
 
 WELCOME_FILES = {
     "locales/welcome.pot",
@@ -213,7 +214,7 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
     assert changed(before, stats(built)) == WELCOME_FILES | {
         "source/welcome.md", ".localise/state.json", ".localise/build.json",
         *(_page_record(built, f"build/{lang}/welcome.md") for lang in ("ja", "es")),
-        segments.record_path(Path(".localise"), Path("source/welcome.md")).as_posix(),
+        record_path(Path(".localise"), Path("source/welcome.md")).as_posix(),
     }
     pot = polib.pofile(str(built / "locales" / "welcome.pot"))
     assert pot.metadata["POT-Creation-Date"] == "2027-01-01 00:00+0000"

@@ -315,6 +315,7 @@ class _Linter:
         self.path = path
         self.lines = text.split("\n")
         self.can_fold = _FOLD not in text
+        self.has_nul = "\x00" in text
         self.rewritten: dict[int, str] = {}
         """1-based line → the line as polib must see it."""
         self.obsolete_previous: dict[str, str] = {}
@@ -333,8 +334,7 @@ class _Linter:
         return CatalogueError(message, path=self.path, line=number, excerpt=self.lines[number - 1])
 
     def run(self) -> _Linter:
-        fold = self.can_fold
-        nul = any("\x00" in line for line in self.lines)
+        fold, nul = self.can_fold, self.has_nul
         for number, line in enumerate(self.lines, 1):
             if nul and "\x00" in line:
                 raise self.fail("NUL character (not allowed in a catalogue)", number)
@@ -361,14 +361,13 @@ class _Linter:
         if stripped[-1] != '"' or "\\" in stripped:
             return False
         if stripped[0] == '"':
-            if len(stripped) < 2 or stripped.count('"') != 2 or self.run_ is None:
+            current = self.current
+            if (len(stripped) < 2 or stripped.count('"') != 2 or self.run_ is None
+                    or current is None):
                 return False
             body = stripped[1:-1]
             self.run_.bodies.append(body)
             self.run_.more.append(number)
-            current = self.current
-            if current is None:
-                raise self.fail("string outside an entry", number)
             if current in ("msgid", "msgctxt") and current in self.entry:
                 pieces = self.entry[current]
                 assert isinstance(pieces, list)

@@ -59,14 +59,15 @@ class ConcurrentEdit(LocaliseError):
     """The file changed on disk since it was read (a person or another tool saved it)."""
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically replace ``path`` with ``data`` unless it holds exactly that; True if written."""
+def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
+    """Atomically replace ``path`` with ``data`` unless it holds exactly that; True if written
+    (``durable``: see :func:`write_atomic`)."""
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # writing it says what is wrong, if any
         pass
-    write_atomic(path, data)
+    write_atomic(path, data, durable=durable)
     return True
 
 
@@ -144,18 +145,22 @@ def replace_if_unchanged(path: Path, data: bytes, *, read: bytes | None) -> bool
 
 
 def write_atomic(
-    path: Path, data: bytes, *, expect: bytes | None = None, check: bool = False
+    path: Path, data: bytes, *, expect: bytes | None = None, check: bool = False,
+    durable: bool = True,
 ) -> None:
     """Write a temporary file in the same folder, then rename it: never a half-written file.
 
     With ``check``, the target must still hold ``expect`` (None: not exist) at the rename.
+    Without ``durable`` the bytes are not forced to disk first (no ``fsync``): after a crash
+    the file may be empty, so only for what is redone when it does not hold together.
     """
     fd, tmp = _temp_beside(path)
     with _removed_on_failure(tmp, path):
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         _give_mode(tmp, path)  # keep the mode of the file it replaces
         if check and _current(path) != expect:
             raise ConcurrentEdit("changed on disk while localise worked on it", path=path)

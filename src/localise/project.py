@@ -96,7 +96,7 @@ def digest(*parts: bytes) -> str:
 
 
 @functools.cache
-def _code_digest() -> bytes:
+def code_digest() -> bytes:
     """Fingerprint of localise's own code: an upgrade rebuilds what it would write differently."""
     package = Path(__file__).parent
     return digest(*(p.read_bytes() for p in sorted(package.rglob("*.py")))).encode()
@@ -107,7 +107,7 @@ class State:
 
     def __init__(self, config: Config) -> None:
         self.path = config.cache_dir / "state.json"
-        self.config_key = digest(__version__.encode(), repr(config).encode(), _code_digest())
+        self.config_key = digest(__version__.encode(), repr(config).encode(), code_digest())
         self.dirty = False
 
     @functools.cached_property

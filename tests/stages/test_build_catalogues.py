@@ -17,10 +17,9 @@ from typing import Any
 import polib
 import pytest
 
-from localise import segments
 from localise.parallel import MIN_JOBS
 from localise.project import Project
-from localise.stages import BuildJob, Built, build, jobs
+from localise.stages import BuildJob, Built, _segments, build, jobs
 from localise.stages._record import detail_path
 from support.lifecycle import copy_fixture, files, localise, ok, stamps
 
@@ -151,7 +150,7 @@ def test_with_workers_a_rerun_after_one_article_changed_rewrites_only_its_files(
         "locales/ja/LC_MESSAGES/a05.po", "locales/es/LC_MESSAGES/a05.po", *pages,
         ".localise/state.json", ".localise/build.json",
         *(detail_path(root / ".localise", page).relative_to(root).as_posix() for page in pages),
-        segments.record_path(Path(".localise"), Path("source/a05.md")).as_posix(),
+        _segments.record_path(Path(".localise"), Path("source/a05.md")).as_posix(),
     }
 
 

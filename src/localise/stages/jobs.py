@@ -10,7 +10,7 @@ from __future__ import annotations
 import os.path
 from pathlib import Path
 
-from localise import assets, catalogue, checks, segments
+from localise import assets, catalogue, checks
 from localise.config import Config
 from localise.errors import LocaliseError, UsageError
 from localise.files import ConcurrentEdit, replace_if_unchanged, write_atomic, write_staged
@@ -18,7 +18,7 @@ from localise.glossary import Glossary
 from localise.model import Document
 from localise.project import Source, digest, read_optional, segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
-from localise.stages import BuildJob, Built, ExtractJob, UpdateJob
+from localise.stages import BuildJob, Built, ExtractJob, UpdateJob, _segments
 from localise.stages._record import PageEntry, page_notes, record_page
 
 MERGE_ATTEMPTS = 5
@@ -29,16 +29,13 @@ def segmented(config: Config, source: Source, *, keep: bool) -> Document:
     """The article segmented: from its record in ``.localise/segments/`` when one was made
     from these very bytes, options and code; otherwise segmented now (and, with ``keep``,
     recorded for the build)."""
-    article = source.article
-    options = config.segment_options_for(article.path)
-    key = segments.key(source.text, path=article.path, slug=article.slug, options=options)
-    found = segments.load(
-        config.cache_dir, source.text, path=article.path, slug=article.slug, key=key)
+    key = _segments.key(config, source)
+    found = _segments.load(config.cache_dir, source, key=key)
     if found is not None:
         return found
     document = segment_source(config, source)
     if keep:
-        segments.save(config.cache_dir, document, key=key)
+        _segments.save(config.cache_dir, document, key=key)
     return document
 
 

@@ -1,4 +1,4 @@
-"""A kept segmentation (:mod:`localise.segments`) loads back as exactly what segment() makes.
+"""A kept segmentation (:mod:`localise.stages._segments`) loads back as what segment() makes.
 
 The law runs over the CommonMark spec examples, every Markdown fixture of every dialect, the
 shipped articles (placeholders on) and generated articles; the other tests show that a record
@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from localise import segments
 from localise.model import Document, SegmentOptions
+from localise.project import Article, Project, Source
 from localise.segment import segment
+from localise.stages import _segments
 from strategies import documents
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = json.loads((ROOT / "tests/fixtures/commonmark/spec-0.31.2.json").read_text("utf-8"))
 FIXTURES = sorted(
     p for folder in ("dialects", "dialect-cases") for p in (ROOT / "tests/fixtures" / folder)
@@ -27,7 +28,8 @@ FIXTURES = sorted(
 )
 ARTICLES = sorted((ROOT / "source").rglob("*.md"))
 ON = SegmentOptions(currency=True, dates=True)
-ARTICLE = Path("source/a.md")
+ARTICLE = Article(Path("source/a.md"), "a")
+TEXT = "# Title\n\nCosts $6,500 on Jan 12, 2026.\n"
 
 
 def dialect_of(path: Path) -> str:
@@ -36,10 +38,10 @@ def dialect_of(path: Path) -> str:
 
 
 def round_trip(tmp_path: Path, text: str, options: SegmentOptions) -> tuple[Document, Document]:
-    made = segment(text, path=ARTICLE, slug="a", options=options)
-    key = segments.key(text, path=ARTICLE, slug="a", options=options)
-    segments.save(tmp_path, made, key=key)
-    loaded = segments.load(tmp_path, text, path=ARTICLE, slug="a", key=key)
+    source = Source(ARTICLE, text.encode("utf-8"))
+    made = segment(source.text, path=ARTICLE.path, slug=ARTICLE.slug, options=options)
+    _segments.save(tmp_path, made, key="k")
+    loaded = _segments.load(tmp_path, source, key="k")
     assert loaded is not None
     return made, loaded
 
@@ -84,33 +86,34 @@ def test_generated_articles_load_back_as_segmented(tmp_path: Path, text: str) ->
     assert_same(made, loaded)
 
 
-def kept(tmp_path: Path, text: str = "# Title\n\nCosts $6,500 on Jan 12, 2026.\n") -> str:
-    made = segment(text, path=ARTICLE, slug="a", options=ON)
-    key = segments.key(text, path=ARTICLE, slug="a", options=ON)
-    segments.save(tmp_path, made, key=key)
-    return key
+def kept(tmp_path: Path, text: str = TEXT) -> Source:
+    source = Source(ARTICLE, text.encode("utf-8"))
+    made = segment(source.text, path=ARTICLE.path, slug=ARTICLE.slug, options=ON)
+    _segments.save(tmp_path, made, key="k")
+    return source
 
 
 def test_a_record_of_other_bytes_options_or_code_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = "# Title\n\nCosts $6,500 on Jan 12, 2026.\n"
-    key = kept(tmp_path, text)
-    assert segments.load(tmp_path, text, path=ARTICLE, slug="a", key=key) is not None
-    other_text = segments.key(text + "More.\n", path=ARTICLE, slug="a", options=ON)
-    other_options = segments.key(text, path=ARTICLE, slug="a", options=SegmentOptions())
-    other_slug = segments.key(text, path=ARTICLE, slug="b", options=ON)
-    monkeypatch.setattr(segments, "code_digest", lambda: "edited code")
-    other_code = segments.key(text, path=ARTICLE, slug="a", options=ON)
-    assert len({key, other_text, other_options, other_slug, other_code}) == 5
-    for stale in (other_text, other_options, other_slug, other_code):
-        assert segments.load(tmp_path, text, path=ARTICLE, slug="a", key=stale) is None
-
-
-def test_the_code_digest_follows_the_package_sources() -> None:
-    package = Path(segments.__file__).parent
-    assert len(segments.code_digest()) == 40
-    assert any(package.rglob("*.py"))
+    (tmp_path / "source").mkdir()
+    (tmp_path / "localise.toml").write_text('languages = ["ja"]\n', "utf-8")
+    config = Project.open(tmp_path).config
+    source = Source(ARTICLE, TEXT.encode("utf-8"))
+    key = _segments.key(config, source)
+    assert key == _segments.key(config, Source(ARTICLE, TEXT.encode("utf-8")))
+    other_bytes = _segments.key(config, Source(ARTICLE, (TEXT + "More.\n").encode("utf-8")))
+    other_slug = _segments.key(config, Source(Article(ARTICLE.path, "b"), source.data))
+    (tmp_path / "localise.toml").write_text(
+        'languages = ["ja"]\n[formatting]\ndates = false\n', "utf-8")
+    other_options = _segments.key(Project.open(tmp_path).config, source)
+    monkeypatch.setattr(_segments, "code_digest", lambda: b"edited code")
+    other_code = _segments.key(config, source)
+    assert len({key, other_bytes, other_slug, other_options, other_code}) == 5
+    _segments.save(tmp_path, segment(TEXT, path=ARTICLE.path, slug="a", options=ON), key=key)
+    assert _segments.load(tmp_path, source, key=key) is not None
+    for stale in (other_bytes, other_slug, other_options, other_code):
+        assert _segments.load(tmp_path, source, key=stale) is None
 
 
 @pytest.mark.parametrize("damage", [
@@ -122,20 +125,24 @@ def test_the_code_digest_follows_the_package_sources() -> None:
         [*u[:5], 10**6, 10**6 + 1, *u[7:]] for u in json.loads(r)["units"]]}).encode(),
     lambda r: json.dumps({**json.loads(r), "units": [
         [*u[:5], "0", *u[6:]] for u in json.loads(r)["units"]]}).encode(),
+    lambda r: json.dumps({**json.loads(r), "units": [
+        [u[0], "chapter", *u[2:]] for u in json.loads(r)["units"]]}).encode(),
+    lambda r: json.dumps({**json.loads(r), "units": [
+        [7, *u[1:]] for u in json.loads(r)["units"]]}).encode(),
     lambda r: json.dumps({**json.loads(r), "links": []}).encode(),
 ], ids=["not-json", "cut-short", "other-format", "short-unit", "span-past-end",
-        "offset-not-int", "links-not-a-map"])
+        "offset-not-int", "unknown-kind", "msgid-not-text", "links-not-a-map"])
 def test_a_damaged_record_is_not_used(tmp_path: Path, damage: object) -> None:
-    text = "# Title\n\nCosts $6,500 on Jan 12, 2026.\n"
-    key = kept(tmp_path, text)
-    path = segments.record_path(tmp_path, ARTICLE)
+    source = kept(tmp_path)
+    path = _segments.record_path(tmp_path, ARTICLE.path)
+    assert _segments.load(tmp_path, source, key="k") is not None
     path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
-    assert segments.load(tmp_path, text, path=ARTICLE, slug="a", key=key) is None
+    assert _segments.load(tmp_path, source, key="k") is None
 
 
 def test_saving_the_same_record_again_leaves_the_file_alone(tmp_path: Path) -> None:
     kept(tmp_path)
-    path = segments.record_path(tmp_path, ARTICLE)
+    path = _segments.record_path(tmp_path, ARTICLE.path)
     os.utime(path, ns=(10**18, 10**18))
     kept(tmp_path)
     assert path.stat().st_mtime_ns == 10**18

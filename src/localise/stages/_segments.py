@@ -3,116 +3,91 @@
 ``localise extract`` segments every changed article; ``localise build`` needs the same
 :class:`~localise.model.Document` again, in another process. :func:`save` writes it as JSON
 (one file per article, replaced when the article changes) and :func:`load` gives it back when
-its :func:`key` still matches: the article's text, path, slug and segmentation options, and
-the code of this package (any edit to localise makes every record stale). Anything else
-(a missing, stale, damaged or tampered-with record) loads as None and the caller segments
-again, so a record can only ever save time, never change a result.
+its :func:`key` still matches: the article's bytes, path, slug and segmentation options, and
+localise's own code (an upgrade, or any edit to localise, makes every record stale). A missing,
+stale or damaged record (not JSON, the wrong shape, spans outside the text) loads as None and
+the caller segments again. Like the rest of ``.localise/``, a record is trusted as far as the
+sources are: whoever can write it can edit the articles too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
-import hashlib
 import json
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from localise.config import Config
+from localise.errors import LocaliseError
+from localise.files import write_if_changed
 from localise.formatting import Value
-from localise.model import Document, Placeholder, SegmentOptions, Unit
+from localise.model import Document, Escape, Placeholder, Unit, UnitKind
+from localise.project import Source, code_digest, digest
 
 FORMAT = 1
 """Version of the record's shape."""
-FOLDER = "segments"
-"""Folder of the records inside the project's cache folder."""
+_KINDS = frozenset(get_args(UnitKind))
+_ESCAPES = frozenset(get_args(Escape))
 
 
-@functools.cache
-def code_digest() -> str:
-    """Digest of this package's Python sources (read once per process)."""
-    package = Path(__file__).parent
-    hasher = hashlib.blake2b(digest_size=20)
-    for path in sorted(package.rglob("*.py")):
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
-        hasher.update(path.read_bytes() + b"\0")
-    return hasher.hexdigest()
-
-
-def key(text: str, *, path: Path, slug: str, options: SegmentOptions) -> str:
-    """What a record must have been made from to stand for ``segment(text, …)``."""
-    hasher = hashlib.blake2b(digest_size=20)
-    for part in (code_digest(), path.as_posix(), slug, repr(options), text):
-        hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return hasher.hexdigest()
+def key(config: Config, source: Source) -> str:
+    """What a record must have been made from to stand for the article ``source`` as segmented
+    under ``config`` now."""
+    article = source.article
+    options = config.segment_options_for(article.path)
+    return digest(code_digest(), repr(options).encode(), article.path.as_posix().encode(),
+                  article.slug.encode(), source.data)
 
 
 def record_path(folder: Path, article: Path) -> Path:
     """The record of the article at project-relative ``article`` in cache folder ``folder``."""
-    name = hashlib.blake2b(article.as_posix().encode("utf-8", "surrogatepass"),
-                           digest_size=20).hexdigest()
-    return folder / FOLDER / f"{name}.json"
+    return folder / "segments" / f"{digest(article.as_posix().encode('utf-8'))}.json"
 
 
 def save(folder: Path, document: Document, *, key: str) -> None:
     """Keep ``document`` (segmented under ``key``) for later runs; a record that already holds
     it is left alone, and a failure to write only costs a later run the segmentation."""
-    path = record_path(folder, document.path)
     try:
         data = json.dumps(
             {"format": FORMAT, "key": key, "units": [_unit(u) for u in document.units],
              "links": document.link_definitions},
             ensure_ascii=False, separators=(",", ":"),
-        ).encode("utf-8", "surrogatepass")
+        ).encode("utf-8")
     except (TypeError, ValueError):  # something JSON cannot hold: no record, not a wrong one
         return
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            return
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".localise-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:  # no fsync: a record lost in a crash is redone
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    with contextlib.suppress(LocaliseError):  # no fsync: a record lost in a crash is redone
+        write_if_changed(record_path(folder, document.path), data, durable=False)
 
 
-def load(folder: Path, text: str, *, path: Path, slug: str, key: str) -> Document | None:
-    """The document kept for the article at ``path`` if it was segmented under ``key`` from
-    ``text``; None when there is no such record or it does not hold together."""
+def load(folder: Path, source: Source, *, key: str) -> Document | None:
+    """The document kept for the article ``source`` if it was segmented under ``key``; None
+    when there is no such record or it does not hold together."""
+    article = source.article
     try:
-        record = json.loads(record_path(folder, path).read_bytes())
-    except (OSError, ValueError):
-        return None
-    try:
+        record = json.loads(record_path(folder, article.path).read_bytes())
         if record["format"] != FORMAT or record["key"] != key:
             return None
         units = tuple(_to_unit(raw) for raw in record["units"])
         links = record["links"]
-    except (KeyError, IndexError, TypeError, ValueError, ArithmeticError):
+    except (OSError, LookupError, TypeError, ValueError, ArithmeticError):
         return None
-    if not isinstance(links, dict) or not _fits(units, len(text)):
+    if not isinstance(links, dict) or not _fits(units, len(source.text)):
         return None
-    return Document(path=path, slug=slug, text=text, units=units, link_definitions=links)
+    return Document(path=article.path, slug=article.slug, text=source.text, units=units,
+                    link_definitions=links)
 
 
 def _fits(units: tuple[Unit, ...], size: int) -> bool:
-    """True when the units' spans lie in order inside a text of ``size`` characters."""
+    """True when the units' spans (front matter aside) lie in order inside ``size`` characters."""
     end = 0
     for unit in units:
-        if not (isinstance(unit.msgid, str) and isinstance(unit.comment, str)):
+        if unit.kind == "front-matter":
+            continue
+        if not end <= unit.start <= unit.end <= size:
             return False
-        if unit.kind != "front-matter" and not end <= unit.start <= unit.end <= size:
-            return False
-        end = unit.end if unit.kind != "front-matter" else end
+        end = unit.end
     return True
 
 
@@ -125,9 +100,12 @@ def _unit(unit: Unit) -> list[Any]:
 def _to_unit(raw: list[Any]) -> Unit:
     (msgid, kind, comment, line, end_line, start, end, continuation, single_line, yaml_style,
      marks, escape) = raw
-    for number in (line, end_line, start, end):
-        if type(number) is not int:
-            raise TypeError("not an offset")
+    if kind not in _KINDS or escape not in _ESCAPES:
+        raise ValueError("not a unit")
+    if not all(type(n) is int for n in (line, end_line, start, end)):
+        raise TypeError("not an offset")
+    if not all(isinstance(t, str) for t in (msgid, comment, continuation)):
+        raise TypeError("not text")
     return Unit(msgid, kind, comment, line, end_line, start, end, continuation,
                 bool(single_line), yaml_style, tuple(_to_placeholder(p) for p in marks),
                 escape)

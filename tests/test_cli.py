@@ -213,6 +213,7 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
     assert set(outputs) == WELCOME_FILES
     assert changed(before, stats(built)) == WELCOME_FILES | {
         "source/welcome.md", ".localise/state.json", ".localise/build.json",
+        ".localise/fingerprints.json",
         *(_page_record(built, f"build/{lang}/welcome.md") for lang in ("ja", "es")),
         record_path(Path(".localise"), Path("source/welcome.md")).as_posix(),
     }

@@ -102,10 +102,13 @@ def _removed_on_failure(tmp: str, path: Path) -> Iterator[None]:
         raise
 
 
-def write_stream_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
+def write_stream_if_changed(
+    path: Path, chunks: Iterable[bytes], *, durable: bool = True
+) -> bool:
     """:func:`write_if_changed` for content made piece by piece (a large index): the pieces go
     to a temporary file beside ``path`` as they come, never all in memory; it replaces ``path``
-    unless ``path`` already holds the same bytes. True if written."""
+    unless ``path`` already holds the same bytes (``durable=False``: no fsync, for a cache a
+    crash may lose). True if written."""
     new, old = hashlib.blake2b(digest_size=20), hashlib.blake2b(digest_size=20)
     fd, tmp = _temp_beside(path)
     with _removed_on_failure(tmp, path):
@@ -121,7 +124,7 @@ def write_stream_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
                 same = old.digest() == new.digest()
             except FileNotFoundError:
                 same = False
-            if not same:
+            if not same and durable:
                 os.fsync(handle.fileno())
         if same:
             os.unlink(tmp)

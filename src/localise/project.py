@@ -11,7 +11,6 @@ once; the stages that stream through every article (extract, update, build) keep
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from localise import glossary as glossary_module
 from localise.config import CONFIG_NAME, PATH_FIELDS, Config
 from localise.errors import ConfigError, UsageError
 from localise.files import decode_utf8, write_stream_if_changed
+from localise.fingerprints import Fingerprints, digest
 from localise.glossary import Glossary
 from localise.model import Document
 from localise.segment import link_definitions, segment
@@ -44,13 +44,21 @@ class Article:
 class Source:
     """A source article as read in this run: the bytes on disk and the text decoded from them."""
 
-    __slots__ = ("_text", "article", "data")
+    __slots__ = ("_digest", "_text", "article", "data")
 
     def __init__(self, article: Article, data: bytes) -> None:
         self.article = article
         self.data = data
         """Exactly what was read; outputs made from this source are fingerprinted with it."""
         self._text: str | None = None
+        self._digest: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """:func:`digest` of ``data``: what the outputs made from this source record."""
+        if self._digest is None:
+            self._digest = digest(self.data)
+        return self._digest
 
     @property
     def text(self) -> str:
@@ -71,6 +79,7 @@ class Source:
 
     def __setstate__(self, state: tuple[Article, bytes, str | None]) -> None:
         self.article, self.data, self._text = state
+        self._digest = None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -86,15 +95,6 @@ def read_optional(path: Path) -> bytes | None:
         return None
 
 
-def digest(*parts: bytes) -> str:
-    """Fingerprint of a sequence of byte strings (lengths included, so parts cannot shift)."""
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
-
-
 @functools.cache
 def code_digest() -> bytes:
     """Fingerprint of localise's own code: an upgrade rebuilds what it would write differently."""
@@ -103,11 +103,14 @@ def code_digest() -> bytes:
 
 
 class State:
-    """Fingerprints of the inputs each output was last made from (``.localise/state.json``)."""
+    """What each output was last made from (``.localise/state.json``): per output, a
+    fingerprint of its bytes and of its inputs' digests, all taken from ``fingerprints``
+    (so an unchanged file is not read to know it)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, fingerprints: Fingerprints) -> None:
         self.path = config.cache_dir / "state.json"
         self.config_key = digest(__version__.encode(), repr(config).encode(), code_digest())
+        self.fingerprints = fingerprints
         self.dirty = False
 
     @functools.cached_property
@@ -121,35 +124,35 @@ class State:
             return {}
         return {k: v for k, v in loaded.items() if isinstance(v, str)}
 
-    def fresh(self, output: Path, *inputs: bytes, current: bytes | None = None) -> bool:
-        """True when ``output`` (whose bytes are ``current``, read when not given) exists
-        unchanged and was made from exactly ``inputs``."""
+    def _key(self, current: str, inputs: tuple[str, ...]) -> str:
+        return digest(self.config_key.encode(), current.encode(), *(i.encode() for i in inputs))
+
+    def fresh(self, output: Path, *inputs: str) -> bool:
+        """True when ``output`` exists unchanged and was made from exactly ``inputs`` (the
+        inputs' digests, or short tags of how it was made)."""
         key = self.data.get(str(output))
         if key is None:
             return False
-        if current is None:
-            try:
-                current = output.read_bytes()
-            except FileNotFoundError:
-                return False
-        return key == digest(self.config_key.encode(), current, *inputs)
+        current = self.fingerprints.of(output)
+        return current is not None and key == self._key(current, inputs)
 
-    def record(self, output: Path, *inputs: bytes) -> None:
+    def record(self, output: Path, *inputs: str) -> None:
         """Remember that ``output``, as it is on disk now, was made from ``inputs``."""
-        try:
-            current = output.read_bytes()
-        except FileNotFoundError:
+        current = self.fingerprints.of(output)
+        if current is None:
             return
-        self.data[str(output)] = digest(self.config_key.encode(), current, *inputs)
+        self.data[str(output)] = self._key(current, inputs)
         self.dirty = True
 
     def forget(self, output: Path) -> None:
         """Drop what is known about ``output`` (a file moved or removed)."""
+        self.fingerprints.forget(output)
         if self.data.pop(str(output), None) is not None:
             self.dirty = True
 
     def save(self) -> None:
-        """Write the fingerprints back if any changed."""
+        """Write the fingerprints back if any changed (the file digests' table too)."""
+        self.fingerprints.save()
         if self.dirty:  # as json.dumps(sort_keys=True, indent=0) would, a line at a time
             write_stream_if_changed(self.path, self._lines())
             self.dirty = False
@@ -171,6 +174,7 @@ class Project:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.root = config.root
+        self._prefix = os.path.join(os.fspath(config.root), "")
         self._sources: dict[Article, Source] = {}
         self._documents: dict[Article, Document] = {}
         self._definitions: dict[Article, dict[str, Any]] = {}
@@ -202,6 +206,11 @@ class Project:
         return read_bytes(self.confined(self.config.glossary_path))
 
     @functools.cached_property
+    def glossary_digest(self) -> str:
+        """:func:`digest` of :attr:`glossary_bytes`: an input of every template and page."""
+        return digest(self.glossary_bytes)
+
+    @functools.cached_property
     def glossary(self) -> Glossary:
         """The project's glossary (empty when the file does not exist)."""
         if not self.glossary_bytes:
@@ -219,30 +228,45 @@ class Project:
             raise UsageError("source folder not found", path=self.config.source_dir)
         built = built_page_matcher(self.config)
         found = []
-        for path in sorted(root.rglob("*.md")):
-            rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if path.is_symlink():
+        for rel, entry in sorted(_markdown_files(os.fspath(root))):
+            path = Path(entry.path)
+            if entry.is_symlink():
                 self._check_link(path)
-            if not path.is_file():
+                if not path.is_file():
+                    continue
+            elif not entry.is_file(follow_symlinks=False):
                 continue
-            if any(ch.isprintable() is False and ch != " " for ch in rel.as_posix()):
+            name = "/".join(rel)
+            if any(ch.isprintable() is False and ch != " " for ch in name):
                 raise UsageError(
-                    f"file name with a control character: {rel.as_posix()!r}; rename it",
+                    f"file name with a control character: {name!r}; rename it",
                     path=self.config.source_dir,
                 )
             if built is not None and built(path):
                 continue  # a page localise builds beside its sources (Hugo, MkDocs suffixes)
-            slug = rel.with_suffix("").as_posix()
-            found.append(Article(path=self.config.source_dir / rel, slug=slug))
+            found.append(Article(path=self.config.source_dir.joinpath(*rel), slug=name[:-3]))
         return found
 
     @functools.cached_property
     def state(self) -> State:
         """The fingerprints of what earlier runs made (read once per run)."""
         self.check_reads()
-        return State(self.config)
+        return State(self.config, self.fingerprints)
+
+    @functools.cached_property
+    def fingerprints(self) -> Fingerprints:
+        """The digests of the project's files, read only when their stat changed (see
+        :mod:`localise.fingerprints`); saved by :meth:`State.save`."""
+        self.check_reads()
+        return Fingerprints(self.config.cache_dir / "fingerprints.json", self.root)
+
+    def fingerprint(self, article: Article) -> str:
+        """The digest of the article's source bytes (``Source.digest``; the file unread when
+        its stat is unchanged), without keeping anything of it."""
+        found = self._sources.get(article)
+        if found is not None:
+            return found.digest
+        return self.fingerprints.of(self.root / article.path) or digest(b"")
 
     def languages(self, langs: Sequence[str] | None) -> list[str]:
         """``langs`` checked against the configured languages (all of them when None), as the
@@ -310,6 +334,9 @@ class Project:
 
     def relative(self, path: Path) -> Path:
         """``path`` relative to the project root when it is inside it."""
+        text, prefix = os.fspath(path), self._prefix
+        if text.startswith(prefix) and ".." not in text:  # the usual case, without pathlib's
+            return Path(text[len(prefix):])  # own relative_to (a warm run asks thousands)
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
     def written_folders(self) -> list[Path]:
@@ -386,6 +413,26 @@ class Project:
         if not path.resolve().is_relative_to(folder.resolve()):
             raise UsageError(f"refusing to write outside {folder}", path=path)
         return path
+
+
+def _markdown_files(root: str) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """``(parts under root, entry)`` of every ``*.md`` under ``root`` not hidden (nor under a
+    hidden folder), not descending into linked folders, as ``Path.rglob`` would find them."""
+    pending: list[tuple[str, tuple[str, ...]]] = [(root, ())]
+    while pending:
+        folder, parts = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except PermissionError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.name.endswith(".md"):
+                yield (*parts, entry.name), entry
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, (*parts, entry.name)))
 
 
 def built_page_matcher(config: Config) -> Callable[[Path], bool] | None:

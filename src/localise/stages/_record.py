@@ -216,15 +216,11 @@ class BuildRecord:
         """The index key of an absolute page path: project-relative POSIX."""
         return self.project.relative(path).as_posix()
 
-    def key(self, current: bytes | None, inputs: tuple[bytes, ...]) -> str:
-        """Fingerprint of a page whose file holds ``current`` (None: no file) and ``inputs``."""
-        return self.key_of(None if current is None else digest(current), inputs)
-
-    def key_of(self, on_disk: str | None, inputs: tuple[bytes, ...]) -> str:
-        """:meth:`key` of a page whose file's bytes have the digest ``on_disk`` (None: no
-        file): a build accounts for a page it staged without holding its bytes."""
+    def key_of(self, on_disk: str | None, inputs: tuple[str, ...]) -> str:
+        """Fingerprint of a page whose file's bytes have the digest ``on_disk`` (None: no
+        file) made from ``inputs`` (the digests of its source and catalogue, and tags)."""
         file = b"\0absent" if on_disk is None else b"\0file" + on_disk.encode()
-        return digest(self.config_key.encode(), file, *inputs)
+        return digest(self.config_key.encode(), file, *(i.encode() for i in inputs))
 
     def get(self, path: Path) -> PageEntry | None:
         """The index entry of the page at ``path``."""

@@ -53,23 +53,26 @@ def run(
     record = BuildRecord(project)
     tree_name = "draft" if draft else "reviewed"
     tree = config.tree_root(draft=draft)
-    extra = (b"draft" if draft else b"reviewed", project.glossary_bytes)
+    extra = ("draft" if draft else "reviewed", project.glossary_digest)
     chosen = project.languages(langs)
     report = Report()
     pages: list[PageReport | None] = []  # article and language order; None: stale, built below
     stale: list[tuple[Article, tuple[str, ...]]] = []
     names = _page_names(project, draft=draft)
     articles = sharding.select(shard, project.articles, lambda article: article.slug)
+    fingerprints = project.fingerprints  # unchanged files are not read
     for article in articles:
-        source = project.source(article, keep=False)
+        source: str | None = None
         languages = []
         for lang in chosen:
             name = names(lang, article.slug)
             entry = record.pages.get(name)
             if entry is not None:
-                po = read_optional(config.po_path(lang, article.slug))
-                inputs = (source.data, po or b"", *extra)
-                if entry.key == record.key(read_optional(project.root / name), inputs):
+                if source is None:
+                    source = project.fingerprint(article)
+                po = fingerprints.of(config.po_path(lang, article.slug)) or ""
+                on_disk = fingerprints.of(project.root / name)
+                if entry.key == record.key_of(on_disk, (source, po, *extra)):
                     pages.append(_fresh_report(record, name, entry))
                     continue
             project.inside(project.root / name, tree)
@@ -91,6 +94,7 @@ def run(
     _refresh_assets(project, record, report, tree_name)
     _remove_stale(project, record, report, tree_name, tree)
     record.save()
+    project.fingerprints.save()
     return report
 
 
@@ -117,7 +121,7 @@ def _build(
     *,
     names: Callable[[str, str], str],
     draft: bool,
-    extra: tuple[bytes, ...],
+    extra: tuple[str, ...],
     progress: Progress | None,
 ) -> list[PageReport]:
     """Build the ``stale`` pages, staging the changed ones in ``folder``, then (every job
@@ -151,16 +155,18 @@ def _build(
             name = article.path.as_posix()  # one string for the article's pages
             for (lang, _, current, _, po), result in zip(job.outputs, done, strict=True):
                 kinds = counts.setdefault(tuple(result.kinds.items()), result.kinds)
+                inputs = (job.source.digest, digest(po) if po is not None else "", *extra)
                 built.append(_account(
                     project, record, report, result, pending,
                     article=article.path, name=name, slug=article.slug, lang=lang, kinds=kinds,
-                    tree=tree_name, current=current, inputs=(job.source.data, po or b"", *extra),
+                    tree=tree_name, current=current, inputs=inputs,
                 ))
     if any(page.staged is not None for page in pending):
         flush_staged(folder)
     for page in pending:  # every catalogue parsed, every page staged: now put them in place
         if page.staged is not None:
             commit_staged(folder / page.staged, project.root / page.rel)
+            project.fingerprints.wrote(project.root / page.rel)
             report.written.append(page.rel)
         if page.entry is not None:
             _copy_assets(project, record, report, page)
@@ -244,7 +250,7 @@ def _account(
     kinds: dict[str, int],
     tree: str,
     current: bytes | None,
-    inputs: tuple[bytes, ...],
+    inputs: tuple[str, ...],
 ) -> PageReport:
     """Account for one page a job assembled (and recorded): report and index entry (``kinds``,
     its notes per kind, is shared with other pages: never changed in place); what is left to

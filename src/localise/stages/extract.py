@@ -36,20 +36,18 @@ def run(project: Project, *, progress: Progress | None = None) -> Report:
     carry the catalogues of renamed articles along and move those of removed ones aside."""
     config, state = project.config, project.state
     report = Report()
-    glossary_bytes = project.glossary_bytes
+    glossary = project.glossary_digest
     stale: list[Article] = []
     new: list[Article] = []
-    for article in project.articles:
+    for article in project.articles:  # unchanged files are not read (see Project.fingerprints)
         pot_path = config.pot_path(article.slug)
-        source = project.source(article, keep=False)
-        pot = read_optional(pot_path)
-        if pot is not None and state.fresh(pot_path, source.data, glossary_bytes, current=pot):
+        if state.fresh(pot_path, project.fingerprint(article), glossary):
             report.unchanged.append(project.relative(pot_path))
             continue
-        source.decoded()  # decoding errors stop the run before any template is written
+        project.source(article, keep=False).decoded()  # a bad source stops the run here
         project.inside(pot_path, config.locales_root)
         stale.append(article)
-        if pot is None:
+        if not pot_path.exists():
             new.append(article)
 
     def jobs() -> Iterator[ExtractJob]:  # read again as workers need them: none held long
@@ -62,7 +60,7 @@ def run(project: Project, *, progress: Progress | None = None) -> Report:
     for job, written in stream_jobs(EXTRACT_JOB, jobs(), config, project.glossary,
                                     count=len(stale), done=tick):
         (report.written if written else report.unchanged).append(job.pot_name)
-        state.record(job.pot_path, job.source.data, glossary_bytes)
+        state.record(job.pot_path, job.source.digest, glossary)
     _follow_vanished(project, report, new)
     state.save()
     return report

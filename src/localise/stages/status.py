@@ -66,7 +66,8 @@ def publishable(
     the page's inputs have not changed since, else by assembling the page as build would."""
     config = project.config
     record = BuildRecord(project)
-    extra = (b"reviewed", project.glossary_bytes)
+    extra = ("reviewed", project.glossary_digest)
+    fingerprints = project.fingerprints  # read only: status saves nothing
     by_slug = {article.slug: article for article in project.articles}
     verdicts: dict[str, dict[str, Verdict]] = {}
     for lang, per in counts.items():
@@ -82,13 +83,13 @@ def publishable(
                 continue
             article = by_slug[slug]
             page = config.output_path(lang, slug)
-            po_bytes = read_optional(config.po_path(lang, slug))
-            inputs = (project.source(article).data, po_bytes or b"", *extra)
+            po_path = config.po_path(lang, slug)
+            inputs = (project.fingerprint(article), fingerprints.of(po_path) or "", *extra)
             entry = record.get(page)
-            if entry is not None and entry.key == record.key(read_optional(page), inputs):
+            if entry is not None and entry.key == record.key_of(fingerprints.of(page), inputs):
                 kinds = [note.kind for note in entry.unit_notes()]
             else:
-                kinds = _assembled_notes(project, lang, article, po_bytes)
+                kinds = _assembled_notes(project, lang, article, read_optional(po_path))
             if kinds:
                 named = ", ".join(sorted(set(kinds)))
                 out[slug] = Verdict(False, f"{len(kinds)} units would go out in English ({named})")

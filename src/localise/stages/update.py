@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from localise.parallel import stream_jobs
-from localise.project import Article, Project, read_optional
+from localise.project import Article, Project, digest, read_optional
 from localise.stages import Progress, Report, Ticker, UpdateJob
 
 UPDATE_JOB = "localise.stages.jobs:update_one"
@@ -28,16 +28,16 @@ def run(
     """Refresh every stale catalogue of ``langs`` (all languages when None) from its template."""
     config, state = project.config, project.state
     report = Report()
-    flag = b"obsolete" if keep_obsolete else b"no-obsolete"
+    flag = "obsolete" if keep_obsolete else "no-obsolete"
     chosen = project.languages(langs)
     stale: list[tuple[Article, tuple[str, ...]]] = []  # (no paths kept: made again below)
+    fingerprints = project.fingerprints  # unchanged files are not read
     for article in project.articles:
-        pot = read_optional(config.pot_path(article.slug))
+        pot = fingerprints.of(config.pot_path(article.slug)) or ""
         langs_stale = []
         for lang in chosen:
             po_path = config.po_path(lang, article.slug)
-            data = read_optional(po_path)
-            if data is not None and state.fresh(po_path, pot or b"", flag, current=data):
+            if state.fresh(po_path, pot, flag):
                 report.unchanged.append(project.relative(po_path))
             else:
                 project.inside(po_path, config.locales_root)
@@ -61,6 +61,6 @@ def run(
                                     done=tick):
         for (_, path, name, _), changed in zip(job.catalogues, written, strict=True):
             (report.written if changed else report.unchanged).append(name)
-            state.record(path, job.pot or b"", flag)
+            state.record(path, digest(job.pot) if job.pot is not None else "", flag)
     state.save()
     return report

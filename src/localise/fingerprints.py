@@ -1,0 +1,185 @@
+"""Content digests of project files, kept beside their stat so an unchanged file is not read.
+
+:func:`digest` is the one fingerprint of the project (of bytes, or of several). A
+:class:`Fingerprints` table (``.localise/fingerprints.json``) remembers, per file, its size,
+mtime, ctime and inode with the digest of its bytes, as git's index does: a later run that
+finds the same stat takes the digest without reading the file. ctime cannot be set by a
+program, so an edit always changes it, whatever the editor does to the mtime.
+
+The one hole in such a table is an edit within the same clock tick as the hashing (a stat
+that cannot tell the two versions apart). So an entry is trusted only when the file's ctime
+is older than the moment it was hashed by more than :data:`MARGIN_NS` (two seconds on a file
+system with whole-second times); one hashed too soon after its last change ("racy", git's
+word) is hashed again before the table is saved, after waiting out the margin, so a run
+leaves no entry a later run must read again. A file system whose clock runs behind this
+machine's (a network share) could defeat the margin; set ``LOCALISE_NO_STAT=1`` there and
+every file is read each run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from localise.files import write_stream_if_changed
+
+FORMAT = 1
+"""Version of the table's layout; a table of another version is ignored (files are read)."""
+MARGIN_NS = 20_000_000
+"""How much older than its hashing a file's ctime must be for the entry to be trusted: two
+ticks of the kernel's coarse clock at 100 Hz (file times come from that clock)."""
+COARSE_MARGIN_NS = 2_000_000_000
+"""The margin for a file whose times are whole seconds (FAT keeps two-second times)."""
+
+Stamp = tuple[int, int, int, int]
+"""``(size, mtime_ns, ctime_ns, inode)`` of a file."""
+
+
+def digest(*parts: bytes) -> str:
+    """Fingerprint of a sequence of byte strings (lengths included, so parts cannot shift)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def _settled(ctime_ns: int, hashed_ns: int) -> bool:
+    """True when a file last changed at ``ctime_ns`` and hashed at ``hashed_ns`` cannot have
+    changed since within the same tick."""
+    margin = COARSE_MARGIN_NS if ctime_ns % 1_000_000_000 == 0 else MARGIN_NS
+    return ctime_ns + margin < hashed_ns
+
+
+class Fingerprints:
+    """The digests of the project's files this run has asked for, with the table of stats that
+    lets it skip reading unchanged ones (see the module docstring)."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.root = root
+        self._prefix = os.path.join(os.fspath(root), "")
+        self._entries: dict[str, list[Any]] | None = None
+        self._racy: set[str] = set()
+        self._dirty = False
+        self._trust = not os.environ.get("LOCALISE_NO_STAT")
+
+    @property
+    def entries(self) -> dict[str, list[Any]]:
+        """Project-relative path → ``[size, mtime_ns, ctime_ns, inode, digest, hashed_ns]``
+        (read on first use; a missing or damaged table is an empty one)."""
+        if self._entries is None:
+            self._entries = {}
+            try:
+                data = json.loads(self.path.read_bytes())
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                files = data.get("files")
+                for name, entry in (files.items() if isinstance(files, dict) else ()):
+                    if (isinstance(entry, list) and len(entry) == 6
+                            and all(type(v) is int for i, v in enumerate(entry) if i != 4)
+                            and isinstance(entry[4], str)):
+                        self._entries[name] = entry
+        return self._entries
+
+    def _name(self, path: Path) -> str:
+        text = os.fspath(path)
+        return text[len(self._prefix):] if text.startswith(self._prefix) else text
+
+    def of(self, path: Path) -> str | None:
+        """The digest of the file's bytes (:func:`digest`), or None when it does not exist;
+        read only when its stat differs from the table's (or the entry is not settled)."""
+        name = self._name(path)
+        full = path if path.is_absolute() else self.root / path
+        entries = self.entries
+        try:
+            info = os.stat(full)
+        except FileNotFoundError:
+            if entries.pop(name, None) is not None:
+                self._dirty = True
+            return None
+        entry = entries.get(name)
+        if (self._trust and entry is not None and tuple(entry[:4]) == _stamp(info)
+                and _settled(entry[2], entry[5])):
+            return str(entry[4])
+        return self._hash(name, full)
+
+    def _hash(self, name: str, full: Path) -> str | None:
+        """Read and hash the file; remember its stat as it was when read."""
+        hashed = time.time_ns()
+        try:
+            with open(full, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                data = handle.read()
+        except FileNotFoundError:
+            if self.entries.pop(name, None) is not None:
+                self._dirty = True
+            return None
+        found = digest(data)
+        entry = [*_stamp(info), found, hashed]
+        if self.entries.get(name) != entry:
+            self.entries[name] = entry
+            self._dirty = True
+        if _settled(info.st_ctime_ns, hashed):
+            self._racy.discard(name)
+        else:
+            self._racy.add(name)
+        return found
+
+    def wrote(self, path: Path) -> None:
+        """Note that this run has just written ``path``: its entry is made before saving."""
+        self._racy.add(self._name(path))
+        self._dirty = True
+
+    def forget(self, path: Path) -> None:
+        """Drop the entry of ``path`` (a file moved or removed)."""
+        if self.entries.pop(self._name(path), None) is not None:
+            self._dirty = True
+
+    def save(self) -> None:
+        """Hash again the files hashed or written too recently to trust (after waiting out the
+        margin), then write the table back if it changed."""
+        if self._racy:
+            self._settle()
+        if not self._dirty:
+            return
+        write_stream_if_changed(self.path, self._pieces(), durable=False)
+        self._dirty = False
+
+    def _settle(self) -> None:
+        names = sorted(self._racy)
+        self._racy.clear()
+        newest = 0
+        for name in names:
+            try:
+                newest = max(newest, os.stat(self.root / name).st_ctime_ns)
+            except OSError:
+                continue
+        margin = COARSE_MARGIN_NS if newest % 1_000_000_000 == 0 else MARGIN_NS
+        wait = newest + margin - time.time_ns()
+        if wait > 0:
+            time.sleep(wait / 1e9 + 0.001)
+        for name in names:
+            self._hash(name, self.root / name)
+        self._racy.clear()  # still racy: changing as we watch; the next run reads them again
+
+    def _pieces(self) -> Iterator[bytes]:
+        """The table, sorted, one file per line."""
+        yield b'{"format":%d,"files":{' % FORMAT
+        separator = b"\n"
+        for name in sorted(self.entries):
+            entry = json.dumps(self.entries[name], separators=(",", ":"))
+            yield separator + json.dumps(name, ensure_ascii=False).encode() + b":" + \
+                entry.encode()
+            separator = b",\n"
+        yield b"\n}}\n"

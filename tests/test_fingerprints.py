@@ -1,0 +1,179 @@
+"""File digests kept beside their stat: unchanged files unread, every edit seen, racy entries
+hashed again before the table is saved."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from localise import fingerprints as fp_module
+from localise.fingerprints import MARGIN_NS, Fingerprints, _settled, digest
+
+
+def _table(root: Path) -> Fingerprints:
+    return Fingerprints(root / ".localise" / "fingerprints.json", root)
+
+
+def _settled_table(root: Path, *names: str) -> None:
+    """Hash ``names`` once their last change is older than the margin, and save."""
+    time.sleep(2 * MARGIN_NS / 1e9)
+    table = _table(root)
+    for name in names:
+        table.of(root / name)
+    table.save()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every file opened for reading through ``open`` (pathlib's included), by path."""
+    opened: list[str] = []
+    real = io.open
+
+    def spy(file, mode="r", *args, **kwargs):
+        if "r" in mode and not isinstance(file, int):
+            opened.append(os.fspath(file))
+        return real(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", spy)
+    monkeypatch.setattr(builtins, "open", spy)
+    yield opened
+
+
+def test_the_digest_is_of_the_bytes_and_none_for_a_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"hello")
+    table = _table(tmp_path)
+    assert table.of(tmp_path / "a.md") == digest(b"hello")
+    assert table.of(Path("a.md")) == digest(b"hello")  # project-relative works too
+    assert table.of(tmp_path / "missing.md") is None
+
+
+def test_a_settled_unchanged_file_is_not_read_again(tmp_path: Path, reads: list[str]) -> None:
+    (tmp_path / "a.md").write_bytes(b"hello")
+    _settled_table(tmp_path, "a.md")
+    reads.clear()
+    table = _table(tmp_path)
+    assert table.of(tmp_path / "a.md") == digest(b"hello")
+    assert not [r for r in reads if r.endswith("a.md")]
+    assert not table._dirty  # nothing to write back
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"hello")
+    _settled_table(tmp_path, "a.md")
+    info = path.stat()
+    path.write_bytes(b"jello")  # same size; the mtime put back as an archiver would
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_mtime_ns == info.st_mtime_ns
+    assert _table(tmp_path).of(path) == digest(b"jello")  # the ctime moved: read again
+
+
+def test_a_racy_entry_is_not_trusted(tmp_path: Path, reads: list[str]) -> None:
+    """An entry hashed within the margin of the file's last change (its stat cannot tell an
+    edit in the same tick) is read again, even when the stat matches."""
+    path = tmp_path / "a.md"
+    path.write_bytes(b"hello")
+    info = path.stat()
+    entry = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+             digest(b"what the table wrongly says"), info.st_ctime_ns + MARGIN_NS // 2]
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": {"a.md": entry}}))
+    reads.clear()
+    assert _table(tmp_path).of(path) == digest(b"hello")
+    assert any(r.endswith("a.md") for r in reads)
+
+
+def test_save_settles_what_was_hashed_too_soon(tmp_path: Path, reads: list[str]) -> None:
+    """A file written just before it was hashed is hashed again at save (after the margin),
+    so the next run trusts it: a warm run after a cold one reads nothing."""
+    table = _table(tmp_path)
+    (tmp_path / "out.po").write_bytes(b"msgid")
+    table.of(tmp_path / "out.po")  # racy: changed a moment ago
+    (tmp_path / "page.md").write_bytes(b"page")
+    table.wrote(tmp_path / "page.md")  # written by this run, never hashed by it
+    table.save()
+    saved = json.loads((tmp_path / ".localise" / "fingerprints.json").read_text())["files"]
+    assert set(saved) == {"out.po", "page.md"}
+    assert saved["page.md"][4] == digest(b"page")
+    assert all(_settled(entry[2], entry[5]) for entry in saved.values())
+    reads.clear()
+    again = _table(tmp_path)
+    assert again.of(tmp_path / "out.po") == digest(b"msgid")
+    assert again.of(tmp_path / "page.md") == digest(b"page")
+    assert not [r for r in reads if r.endswith((".po", ".md"))]
+
+
+def test_whole_second_times_need_two_seconds() -> None:
+    second = 1_700_000_000 * 1_000_000_000
+    assert not _settled(second, second + 1_500_000_000)
+    assert _settled(second, second + 2_500_000_000)
+    assert _settled(second + 1, second + 1 + 2 * MARGIN_NS)
+    assert not _settled(second + 1, second + 1 + MARGIN_NS // 2)
+
+
+def test_a_removed_file_leaves_the_table(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"x")
+    _settled_table(tmp_path, "a.md")
+    (tmp_path / "a.md").unlink()
+    table = _table(tmp_path)
+    assert table.of(tmp_path / "a.md") is None
+    table.save()
+    assert json.loads((tmp_path / ".localise" / "fingerprints.json").read_text())["files"] == {}
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 99, "files": {}}',
+                                    b'{"format": 1, "files": {"a.md": [1, 2, "x"]}}'])
+def test_a_damaged_table_is_an_empty_one(tmp_path: Path, damage: bytes) -> None:
+    (tmp_path / "a.md").write_bytes(b"hello")
+    (tmp_path / ".localise").mkdir()
+    (tmp_path / ".localise" / "fingerprints.json").write_bytes(damage)
+    assert _table(tmp_path).of(tmp_path / "a.md") == digest(b"hello")
+
+
+def test_without_stat_trust_every_file_is_read(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_bytes(b"hello")
+    _settled_table(tmp_path, "a.md")
+    monkeypatch.setenv("LOCALISE_NO_STAT", "1")
+    reads.clear()
+    assert _table(tmp_path).of(tmp_path / "a.md") == digest(b"hello")
+    assert any(r.endswith("a.md") for r in reads)
+
+
+def test_a_warm_pipeline_reads_no_article_catalogue_or_page(
+    project: Path, cli, reads: list[str]
+) -> None:
+    """extract, update and build with nothing changed open no source, template, catalogue or
+    built page (their stat answers), and write nothing."""
+    for command in ("extract", "update", "build"):
+        assert cli(project, command).code == 0
+    time.sleep(2 * MARGIN_NS / 1e9)
+    before = {p: p.stat().st_mtime_ns for p in project.rglob("*") if p.is_file()}
+    reads.clear()
+    for command in ("extract", "update", "build"):
+        assert cli(project, command).code == 0
+    opened = [r for r in reads if r.endswith((".md", ".pot", ".po"))]
+    assert opened == []
+    after = {p: p.stat().st_mtime_ns for p in project.rglob("*") if p.is_file()}
+    assert {p for p in before if p.name != "lock"} == {p for p in after if p.name != "lock"}
+    assert all(after[p] == before[p] for p in before if p.name != "lock")
+
+
+def test_an_edit_is_seen_by_the_warm_pipeline(project: Path, cli) -> None:
+    for command in ("extract", "update", "build"):
+        assert cli(project, command).code == 0
+    source = project / "source" / "welcome.md"
+    source.write_text(source.read_text("utf-8") + "\nA brand new closing line.\n", "utf-8")
+    for command in ("extract", "update", "build"):
+        assert cli(project, command).code == 0
+    assert "A brand new closing line." in (project / "locales" / "welcome.pot").read_text()
+    assert "A brand new closing line." in (project / "build" / "ja" / "welcome.md").read_text()

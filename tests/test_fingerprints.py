@@ -177,3 +177,26 @@ def test_an_edit_is_seen_by_the_warm_pipeline(project: Path, cli) -> None:
         assert cli(project, command).code == 0
     assert "A brand new closing line." in (project / "locales" / "welcome.pot").read_text()
     assert "A brand new closing line." in (project / "build" / "ja" / "welcome.md").read_text()
+
+
+def test_entries_of_files_gone_are_pruned_when_the_table_is_written(tmp_path: Path) -> None:
+    for name in ("old.md", "kept.md"):
+        (tmp_path / name).write_bytes(name.encode())
+    _settled_table(tmp_path, "old.md", "kept.md")
+    (tmp_path / "old.md").rename(tmp_path / "new.md")  # renamed: old.md is never asked again
+    table = _table(tmp_path)
+    table.of(tmp_path / "new.md")
+    table.save()
+    saved = json.loads((tmp_path / ".localise" / "fingerprints.json").read_text())["files"]
+    assert set(saved) == {"kept.md", "new.md"}
+
+
+@pytest.mark.parametrize("name", ["../outside.md", "/etc/passwd", "a/../../b.md", ""])
+def test_a_table_naming_files_outside_the_project_is_not_believed(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / ".localise").mkdir()
+    entry = [1, 2, 3, 4, digest(b"x"), 5]
+    (tmp_path / ".localise" / "fingerprints.json").write_text(
+        json.dumps({"format": fp_module.FORMAT, "files": {name: entry}}))
+    assert _table(tmp_path).entries == {}

@@ -53,6 +53,12 @@ def _stamp(info: os.stat_result) -> Stamp:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
+def _inside(name: str) -> bool:
+    """True for a project-relative path that stays inside the project (a table edited by
+    hand cannot make a run look outside it)."""
+    return bool(name) and not os.path.isabs(name) and ".." not in name.split("/")
+
+
 def _settled(ctime_ns: int, hashed_ns: int) -> bool:
     """True when a file last changed at ``ctime_ns`` and hashed at ``hashed_ns`` cannot have
     changed since within the same tick."""
@@ -70,6 +76,7 @@ class Fingerprints:
         self._prefix = os.path.join(os.fspath(root), "")
         self._entries: dict[str, list[Any]] | None = None
         self._racy: set[str] = set()
+        self._seen: set[str] = set()
         self._dirty = False
         self._trust = not os.environ.get("LOCALISE_NO_STAT")
 
@@ -86,7 +93,7 @@ class Fingerprints:
             if isinstance(data, dict) and data.get("format") == FORMAT:
                 files = data.get("files")
                 for name, entry in (files.items() if isinstance(files, dict) else ()):
-                    if (isinstance(entry, list) and len(entry) == 6
+                    if (_inside(name) and isinstance(entry, list) and len(entry) == 6
                             and all(type(v) is int for i, v in enumerate(entry) if i != 4)
                             and isinstance(entry[4], str)):
                         self._entries[name] = entry
@@ -102,6 +109,7 @@ class Fingerprints:
         name = self._name(path)
         full = path if path.is_absolute() else self.root / path
         entries = self.entries
+        self._seen.add(name)
         try:
             info = os.stat(full)
         except FileNotFoundError:
@@ -138,7 +146,9 @@ class Fingerprints:
 
     def wrote(self, path: Path) -> None:
         """Note that this run has just written ``path``: its entry is made before saving."""
-        self._racy.add(self._name(path))
+        name = self._name(path)
+        self._racy.add(name)
+        self._seen.add(name)
         self._dirty = True
 
     def forget(self, path: Path) -> None:
@@ -153,6 +163,9 @@ class Fingerprints:
             self._settle()
         if not self._dirty:
             return
+        for name in [n for n in self.entries if n not in self._seen]:  # gone since (renamed)
+            if not os.path.lexists(self.root / name):
+                del self.entries[name]
         write_stream_if_changed(self.path, self._pieces(), durable=False)
         self._dirty = False
 

@@ -156,3 +156,22 @@ def test_an_unwritable_cache_folder_only_costs_the_record(tmp_path: Path) -> Non
     blocker.write_text("a file where the folder should be")
     kept(tmp_path)
     assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_extract_removes_the_records_of_renamed_and_deleted_articles(project: Path, cli) -> None:
+    """A renamed or deleted article's record goes at the next extract; the others stay, and
+    a file in the folder that is not a record is left alone."""
+    assert cli(project, "extract").code == 0
+    folder = project / ".localise"
+    welcome = _segments.record_path(folder, Path("source/welcome.md"))
+    travel = _segments.record_path(folder, Path("source/guides/travel.md"))
+    assert welcome.exists() and travel.exists()
+    (folder / "segments" / "notes.txt").write_text("mine", "utf-8")
+    (project / "source" / "welcome.md").rename(project / "source" / "hello.md")
+    assert cli(project, "extract").code == 0
+    hello = _segments.record_path(folder, Path("source/hello.md"))
+    assert not welcome.exists() and hello.exists() and travel.exists()
+    (project / "source" / "guides" / "travel.md").unlink()
+    assert cli(project, "extract").code == 0
+    assert sorted(p.name for p in (folder / "segments").iterdir()) == sorted(
+        [hello.name, "notes.txt"])

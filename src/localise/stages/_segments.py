@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import os
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, get_args
@@ -44,6 +46,25 @@ def key(config: Config, source: Source) -> str:
 def record_path(folder: Path, article: Path) -> Path:
     """The record of the article at project-relative ``article`` in cache folder ``folder``."""
     return folder / "segments" / f"{digest(article.as_posix().encode('utf-8'))}.json"
+
+
+def prune(folder: Path, articles: Iterable[Path]) -> int:
+    """Remove the records of articles not among ``articles`` (deleted or renamed since); how
+    many went. Only ``<digest>.json`` files are touched: nothing else in the folder."""
+    keep = {record_path(folder, article).name for article in articles}
+    removed = 0
+    try:
+        entries = list(os.scandir(folder / "segments"))
+    except OSError:  # no records yet
+        return 0
+    for entry in entries:
+        name = entry.name
+        if name in keep or not (name.endswith(".json") and len(name) == 45):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+            removed += 1
+    return removed
 
 
 def save(folder: Path, document: Document, *, key: str) -> None:

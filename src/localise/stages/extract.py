@@ -23,7 +23,9 @@ EXTRACT_JOB = "localise.stages.jobs:extract_one"
 """The work on one article (loaded only when some template is stale)."""
 MSGIDS = "localise.stages.jobs:catalogue_msgids"
 CARRY = "localise.stages.jobs:carry_catalogue"
-"""What reads and moves catalogues (loaded only when an article disappeared or is new)."""
+PRUNE = "localise.stages._segments:prune"
+"""What reads and moves catalogues, and removes the segmentation records of articles gone
+(loaded only when an article disappeared or is new)."""
 RENAME_SHARE = 0.6
 """Share of a vanished article's msgids that must reappear in a new article for its
 catalogues to follow (a rename, perhaps with edits)."""
@@ -116,6 +118,7 @@ def _follow_vanished(project: Project, report: Report, new: list[Article]) -> No
     vanished = sorted(slug for slug in templates if slug not in alive)
     if not vanished and not new:
         return  # the usual run: every template has its source, no article is new
+    job_function(PRUNE)(config.cache_dir, [article.path for article in project.articles])
     folders = _language_folders(project)
     # new articles with no catalogue in any language may be an old one under a new name
     homeless = [

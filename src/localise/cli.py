@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import json
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
-from localise import __version__, executors, sharding
+from localise import __version__, choices, sharding
 from localise.config import CONFIG_NAME, engine_options
 from localise.errors import LocaliseError, UsageError
 from localise.files import project_lock, remove_leftovers
@@ -536,7 +537,7 @@ def cmd_models(run: Run) -> int:
 def cmd_completion(run: Run) -> int:
     import shtab  # 0.2 s of imports: only to print a script
 
-    parser = _parser()
+    parser = _parser(every=True)
     for action in _actions(parser):
         if action.metavar == "DIR":
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
@@ -577,9 +578,9 @@ def _shard_spec(text: str) -> sharding.Shard:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _executor_spec(text: str) -> executors.Spec:
+def _executor_spec(text: str) -> choices.Spec:
     try:
-        return executors.parse(text)
+        return choices.parse_executor(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -848,13 +849,49 @@ def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
 def _subparser(sub: Any, name: str, summary: str, description: str, example: str,
                parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
     return sub.add_parser(  # type: ignore[no-any-return]
-        name, help=summary, description=textwrap.fill(description, 88),
-        epilog=f"example:\n  {example}",
-        formatter_class=_Help, parents=list(parents),
+        name, help=summary, **_help_texts(description, example), parents=list(parents),
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _help_texts(description: str, example: str) -> dict[str, Any]:
+    return {"description": textwrap.fill(description, 88), "epilog": f"example:\n  {example}",
+            "formatter_class": _Help}
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The subcommands, each one's parser built only when the command line names it (a run
+    builds its own command's, not all twelve), or by :meth:`build` (help, completion)."""
+
+    def add_command(self, command: Command) -> None:
+        """List ``command`` (its summary shows in ``localise --help``); built when named."""
+        self._choices_actions.append(self._ChoicesPseudoAction(command.name, (), command.summary))
+        self._name_parser_map[command.name] = functools.partial(self._command_parser, command)
+
+    def _command_parser(self, command: Command) -> argparse.ArgumentParser:
+        verbosity = argparse.ArgumentParser(add_help=False)
+        _verbosity(verbosity, argparse.SUPPRESS)  # SUPPRESS keeps the global value
+        parser = self._parser_class(prog=f"{self._prog_prefix} {command.name}",
+                                    **_help_texts(command.description, command.example),
+                                    parents=[verbosity])
+        command.arguments(parser)
+        return parser  # type: ignore[no-any-return]
+
+    def build(self, name: str) -> argparse.ArgumentParser:
+        """The parser of command ``name`` (made now if not made yet)."""
+        found = self._name_parser_map[name]
+        if not isinstance(found, argparse.ArgumentParser):
+            found = self._name_parser_map[name] = found()
+        return found  # type: ignore[no-any-return]
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        self.build(values[0])  # argparse has already checked that it is a command
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _parser(*, every: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; a subcommand's own parser is made when it is named (with
+    ``every``, all of them now)."""
     parser = _Parser(
         prog="localise",
         description="Publish Markdown articles in other languages through gettext catalogues "
@@ -876,15 +913,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     _verbosity(parser, False)
     parser.add_argument("--version", action="version", version=f"localise {__version__}")
-    # -q / -v after the command too (``localise extract -v``); SUPPRESS keeps the global value
-    verbosity = argparse.ArgumentParser(add_help=False)
-    _verbosity(verbosity, argparse.SUPPRESS)
+    # -q / -v after the command too (``localise extract -v``): each command's parser has them
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                title="commands (in pipeline order)", metavar="COMMAND")
+                                action=_Commands, title="commands (in pipeline order)",
+                                metavar="COMMAND")
     for command in COMMANDS:
-        p = _subparser(sub, command.name, command.summary, command.description, command.example,
-                       [verbosity])
-        command.arguments(p)
+        sub.add_command(command)
+    if every:
+        for command in COMMANDS:
+            sub.build(command.name)
     return parser
 
 

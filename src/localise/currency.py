@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import list_currencies
-
 
 @cache
 def known_currencies() -> frozenset[str]:
     """ISO 4217 codes CLDR knows."""
+    from babel.numbers import list_currencies
+
     return frozenset(list_currencies())
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from localise import choices, langtags
 from localise.currency import DEFAULT_POLICY, CurrencyPolicy
-from localise.engines import EngineOptions, OptionError
+from localise.engine_options import EngineOptions, OptionError
 from localise.errors import ConfigError, EngineError
 from localise.files import decode_utf8
 from localise.langtags import LanguageTag

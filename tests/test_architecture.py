@@ -33,6 +33,10 @@ LAZY_ALLOWED = {
     "shtab": "shell completion scripts, only for `localise completion`",
     "markdown": "Python-Markdown, only when an mkdocs article's emphasis is checked",
     "ray": "the optional cluster executor, only for `translate --executor ray`",
+    "shutil": "removes staging folders, only when a run writes (or finds a killed run's)",
+    "tempfile": "temporary files beside the ones written, only when a run writes",
+    "signal": "Ctrl-C and parent-death handling, only in worker processes",
+    "decimal": "exchange rates, only for a [formatting.<lang>] currency policy",
     "babel": "CLDR data: for a language tag without a locale file of its own, a currency "
              "policy, or formatting a value",
 }
@@ -41,6 +45,8 @@ LAZY_ALLOWED = {
 LAZY_LOCAL = {
     "localise.segment": "Markdown segmentation (markdown-it, YAML, the dialects): only when an "
                         "article is segmented, never on a warm run",
+    "localise.model": "units, documents and counts: only to segment an article or count its "
+                      "catalogues, never on a warm run",
 }
 """localise modules a function may import lazily, and why: what a warm run (nothing changed)
 never needs. They count in the import graph like any other import (layers, cycles)."""

@@ -29,7 +29,6 @@ from localise import __version__, choices, sharding
 from localise.config import CONFIG_NAME, engine_options
 from localise.errors import LocaliseError, UsageError
 from localise.files import project_lock, remove_leftovers
-from localise.model import Counts
 from localise.progress import RED, YELLOW, Bars, colour_enabled, paint
 from localise.project import Project, find_root
 
@@ -363,6 +362,8 @@ def _counts_json(counts: Any) -> dict[str, Any]:
 
 
 def cmd_status(run: Run) -> int:
+    from localise.model import Counts
+
     args = run.args
     status = stage("status")
     with run.out.stage("status") as bars:

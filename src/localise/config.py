@@ -10,17 +10,18 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from localise import choices, langtags
 from localise.currency import DEFAULT_POLICY, CurrencyPolicy
 from localise.engine_options import EngineOptions, OptionError
 from localise.errors import ConfigError, EngineError
 from localise.files import decode_utf8
-from localise.langtags import LanguageTag
-from localise.model import SegmentOptions
+
+if TYPE_CHECKING:
+    from localise.langtags import LanguageTag
+    from localise.model import SegmentOptions
 
 CONFIG_NAME = "localise.toml"
 _POLICY_KEYS = {
@@ -189,6 +190,8 @@ class Config:
     def segment_options(self) -> SegmentOptions:
         """What segmentation extracts, as the ``[formatting]`` and front-matter keys say (in
         the project's default dialect; see :meth:`segment_options_for`)."""
+        from localise.model import SegmentOptions
+
         return SegmentOptions(
             front_matter_keys=self.front_matter_keys,
             currency=self.formatting.currency,
@@ -615,6 +618,8 @@ def _check_pattern(b: _Reader, pattern: str) -> None:
 
 def currency_policy(raw: Mapping[str, Any]) -> CurrencyPolicy:
     """A ``[formatting.<lang>]`` table as a CurrencyPolicy; ValueError says what is wrong."""
+    from decimal import Decimal, InvalidOperation
+
     values = dict(raw)
     if "rate" in values:
         try:

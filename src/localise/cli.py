@@ -836,7 +836,23 @@ class _Parser(argparse.ArgumentParser):
 
 class _Help(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=28)
+        super().__init__(prog, max_help_position=28, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size()`` gives it (argparse's default),
+    without importing shutil and its compression modules: argparse makes a formatter for every
+    argument added, and a run adds them all."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -869,7 +885,7 @@ class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
         self._name_parser_map[command.name] = functools.partial(self._command_parser, command)
 
     def _command_parser(self, command: Command) -> argparse.ArgumentParser:
-        verbosity = argparse.ArgumentParser(add_help=False)
+        verbosity = argparse.ArgumentParser(add_help=False, formatter_class=_Help)
         _verbosity(verbosity, argparse.SUPPRESS)  # SUPPRESS keeps the global value
         parser = self._parser_class(prog=f"{self._prog_prefix} {command.name}",
                                     **_help_texts(command.description, command.example),

@@ -33,6 +33,8 @@ LAZY_ALLOWED = {
     "shtab": "shell completion scripts, only for `localise completion`",
     "markdown": "Python-Markdown, only when an mkdocs article's emphasis is checked",
     "ray": "the optional cluster executor, only for `translate --executor ray`",
+    "csv": "reads a glossary, only in a project that has one",
+    "textwrap": "wraps a command's description, only when its help is shown",
     "shutil": "removes staging folders, only when a run writes (or finds a killed run's)",
     "tempfile": "temporary files beside the ones written, only when a run writes",
     "signal": "Ctrl-C and parent-death handling, only in worker processes",

@@ -17,7 +17,6 @@ import importlib
 import json
 import os
 import sys
-import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -871,8 +870,20 @@ def _subparser(sub: Any, name: str, summary: str, description: str, example: str
 
 
 def _help_texts(description: str, example: str) -> dict[str, Any]:
-    return {"description": textwrap.fill(description, 88), "epilog": f"example:\n  {example}",
-            "formatter_class": _Help}
+    return {"description": description, "epilog": f"example:\n  {example}",
+            "formatter_class": _CommandHelp}
+
+
+class _CommandHelp(_Help):
+    """A command's help: its description (one paragraph) wrapped at 88 columns whatever the
+    terminal's width, then its example as written."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and text is not argparse.SUPPRESS and "\n" not in text:  # the description
+            import textwrap  # as argparse's own formatter does: only when help is shown
+
+            text = textwrap.fill(text, 88)
+        super().add_text(text)
 
 
 class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]

@@ -49,9 +49,16 @@ LAZY_LOCAL = {
                         "article is segmented, never on a warm run",
     "localise.model": "units, documents and counts: only to segment an article or count its "
                       "catalogues, never on a warm run",
+    "localise.project": "the CLI opens the project once the command line is parsed: --version, "
+                        "--help and usage errors read no config",
+    "localise.config": "likewise (and engine options for translate, the key name for init)",
+    "localise.files": "likewise: the project lock, taken once the command line is parsed",
+    "localise.sharding": "the CLI parses --shard K/N with it, only when given",
+    "localise.choices": "the CLI parses --executor with it, only when given",
 }
 """localise modules a function may import lazily, and why: what a warm run (nothing changed)
-never needs. They count in the import graph like any other import (layers, cycles)."""
+never needs, or what the CLI needs only once a command runs. They count in the import graph
+like any other import (layers, cycles)."""
 
 REGISTRY_RE = re.compile(r"""["'](localise(?:\.\w+)+):\w+["']""")
 """A ``"module:name"`` string: what the engine registry and the stage job tables load."""

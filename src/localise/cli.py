@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from localise import __version__, choices, sharding
-from localise.config import CONFIG_NAME, engine_options
+from localise import __version__
 from localise.errors import LocaliseError, UsageError
-from localise.files import project_lock, remove_leftovers
 from localise.progress import RED, YELLOW, Bars, colour_enabled, paint
-from localise.project import Project, find_root
+
+if TYPE_CHECKING:
+    from localise import choices, sharding
+    from localise.project import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 JSON_SCHEMA = 1
@@ -100,6 +101,9 @@ class Command:
 
 
 def cmd_init(run: Run) -> int:
+    from localise.config import CONFIG_NAME
+    from localise.project import find_root
+
     folder = run.args.directory / run.args.folder
     with run.out.stage("init"):
         report = stage("init").run(folder, langs=run.args.lang or (),
@@ -158,6 +162,8 @@ def cmd_update(run: Run) -> int:
 
 
 def _engine_options(run: Run) -> Any:
+    from localise.config import engine_options
+
     args = run.args
     return engine_options(
         run.proj.config,
@@ -572,15 +578,19 @@ def _json(parser: argparse.ArgumentParser, what: str = "machine-readable output"
 
 
 def _shard_spec(text: str) -> sharding.Shard:
+    from localise.sharding import parse
+
     try:
-        return sharding.parse(text)
+        return parse(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _executor_spec(text: str) -> choices.Spec:
+    from localise.choices import parse_executor
+
     try:
-        return choices.parse_executor(text)
+        return parse_executor(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -1109,6 +1119,9 @@ def _versioned(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _open(command: Command, start: Path, out: Output) -> Project | None:
     """The project the command runs in (found from ``start``), or None when it needs none."""
+    from localise.config import CONFIG_NAME
+    from localise.project import Project, find_root
+
     if command.project:
         project = Project.find(start)
     else:
@@ -1152,6 +1165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                  json_errors=getattr(args, "json", False))
     command = BY_NAME[args.command]
     run = Run(args, out)
+    from localise.files import project_lock, remove_leftovers  # not for --help, --version
+
     try:
         run.project = _open(command, args.directory, out)
         if command.locked and run.project is not None:

@@ -79,3 +79,19 @@ def test_help_is_as_wide_as_argparse_would_make_it(
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert cli._columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["build", "--help"], ["bogus"]])
+def test_version_help_and_usage_errors_read_no_project(
+    python: str, tmp_path: Path, args: list[str]
+) -> None:
+    code = ("import sys, localise.cli as c\ntry:\n    c.main({args!r})\nexcept SystemExit:\n"
+            "    pass\nprint(' '.join(sorted(sys.modules)), file=sys.stderr)")
+    here = str(Path(localise.__file__).parents[1])
+    done = subprocess.run([python, "-c", code.format(args=args)], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": here}, capture_output=True,
+                          text=True, timeout=60)
+    modules = set(done.stderr.splitlines()[-1].split())
+    assert "localise.cli" in modules
+    assert _under(modules, ("localise.project", "localise.config", "localise.files",
+                            "tomllib", "hashlib", *WARM_FREE)) == set()

@@ -8,6 +8,7 @@ test keeps the lists equal); :mod:`localise.executors` runs what :func:`parse_ex
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from localise.errors import EngineError
@@ -23,11 +24,11 @@ DEFAULT_PORT = 6379
 _HOST_PORT = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:\s\[\]]+))(?::(?P<port>\d+))?")
 
 
-def check_engine(name: str) -> None:
-    """Raise EngineError unless ``name`` is a registered engine."""
-    if name not in ENGINES:
+def check_engine(name: str, known: Sequence[str] = ENGINES) -> None:
+    """Raise EngineError unless ``name`` is one of the ``known`` engines."""
+    if name not in known:
         raise EngineError(
-            f"unknown translation engine {name!r}; known engines: {', '.join(ENGINES)}"
+            f"unknown translation engine {name!r}; known engines: {', '.join(known)}"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from localise.choices import check_engine as check_name
+from localise.choices import check_engine
 from localise.engines.base import (
     CALL_SIZE,
     DEVICES,
@@ -48,6 +48,11 @@ _REGISTRY: dict[str, str] = {
     "pseudo": "localise.engines.pseudo:PseudoEngine",
 }
 ENGINE_NAMES: tuple[str, ...] = tuple(_REGISTRY)
+
+
+def check_name(name: str) -> None:
+    """Raise EngineError unless ``name`` is a registered engine."""
+    check_engine(name, tuple(_REGISTRY))
 
 
 def get_engine(name: str, *, options: EngineOptions) -> Engine:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from babel import Locale
+from babel import Locale, localedata
 from babel.messages.plurals import get_plural
 
 from localise import catalogue, langtags
@@ -59,6 +59,27 @@ def test_any_spelling_of_a_tag_is_the_same_language(written: str, canonical: str
 def test_unknown_tags_are_refused(written: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         langtags.parse(written)
+
+
+def _parsed(tag: str) -> langtags.LanguageTag | str:
+    try:
+        return langtags.parse.__wrapped__(tag)
+    except ValueError as exc:
+        return str(exc)
+
+
+def test_a_tag_with_a_locale_file_is_read_as_babel_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without loading Babel, a tag whose locale file exists as spelled (every CLDR locale
+    here, in any case) is what ``Locale.parse`` makes of it; other tags go to Babel."""
+    identifiers = localedata.locale_identifiers()
+    tags = sorted({i.replace("_", "-") for i in identifiers} | {i.lower() for i in identifiers}
+                  | {"zh-TW", "pt-JP", "zh-Hanx", "de-CH-1996", "xx", "en-150"})
+    quick = {tag: _parsed(tag) for tag in tags}
+    assert langtags._has_locale_data("pt_BR") and not langtags._has_locale_data("zh_TW")
+    monkeypatch.setattr(langtags, "_has_locale_data", lambda identifier: False)
+    assert {tag: _parsed(tag) for tag in tags} == quick
 
 
 def test_an_unknown_tag_fails_at_load_naming_the_config_line(tmp_path: Path) -> None:

@@ -12,25 +12,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import json
 import os
 import sys
-import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from localise import __version__, executors, sharding
-from localise.config import CONFIG_NAME, engine_options
+from localise import __version__
 from localise.errors import LocaliseError, UsageError
-from localise.files import project_lock, remove_leftovers
-from localise.model import Counts
 from localise.progress import RED, YELLOW, Bars, colour_enabled, paint
-from localise.project import Project, find_root
+
+if TYPE_CHECKING:
+    from localise import choices, sharding
+    from localise.project import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 JSON_SCHEMA = 1
@@ -101,6 +101,9 @@ class Command:
 
 
 def cmd_init(run: Run) -> int:
+    from localise.config import CONFIG_NAME
+    from localise.project import find_root
+
     folder = run.args.directory / run.args.folder
     with run.out.stage("init"):
         report = stage("init").run(folder, langs=run.args.lang or (),
@@ -159,6 +162,8 @@ def cmd_update(run: Run) -> int:
 
 
 def _engine_options(run: Run) -> Any:
+    from localise.config import engine_options
+
     args = run.args
     return engine_options(
         run.proj.config,
@@ -362,6 +367,8 @@ def _counts_json(counts: Any) -> dict[str, Any]:
 
 
 def cmd_status(run: Run) -> int:
+    from localise.model import Counts
+
     args = run.args
     status = stage("status")
     with run.out.stage("status") as bars:
@@ -536,7 +543,7 @@ def cmd_models(run: Run) -> int:
 def cmd_completion(run: Run) -> int:
     import shtab  # 0.2 s of imports: only to print a script
 
-    parser = _parser()
+    parser = _parser(every=True)
     for action in _actions(parser):
         if action.metavar == "DIR":
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
@@ -571,15 +578,19 @@ def _json(parser: argparse.ArgumentParser, what: str = "machine-readable output"
 
 
 def _shard_spec(text: str) -> sharding.Shard:
+    from localise.sharding import parse
+
     try:
-        return sharding.parse(text)
+        return parse(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _executor_spec(text: str) -> executors.Spec:
+def _executor_spec(text: str) -> choices.Spec:
+    from localise.choices import parse_executor
+
     try:
-        return executors.parse(text)
+        return parse_executor(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -834,7 +845,23 @@ class _Parser(argparse.ArgumentParser):
 
 class _Help(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=28)
+        super().__init__(prog, max_help_position=28, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size()`` gives it (argparse's default),
+    without importing shutil and its compression modules: argparse makes a formatter for every
+    argument added, and a run adds them all."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -848,13 +875,61 @@ def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
 def _subparser(sub: Any, name: str, summary: str, description: str, example: str,
                parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
     return sub.add_parser(  # type: ignore[no-any-return]
-        name, help=summary, description=textwrap.fill(description, 88),
-        epilog=f"example:\n  {example}",
-        formatter_class=_Help, parents=list(parents),
+        name, help=summary, **_help_texts(description, example), parents=list(parents),
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _help_texts(description: str, example: str) -> dict[str, Any]:
+    return {"description": description, "epilog": f"example:\n  {example}",
+            "formatter_class": _CommandHelp}
+
+
+class _CommandHelp(_Help):
+    """A command's help: its description (one paragraph) wrapped at 88 columns whatever the
+    terminal's width, then its example as written."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and text is not argparse.SUPPRESS and "\n" not in text:  # the description
+            import textwrap  # as argparse's own formatter does: only when help is shown
+
+            text = textwrap.fill(text, 88)
+        super().add_text(text)
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The subcommands, each one's parser built only when the command line names it (a run
+    builds its own command's, not all twelve), or by :meth:`build` (help, completion)."""
+
+    def add_command(self, command: Command) -> None:
+        """List ``command`` (its summary shows in ``localise --help``); built when named."""
+        self._choices_actions.append(self._ChoicesPseudoAction(command.name, (), command.summary))
+        self._name_parser_map[command.name] = functools.partial(self._command_parser, command)
+
+    def _command_parser(self, command: Command) -> argparse.ArgumentParser:
+        verbosity = argparse.ArgumentParser(add_help=False, formatter_class=_Help)
+        _verbosity(verbosity, argparse.SUPPRESS)  # SUPPRESS keeps the global value
+        parser = self._parser_class(prog=f"{self._prog_prefix} {command.name}",
+                                    **_help_texts(command.description, command.example),
+                                    parents=[verbosity])
+        command.arguments(parser)
+        return parser  # type: ignore[no-any-return]
+
+    def build(self, name: str) -> argparse.ArgumentParser:
+        """The parser of command ``name`` (made now if not made yet)."""
+        found = self._name_parser_map[name]
+        if not isinstance(found, argparse.ArgumentParser):
+            found = self._name_parser_map[name] = found()
+        return found  # type: ignore[no-any-return]
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        self.build(values[0])  # argparse has already checked that it is a command
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _parser(*, every: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; a subcommand's own parser is made when it is named (with
+    ``every``, all of them now)."""
     parser = _Parser(
         prog="localise",
         description="Publish Markdown articles in other languages through gettext catalogues "
@@ -876,15 +951,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     _verbosity(parser, False)
     parser.add_argument("--version", action="version", version=f"localise {__version__}")
-    # -q / -v after the command too (``localise extract -v``); SUPPRESS keeps the global value
-    verbosity = argparse.ArgumentParser(add_help=False)
-    _verbosity(verbosity, argparse.SUPPRESS)
+    # -q / -v after the command too (``localise extract -v``): each command's parser has them
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                title="commands (in pipeline order)", metavar="COMMAND")
+                                action=_Commands, title="commands (in pipeline order)",
+                                metavar="COMMAND")
     for command in COMMANDS:
-        p = _subparser(sub, command.name, command.summary, command.description, command.example,
-                       [verbosity])
-        command.arguments(p)
+        sub.add_command(command)
+    if every:
+        for command in COMMANDS:
+            sub.build(command.name)
     return parser
 
 
@@ -1044,6 +1119,9 @@ def _versioned(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _open(command: Command, start: Path, out: Output) -> Project | None:
     """The project the command runs in (found from ``start``), or None when it needs none."""
+    from localise.config import CONFIG_NAME
+    from localise.project import Project, find_root
+
     if command.project:
         project = Project.find(start)
     else:
@@ -1087,6 +1165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                  json_errors=getattr(args, "json", False))
     command = BY_NAME[args.command]
     run = Run(args, out)
+    from localise.files import project_lock, remove_leftovers  # not for --help, --version
+
     try:
         run.project = _open(command, args.directory, out)
         if command.locked and run.project is not None:

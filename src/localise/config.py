@@ -10,17 +10,18 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from localise import dialects, engines, executors, langtags
+from localise import choices, langtags
 from localise.currency import DEFAULT_POLICY, CurrencyPolicy
-from localise.engines import EngineOptions
+from localise.engine_options import EngineOptions, OptionError
 from localise.errors import ConfigError, EngineError
 from localise.files import decode_utf8
-from localise.langtags import LanguageTag
-from localise.model import SegmentOptions
+
+if TYPE_CHECKING:
+    from localise.langtags import LanguageTag
+    from localise.model import SegmentOptions
 
 CONFIG_NAME = "localise.toml"
 _POLICY_KEYS = {
@@ -189,6 +190,8 @@ class Config:
     def segment_options(self) -> SegmentOptions:
         """What segmentation extracts, as the ``[formatting]`` and front-matter keys say (in
         the project's default dialect; see :meth:`segment_options_for`)."""
+        from localise.model import SegmentOptions
+
         return SegmentOptions(
             front_matter_keys=self.front_matter_keys,
             currency=self.formatting.currency,
@@ -398,9 +401,9 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
 
 
 def _dialect(reader: _Reader, key: str, name: str) -> str:
-    if name not in dialects.NAMES:
+    if name not in choices.DIALECTS:
         raise reader.error(
-            key, f"unknown dialect {name!r} (one of {', '.join(dialects.NAMES)})"
+            key, f"unknown dialect {name!r} (one of {', '.join(choices.DIALECTS)})"
         )
     return name
 
@@ -457,7 +460,7 @@ def _formatting(fmt: _Reader) -> FormattingOptions:
 
 def _engine_name(reader: _Reader, key: str, name: str) -> str:
     try:
-        engines.check_name(name)
+        choices.check_engine(name)
     except EngineError as exc:
         raise reader.error(key, exc.message) from None
     return name
@@ -489,7 +492,7 @@ def _translate(tr: _Reader) -> TranslateOptions:
     apply_glossary = tr.take("apply_glossary", bool, True)
     executor = tr.take("executor", str, "local")
     try:
-        executors.parse(executor)
+        choices.parse_executor(executor)
     except ValueError as exc:
         raise tr.error("executor", str(exc)) from None
     memory = _memory(_Reader(tr.path, tr.text, tr.take("memory", dict, {}), "translate.memory"))
@@ -498,7 +501,7 @@ def _translate(tr: _Reader) -> TranslateOptions:
         options = EngineOptions(
             packages_dir=(tr.path.parent / packages_dir) if packages_dir else None, **values
         )
-    except engines.OptionError as exc:
+    except OptionError as exc:
         raise tr.error(exc.option, exc.problem) from None
     return TranslateOptions(
         engine=engine, engines=chosen, options=options, apply_glossary=apply_glossary,
@@ -615,6 +618,8 @@ def _check_pattern(b: _Reader, pattern: str) -> None:
 
 def currency_policy(raw: Mapping[str, Any]) -> CurrencyPolicy:
     """A ``[formatting.<lang>]`` table as a CurrencyPolicy; ValueError says what is wrong."""
+    from decimal import Decimal, InvalidOperation
+
     values = dict(raw)
     if "rate" in values:
         try:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
-from babel.numbers import list_currencies
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 @cache
 def known_currencies() -> frozenset[str]:
     """ISO 4217 codes CLDR knows."""
+    from babel.numbers import list_currencies
+
     return frozenset(list_currencies())
 
 
@@ -54,6 +57,8 @@ class CurrencyPolicy:
             raise ValueError(f"display_currency and rate_currency are both {self.rate_currency}")
         if self.rate is None:
             raise ValueError(f"display_currency {self.display_currency} needs a rate")
+        from decimal import Decimal
+
         if not isinstance(self.rate, Decimal) or not self.rate.is_finite() or self.rate <= 0:
             raise ValueError(f"rate must be a positive finite Decimal, got {self.rate!r}")
         if self.rate_date is not None and not isinstance(self.rate_date, datetime.date):

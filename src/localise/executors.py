@@ -22,7 +22,6 @@ import contextlib
 import dataclasses
 import math
 import os
-import re
 import socket
 import threading
 from collections.abc import Iterator, Sequence
@@ -33,6 +32,9 @@ from typing import Any, Protocol
 import localise
 from localise import engines
 from localise.cache import files_digest
+from localise.choices import DEFAULT_PORT, Spec
+from localise.choices import EXECUTORS as KINDS
+from localise.choices import parse_executor as parse
 from localise.engines import Engine, EngineOptions, Identity
 from localise.errors import ClusterError, EngineError, LocaliseError
 
@@ -49,56 +51,14 @@ __all__ = [
     "parse",
 ]
 
-KINDS = ("local", "ray")
-DEFAULT_PORT = 6379
-"""The port of a Ray head's GCS when ``ray=HOST`` names none (``ray start --head``'s own)."""
 PROBE_SECONDS = 3.0
 """How long the TCP probe of an explicit Ray address waits before the run fails."""
 STEP = engines.CALL_SIZE
 """Most sentences in one Ray batch (progress is reported, and the cache written, after each)."""
 INSTALL_HINT = "pip install 'localise[ray]'"
-_HOST_PORT = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:\s\[\]]+))(?::(?P<port>\d+))?")
 
 Batches = Iterator[tuple[list[str], list[str]]]
 """(sentences of a batch, their translations in the same order), as batches finish."""
-
-
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """Which executor to use: ``local``, ``ray`` (a cluster on this machine) or ``ray=ADDRESS``."""
-
-    kind: str = "local"
-    host: str | None = None
-    port: int = DEFAULT_PORT
-
-    @property
-    def address(self) -> str | None:
-        """``HOST:PORT`` of the Ray head, or None (start a cluster here, or local)."""
-        if self.host is None:
-            return None
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
-
-    def __str__(self) -> str:
-        return self.kind if self.address is None else f"{self.kind}={self.address}"
-
-
-def parse(text: str) -> Spec:
-    """``local``, ``ray`` or ``ray=HOST[:PORT]`` → :class:`Spec`; anything else: ValueError."""
-    kind, sep, address = text.strip().partition("=")
-    if kind not in KINDS:
-        raise ValueError(f"unknown executor {text!r}: expected local, ray or ray=HOST:PORT")
-    if not sep:
-        return Spec(kind)
-    if kind == "local":
-        raise ValueError(f"the local executor takes no address: {text!r}")
-    match = _HOST_PORT.fullmatch(address.strip())
-    if match is None:
-        raise ValueError(f"not a Ray address (HOST:PORT): {address!r}")
-    port = int(match["port"]) if match["port"] else DEFAULT_PORT
-    if not 0 < port < 65536:
-        raise ValueError(f"not a port number: {port} in {address!r}")
-    return Spec(kind, match["v6"] or match["host"], port)
 
 
 def pack(groups: Sequence[Sequence[str]], *, target: int, most: int = STEP) -> list[list[str]]:

@@ -18,8 +18,6 @@ import fcntl
 import hashlib
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -73,6 +71,8 @@ def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
 
 def _temp_beside(path: Path) -> tuple[int, str]:
     """A new temporary file in ``path``'s folder (made if missing): (descriptor, name)."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
@@ -174,6 +174,8 @@ def write_staged(folder: Path, data: bytes) -> str:
     """Write ``data`` to a new temporary file in the staging folder ``folder`` and return its
     name; :func:`flush_staged` puts every staged file on disk at once (one ``syncfs``, not
     an ``fsync`` per file) before :func:`commit_staged` renames them into place."""
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
@@ -224,6 +226,9 @@ def staging(folder: Path) -> Iterator[Path]:
     """A new hidden staging folder ``.localise-staging-XXXXXXXX`` in ``folder`` (made, with
     its parents, if missing), removed with whatever is left in it when the block ends, however
     it ends; folders made for it are removed again when left empty."""
+    import shutil
+    import tempfile
+
     made = []
     here = folder
     while not here.exists():
@@ -272,6 +277,8 @@ def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
                 if _STAGING_RE.match(name):
                     subfolders.remove(name)
                     leftover = Path(parent) / name
+                    import shutil
+
                     shutil.rmtree(leftover, ignore_errors=True)
                     removed.append(leftover)
             for name in names:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -94,6 +93,8 @@ def occurs(term: str, text: str) -> bool:
 
 def _rows(data: str, *, path: Path) -> list[tuple[int, list[str]]]:
     """(1-based line where the row starts, cells) per CSV row; malformed CSV names its line."""
+    import csv  # only for a project with a glossary file
+
     reader = csv.reader(io.StringIO(data))
     rows = []
     start = 1

@@ -21,12 +21,12 @@ The ``Plural-Forms`` header is CLDR's rule for the gettext spelling, which
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
-
-from babel import Locale, UnknownLocaleError
 
 Spelling = Literal["bcp47", "lower", "gettext"]
 """How an output path writes a language: the tag (``pt-BR``), lower case (``pt-br``, Hugo), or
@@ -101,6 +101,12 @@ def parse(text: str) -> LanguageTag:
     region = match["region"].upper() if match["region"] else None
     variants = [v.lower() for v in match["variants"].split("-") if v]
     tag = "-".join(part for part in (language, script, region, *variants) if part)
+    identifier = "_".join(part for part in (language, script, region) if part)
+    if not variants and _has_locale_data(identifier):  # Babel's answer, without loading Babel
+        return LanguageTag(tag=tag, language=language, script=script, territory=region,
+                           babel=identifier)
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
@@ -115,3 +121,18 @@ def parse(text: str) -> LanguageTag:
         territory=region,
         babel=str(locale),
     )
+
+
+@cache
+def _locale_data() -> str | None:
+    """Babel's folder of CLDR locale files (``babel/locale-data``), found without importing it."""
+    spec = importlib.util.find_spec("babel")
+    folders = spec.submodule_search_locations if spec is not None else None
+    return os.path.join(next(iter(folders)), "locale-data") if folders else None
+
+
+def _has_locale_data(identifier: str) -> bool:
+    """True when Babel has a locale file named exactly ``identifier`` (``pt_BR``): then
+    ``Locale.parse`` returns that locale as spelled, the first thing it tries."""
+    folder = _locale_data()
+    return folder is not None and os.path.isfile(os.path.join(folder, f"{identifier}.dat"))

@@ -10,7 +10,6 @@ import collections
 import importlib
 import itertools
 import os
-import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -106,6 +105,8 @@ def _run_chunk(job: str, batch: list[Any], args: tuple[Any, ...]) -> list[tuple[
 def _worker_start() -> None:
     """In each worker: die with the parent (a killed run leaves no worker writing files), let
     go of the project lock inherited from it, and end quietly on Ctrl-C (the parent reports)."""
+    import signal  # only in worker processes
+
     files.forget_lock()
     signal.signal(signal.SIGINT, _quit)
     try:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from localise import __version__, langtags
 from localise import config as config_module
@@ -27,8 +27,9 @@ from localise.errors import ConfigError, UsageError
 from localise.files import decode_utf8, write_stream_if_changed
 from localise.fingerprints import Fingerprints, digest
 from localise.glossary import Glossary
-from localise.model import Document
-from localise.segment import link_definitions, segment
+
+if TYPE_CHECKING:
+    from localise.model import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +320,8 @@ class Project:
         """The article's link reference definitions (from its segmentation when made)."""
         found = self._definitions.get(article)
         if found is None:
+            from localise.segment import link_definitions
+
             document = self._documents.get(article)
             found = (
                 dict(document.link_definitions)
@@ -483,6 +486,8 @@ def find_root(start: Path) -> Path | None:
 
 def segment_source(config: Config, source: Source) -> Document:
     """Segment a source read earlier (also what worker processes call)."""
+    from localise.segment import segment
+
     return segment(
         source.text,
         path=source.article.path,

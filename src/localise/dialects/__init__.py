@@ -4,8 +4,9 @@ Each preset is a :class:`Dialect` in its own module: ``commonmark`` (today's seg
 unchanged), ``gfm``, ``mkdocs``, ``docusaurus``, ``hugo``, ``liquid`` and ``mdn``; ``html``
 reads HTML inside any of them and ``pieces`` turns the syntax found in a unit into placeholders.
 Each module's docstring says which constructs come from mdit-py-plugins and which are parsed by
-hand, and why. Importing this package is cheap (configuration checks names without loading a
-parser): a dialect's module is imported when :func:`get` is first asked for it.
+hand, and why. Importing this package loads no parser (the configuration checks names in
+:mod:`localise.choices`, without it): a dialect's module is imported when :func:`get` is first
+asked for it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import importlib
 
 from localise.dialects.base import SYNTAX_KINDS, Dialect, Piece, is_syntax_name
 
-# name -> "module:attribute" of its Dialect
+# name -> "module:attribute" of its Dialect (the same names as :data:`localise.choices.DIALECTS`,
+# which the configuration checks without importing this package)
 _REGISTRY: dict[str, str] = {
     "commonmark": "localise.dialects.commonmark:COMMONMARK",
     "gfm": "localise.dialects.gfm:GFM",

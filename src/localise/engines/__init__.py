@@ -3,13 +3,14 @@
 Importing this package is cheap: engine modules (and ctranslate2, sentencepiece,
 argostranslate) are imported only when :func:`get_engine` builds that engine. To add an engine,
 write a module with a class implementing :class:`Engine` (``cls(options=EngineOptions)``) and
-list it in the registry below.
+list it in the registry below and in :data:`localise.choices.ENGINES`.
 """
 
 from __future__ import annotations
 
 import importlib
 
+from localise.choices import check_engine
 from localise.engines.base import (
     CALL_SIZE,
     DEVICES,
@@ -22,7 +23,6 @@ from localise.engines.base import (
     identity,
     split_outer_space,
 )
-from localise.errors import EngineError
 
 __all__ = [
     "CALL_SIZE",
@@ -40,7 +40,8 @@ __all__ = [
     "split_outer_space",
 ]
 
-# name -> "module:class"; each class is built as ``cls(options=options)``.
+# name -> "module:class"; each class is built as ``cls(options=options)`` (the same names as
+# :data:`localise.choices.ENGINES`, which checks them without importing any engine).
 _REGISTRY: dict[str, str] = {
     "argos": "localise.engines.argos:ArgosEngine",
     "apertium": "localise.engines.apertium:ApertiumEngine",
@@ -51,10 +52,7 @@ ENGINE_NAMES: tuple[str, ...] = tuple(_REGISTRY)
 
 def check_name(name: str) -> None:
     """Raise EngineError unless ``name`` is a registered engine."""
-    if name not in _REGISTRY:
-        raise EngineError(
-            f"unknown translation engine {name!r}; known engines: {', '.join(_REGISTRY)}"
-        )
+    check_engine(name, tuple(_REGISTRY))
 
 
 def get_engine(name: str, *, options: EngineOptions) -> Engine:

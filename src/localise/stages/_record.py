@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -97,6 +96,8 @@ def built_at() -> str:
 
 def _write(path: Path, data: bytes) -> None:
     """Replace ``path`` atomically (a cache file: no fsync, a crash loses at most a record)."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -177,3 +177,62 @@ def test_an_edit_is_seen_by_the_warm_pipeline(project: Path, cli) -> None:
         assert cli(project, command).code == 0
     assert "A brand new closing line." in (project / "locales" / "welcome.pot").read_text()
     assert "A brand new closing line." in (project / "build" / "ja" / "welcome.md").read_text()
+
+
+def _entry(seed: int) -> list:
+    return [seed, 1_733_000_000_000_000_000 + seed, -5 - seed, 2**63 + seed,
+            digest(str(seed).encode()), 1_733_000_000_123_456_789 + seed]
+
+
+def test_the_table_reads_back_exactly_what_was_saved(tmp_path: Path) -> None:
+    """Entries are held packed; saved, read and saved again, the file is byte for byte the
+    same, names with quotes, backslashes or accents included."""
+    files = {name: _entry(i) for i, name in enumerate(
+        ["a.md", 'odd "quoted" name.md', "back\\slash.po", "çà/ü.md", "z/last.md"])}
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
+    table = _table(tmp_path)
+    table._dirty = True
+    table.save()
+    written = table_path.read_bytes()
+    assert json.loads(written) == {"format": fp_module.FORMAT, "files": files}
+    assert written.count(b"\n") == len(files) + 2  # a line per file: read a line at a time
+    again = _table(tmp_path)
+    assert again.entries == table.entries
+    again._dirty = True
+    again.save()
+    assert table_path.read_bytes() == written
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace("],\n", "]\n", 1),  # a comma lost between two lines
+    lambda text: text.replace("]\n}}", "],\n}}"),  # a comma too many
+    lambda text: text + "{}",  # something after the table
+    lambda text: text[: text.rindex("}}")],  # cut short
+])
+def test_a_damaged_line_by_line_table_is_an_empty_one(tmp_path: Path, damage) -> None:
+    files = {f"f{i}.md": _entry(i) for i in range(3)}
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
+    table = _table(tmp_path)
+    table._dirty = True
+    table.save()
+    assert len(_table(tmp_path).entries) == 3
+    table_path.write_text(damage(table_path.read_text()))
+    assert _table(tmp_path).entries == {}
+
+
+def test_malformed_entries_are_dropped_and_their_files_read(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"hello")
+    good, bad_digest, too_big = _entry(1), _entry(2), _entry(3)
+    bad_digest[4] = "not a digest"
+    too_big[0] = 2**64
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": {
+        "good.md": good, "a.md": bad_digest, "big.md": too_big}}))
+    table = _table(tmp_path)
+    assert set(table.entries) == {"good.md"}
+    assert table.of(tmp_path / "a.md") == digest(b"hello")

@@ -18,13 +18,16 @@ every file is read each run.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
 import os
+import re
+import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from localise.files import write_stream_if_changed
 
@@ -38,6 +41,12 @@ COARSE_MARGIN_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int, int]
 """``(size, mtime_ns, ctime_ns, inode)`` of a file."""
+_RECORD = struct.Struct("<QqqQ20sq")
+"""An entry as held in memory: size, mtime_ns, ctime_ns, inode, the digest's 20 bytes,
+hashed_ns (60 bytes in one object, where a list of six values takes about 400)."""
+_LINE = re.compile(
+    rb'"([^"\\\x00-\x1f]*)":\[(\d+),(-?\d+),(-?\d+),(\d+),"([0-9a-f]{40})",(-?\d+)\](,?)\n')
+"""One entry of the table as :meth:`Fingerprints._pieces` writes it (a name with no escape)."""
 
 
 def digest(*parts: bytes) -> str:
@@ -68,28 +77,21 @@ class Fingerprints:
         self.path = path
         self.root = root
         self._prefix = os.path.join(os.fspath(root), "")
-        self._entries: dict[str, list[Any]] | None = None
+        self._entries: dict[str, bytes] | None = None
         self._racy: set[str] = set()
         self._dirty = False
         self._trust = not os.environ.get("LOCALISE_NO_STAT")
 
     @property
-    def entries(self) -> dict[str, list[Any]]:
-        """Project-relative path → ``[size, mtime_ns, ctime_ns, inode, digest, hashed_ns]``
-        (read on first use; a missing or damaged table is an empty one)."""
+    def entries(self) -> dict[str, bytes]:
+        """Project-relative path → the entry packed as :data:`_RECORD` (read on first use; a
+        missing or damaged table is an empty one)."""
         if self._entries is None:
-            self._entries = {}
             try:
-                data = json.loads(self.path.read_bytes())
-            except (OSError, ValueError):
-                data = None
-            if isinstance(data, dict) and data.get("format") == FORMAT:
-                files = data.get("files")
-                for name, entry in (files.items() if isinstance(files, dict) else ()):
-                    if (isinstance(entry, list) and len(entry) == 6
-                            and all(type(v) is int for i, v in enumerate(entry) if i != 4)
-                            and isinstance(entry[4], str)):
-                        self._entries[name] = entry
+                with open(self.path, "rb") as handle:
+                    self._entries = _read_table(handle)
+            except OSError:
+                self._entries = {}
         return self._entries
 
     def _name(self, path: Path) -> str:
@@ -109,9 +111,10 @@ class Fingerprints:
                 self._dirty = True
             return None
         entry = entries.get(name)
-        if (self._trust and entry is not None and tuple(entry[:4]) == _stamp(info)
-                and _settled(entry[2], entry[5])):
-            return str(entry[4])
+        if self._trust and entry is not None:
+            size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(entry)
+            if ((size, mtime, ctime, inode) == _stamp(info) and _settled(ctime, hashed)):
+                return raw.hex()
         return self._hash(name, full)
 
     def _hash(self, name: str, full: Path) -> str | None:
@@ -126,7 +129,7 @@ class Fingerprints:
                 self._dirty = True
             return None
         found = digest(data)
-        entry = [*_stamp(info), found, hashed]
+        entry = _RECORD.pack(*_stamp(info), bytes.fromhex(found), hashed)
         if self.entries.get(name) != entry:
             self.entries[name] = entry
             self._dirty = True
@@ -178,8 +181,56 @@ class Fingerprints:
         yield b'{"format":%d,"files":{' % FORMAT
         separator = b"\n"
         for name in sorted(self.entries):
-            entry = json.dumps(self.entries[name], separators=(",", ":"))
-            yield separator + json.dumps(name, ensure_ascii=False).encode() + b":" + \
-                entry.encode()
+            size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(self.entries[name])
+            entry = b'[%d,%d,%d,%d,"%s",%d]' % (size, mtime, ctime, inode, raw.hex().encode(),
+                                                hashed)
+            yield separator + json.dumps(name, ensure_ascii=False).encode() + b":" + entry
             separator = b",\n"
         yield b"\n}}\n"
+
+
+def _read_table(handle: BinaryIO) -> dict[str, bytes]:
+    """The entries of a table file, read a line at a time when it is laid out as
+    :meth:`Fingerprints._pieces` writes it (so the parsed JSON and the packed entries are
+    never all in memory together), else parsed whole; a damaged table is an empty one."""
+    header = handle.readline()
+    if header == b'{"format":%d,"files":{\n' % FORMAT:
+        entries: dict[str, bytes] = {}
+        pack, unhex, match = _RECORD.pack, binascii.a2b_hex, _LINE.fullmatch
+        more = None  # whether the line before ended with a comma (None: no entry yet)
+        for line in handle:
+            found = match(line)
+            if found is None or more is False:
+                if found is None and line == b"}}\n" and not more and handle.read(1) == b"":
+                    return entries
+                break  # another layout (a name with escapes, an edit): read it whole below
+            name, size, mtime, ctime, inode, hexed, hashed, comma = found.groups()
+            more = comma == b","
+            try:
+                entries[name.decode()] = pack(int(size), int(mtime), int(ctime), int(inode),
+                                              unhex(hexed), int(hashed))
+            except (UnicodeDecodeError, struct.error):
+                break
+    handle.seek(0)
+    try:
+        data = json.loads(handle.read())
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    files = data.get("files")
+    return dict(_packed(files.items() if isinstance(files, dict) else ()))
+
+
+def _packed(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, bytes]]:
+    """``(name, packed entry)`` for each well-formed ``(name, [size, mtime_ns, ctime_ns,
+    inode, digest, hashed_ns])`` of a parsed table (others are dropped: their files are read)."""
+    for name, entry in items:
+        if not (isinstance(entry, list) and len(entry) == 6
+                and all(type(v) is int for i, v in enumerate(entry) if i != 4)
+                and isinstance(entry[4], str) and re.fullmatch("[0-9a-f]{40}", entry[4])):
+            continue
+        try:
+            yield name, _RECORD.pack(*entry[:4], bytes.fromhex(entry[4]), entry[5])
+        except struct.error:  # a value out of range: not a stat this machine made
+            continue

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from localise.errors import ConfigError, UsageError
-from localise.project import Project, find_root
+from localise.project import Article, Project, find_root
 from support.lifecycle import localise
 
 
@@ -118,3 +119,14 @@ def test_a_damaged_state_is_an_empty_one(project: Path, damage) -> None:
     state.save()
     state.path.write_text(damage(state.path.read_text("utf-8")), "utf-8")
     assert Project.open(project).state.data == {}
+
+
+def test_an_article_is_a_value_that_survives_pickling() -> None:
+    article = Article(Path("source/guides/knee.md"), "guides/knee")
+    assert article.path == Path("source/guides/knee.md")
+    assert article == Article("source/guides/knee.md", "guides/knee")
+    assert hash(article) == hash(Article("source/guides/knee.md", "guides/knee"))
+    assert article != Article("source/guides/knee.md", "knee")
+    assert pickle.loads(pickle.dumps(article)) == article
+    with pytest.raises(AttributeError):
+        article.slug = "other"  # type: ignore[misc]

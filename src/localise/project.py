@@ -16,7 +16,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -32,14 +31,40 @@ from localise.model import Document
 from localise.segment import link_definitions, segment
 
 
-@dataclass(frozen=True, slots=True)
 class Article:
-    """A source file and the names derived from it."""
+    """A source file and the names derived from it (immutable; its path is held as a string,
+    a third of a :class:`Path`'s size: a project lists every article)."""
 
-    path: Path
-    """Path relative to the project root, e.g. ``source/guides/knee.md``."""
+    __slots__ = ("_path", "slug")
+    _path: str
     slug: str
     """Path under the source folder without ``.md``, e.g. ``guides/knee``."""
+
+    def __init__(self, path: str | os.PathLike[str], slug: str) -> None:
+        object.__setattr__(self, "_path", os.fspath(path))
+        object.__setattr__(self, "slug", slug)
+
+    @property
+    def path(self) -> Path:
+        """Path relative to the project root, e.g. ``source/guides/knee.md``."""
+        return Path(self._path)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Article is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Article):
+            return NotImplemented
+        return self._path == other._path and self.slug == other.slug
+
+    def __hash__(self) -> int:
+        return hash((self._path, self.slug))
+
+    def __repr__(self) -> str:
+        return f"Article(path={self.path!r}, slug={self.slug!r})"
+
+    def __reduce__(self) -> tuple[type[Article], tuple[str, str]]:
+        return Article, (self._path, self.slug)
 
 
 class Source:

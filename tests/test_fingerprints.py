@@ -236,3 +236,49 @@ def test_malformed_entries_are_dropped_and_their_files_read(tmp_path: Path) -> N
     table = _table(tmp_path)
     assert set(table.entries) == {"good.md"}
     assert table.of(tmp_path / "a.md") == digest(b"hello")
+
+
+def test_entries_made_without_reading_the_table_are_merged_into_it(tmp_path: Path) -> None:
+    """A run that only hashes what it wrote (a cold build's pages) never reads the table into
+    memory: its entries are merged into the file as it is copied, a line at a time, and the
+    result is what a run that read the table would write."""
+    for name in ("a.md", "c.md", "e.md"):
+        (tmp_path / name).write_bytes(name.encode())
+    _settled_table(tmp_path, "a.md", "c.md", "e.md")
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    (tmp_path / "c.md").write_bytes(b"c again")
+    (tmp_path / "b.md").write_bytes(b"b")
+    (tmp_path / "f.md").write_bytes(b"f")
+    table = _table(tmp_path)
+    for name in ("c.md", "b.md", "f.md"):
+        table.wrote(tmp_path / name)
+    table.save()
+    assert table._entries is None  # never read whole
+    saved = json.loads(table_path.read_text())["files"]
+    assert list(saved) == ["a.md", "b.md", "c.md", "e.md", "f.md"]
+    assert saved["c.md"][4] == digest(b"c again")
+    written = table_path.read_bytes()
+    again = _table(tmp_path)
+    assert again.of(tmp_path / "c.md") == digest(b"c again")
+    again._dirty = True
+    again.save()
+    assert table_path.read_bytes() == written
+
+
+@pytest.mark.parametrize("layout", ["other", "damaged", "missing"])
+def test_merging_into_a_table_laid_out_otherwise_reads_it_whole(
+    tmp_path: Path, layout: str
+) -> None:
+    (tmp_path / "new.md").write_bytes(b"new")
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    files = {"old.md": _entry(1)}
+    if layout == "other":
+        table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
+    elif layout == "damaged":
+        table_path.write_text('{"format":1,"files":{\n"old.md":[1,2,3')
+    table = _table(tmp_path)
+    table.wrote(tmp_path / "new.md")
+    table.save()
+    saved = json.loads(table_path.read_text())["files"]
+    assert set(saved) == ({"old.md", "new.md"} if layout == "other" else {"new.md"})

@@ -19,13 +19,14 @@ every file is read each run.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import hashlib
 import json
 import os
 import re
 import struct
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -78,6 +79,9 @@ class Fingerprints:
         self.root = root
         self._prefix = os.path.join(os.fspath(root), "")
         self._entries: dict[str, bytes] | None = None
+        self._made: dict[str, bytes] = {}
+        """Entries made before the table was read (a run that hashes what it wrote but looks
+        nothing up never reads it: they are merged into the file as it is written)."""
         self._racy: set[str] = set()
         self._dirty = False
         self._trust = not os.environ.get("LOCALISE_NO_STAT")
@@ -92,6 +96,8 @@ class Fingerprints:
                     self._entries = _read_table(handle)
             except OSError:
                 self._entries = {}
+            self._entries.update(self._made)
+            self._made = {}
         return self._entries
 
     def _name(self, path: Path) -> str:
@@ -130,8 +136,9 @@ class Fingerprints:
             return None
         found = digest(data)
         entry = _RECORD.pack(*_stamp(info), bytes.fromhex(found), hashed)
-        if self.entries.get(name) != entry:
-            self.entries[name] = entry
+        table = self._entries if self._entries is not None else self._made
+        if table.get(name) != entry:
+            table[name] = entry
             self._dirty = True
         if _settled(info.st_ctime_ns, hashed):
             self._racy.discard(name)
@@ -156,7 +163,8 @@ class Fingerprints:
             self._settle()
         if not self._dirty:
             return
-        write_stream_if_changed(self.path, self._pieces(), durable=False)
+        pieces = self._pieces() if self._entries is not None else self._merged()
+        write_stream_if_changed(self.path, pieces, durable=False)
         self._dirty = False
 
     def _settle(self) -> None:
@@ -178,39 +186,106 @@ class Fingerprints:
 
     def _pieces(self) -> Iterator[bytes]:
         """The table, sorted, one file per line."""
-        yield b'{"format":%d,"files":{' % FORMAT
-        separator = b"\n"
-        for name in sorted(self.entries):
-            size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(self.entries[name])
-            entry = b'[%d,%d,%d,%d,"%s",%d]' % (size, mtime, ctime, inode, raw.hex().encode(),
-                                                hashed)
-            yield separator + json.dumps(name, ensure_ascii=False).encode() + b":" + entry
-            separator = b",\n"
-        yield b"\n}}\n"
+        entries = self.entries
+        return _layout((name, _line(name, entries[name])) for name in sorted(entries))
+
+    def _merged(self) -> Iterator[bytes]:
+        """:meth:`_pieces` of the table on disk with the entries this run made merged in,
+        its lines read one at a time and copied (the table is never all in memory); read
+        whole when laid out otherwise."""
+        made = self._made
+        fresh = ((name, _line(name, made[name])) for name in sorted(made))
+        with contextlib.ExitStack() as stack:
+            try:
+                handle = stack.enter_context(open(self.path, "rb"))
+            except OSError:  # no table yet (or an unreadable one: as good as none)
+                yield from _layout(fresh)
+                return
+            try:
+                for _ in _lines(handle):  # a damaged table must not be copied
+                    pass
+            except _OtherLayout:
+                yield from self._pieces()
+                return
+            handle.seek(0)
+            old = ((name, found.string[: found.end(7) + 1]) for name, found, _ in _lines(handle))
+            yield from _layout(_merge(old, fresh, made))
+
+
+def _line(name: str, entry: bytes) -> bytes:
+    """The entry of ``name`` as the table holds it on disk."""
+    size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(entry)
+    return (json.dumps(name, ensure_ascii=False).encode() + b':[%d,%d,%d,%d,"%s",%d]'
+            % (size, mtime, ctime, inode, raw.hex().encode(), hashed))
+
+
+def _layout(lines: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """The table file made of ``(name, line)`` pairs, in the order given."""
+    yield b'{"format":%d,"files":{' % FORMAT
+    separator = b"\n"
+    for _, line in lines:
+        yield separator + line
+        separator = b",\n"
+    yield b"\n}}\n"
+
+
+def _merge(
+    old: Iterable[tuple[str, bytes]], new: Iterable[tuple[str, bytes]], replaced: Container[str]
+) -> Iterator[tuple[str, bytes]]:
+    """``old`` and ``new`` (both sorted by name) as one sorted sequence; an old name that is
+    in ``replaced`` (the names of ``new``) is left out."""
+    pending = iter(new)
+    ahead = next(pending, None)
+    for name, line in old:
+        while ahead is not None and ahead[0] < name:
+            yield ahead
+            ahead = next(pending, None)
+        if name not in replaced:
+            yield name, line
+    if ahead is not None:
+        yield ahead
+        yield from pending
+
+
+class _OtherLayout(Exception):
+    """A table file not laid out as :meth:`Fingerprints._pieces` writes it (or damaged)."""
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[str, re.Match[bytes], bytes]]:
+    """``(name, line matched, packed entry)`` of each entry of a table laid out as
+    :meth:`Fingerprints._pieces` writes it, checked as it is read: _OtherLayout (when it is
+    found) for any other layout or a damaged file."""
+    if handle.readline() != b'{"format":%d,"files":{\n' % FORMAT:
+        raise _OtherLayout
+    pack, unhex, match = _RECORD.pack, binascii.a2b_hex, _LINE.fullmatch
+    more = None  # whether the line before ended with a comma (None: no entry yet)
+    for line in handle:
+        found = match(line)
+        if found is None or more is False:
+            if found is None and line == b"}}\n" and not more and handle.read(1) == b"":
+                return
+            raise _OtherLayout
+        name, size, mtime, ctime, inode, hexed, hashed, comma = found.groups()
+        more = comma == b","
+        try:
+            yield name.decode(), found, pack(int(size), int(mtime), int(ctime), int(inode),
+                                             unhex(hexed), int(hashed))
+        except (UnicodeDecodeError, struct.error):
+            raise _OtherLayout from None
+    raise _OtherLayout  # cut short
 
 
 def _read_table(handle: BinaryIO) -> dict[str, bytes]:
     """The entries of a table file, read a line at a time when it is laid out as
     :meth:`Fingerprints._pieces` writes it (so the parsed JSON and the packed entries are
     never all in memory together), else parsed whole; a damaged table is an empty one."""
-    header = handle.readline()
-    if header == b'{"format":%d,"files":{\n' % FORMAT:
-        entries: dict[str, bytes] = {}
-        pack, unhex, match = _RECORD.pack, binascii.a2b_hex, _LINE.fullmatch
-        more = None  # whether the line before ended with a comma (None: no entry yet)
-        for line in handle:
-            found = match(line)
-            if found is None or more is False:
-                if found is None and line == b"}}\n" and not more and handle.read(1) == b"":
-                    return entries
-                break  # another layout (a name with escapes, an edit): read it whole below
-            name, size, mtime, ctime, inode, hexed, hashed, comma = found.groups()
-            more = comma == b","
-            try:
-                entries[name.decode()] = pack(int(size), int(mtime), int(ctime), int(inode),
-                                              unhex(hexed), int(hashed))
-            except (UnicodeDecodeError, struct.error):
-                break
+    entries: dict[str, bytes] = {}
+    try:
+        for name, _, entry in _lines(handle):
+            entries[name] = entry
+        return entries
+    except _OtherLayout:
+        entries.clear()
     handle.seek(0)
     try:
         data = json.loads(handle.read())

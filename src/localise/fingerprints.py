@@ -25,6 +25,7 @@ import json
 import os
 import re
 import struct
+import sys
 import time
 from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
@@ -101,8 +102,10 @@ class Fingerprints:
         return self._entries
 
     def _name(self, path: Path) -> str:
+        """The table's name of ``path``: project-relative, interned (the state and the stage's
+        report hold the same names: one string for all)."""
         text = os.fspath(path)
-        return text[len(self._prefix):] if text.startswith(self._prefix) else text
+        return sys.intern(text[len(self._prefix):]) if text.startswith(self._prefix) else text
 
     def of(self, path: Path) -> str | None:
         """The digest of the file's bytes (:func:`digest`), or None when it does not exist;

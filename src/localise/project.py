@@ -15,6 +15,7 @@ import heapq
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -48,6 +49,11 @@ class Article:
     def path(self) -> Path:
         """Path relative to the project root, e.g. ``source/guides/knee.md``."""
         return Path(self._path)
+
+    @property
+    def posix(self) -> str:
+        """:attr:`path` as a POSIX string (the one held, where the separator is ``/``)."""
+        return self._path if os.sep == "/" else self._path.replace(os.sep, "/")
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Article is immutable: cannot set {name}")
@@ -183,8 +189,11 @@ class State:
         }
 
     def _name(self, output: str) -> str:
-        """How ``data`` names an output (given absolute): relative to the project inside it."""
-        return output[len(self._prefix):] if output.startswith(self._prefix) else output
+        """How ``data`` names an output (given absolute): relative to the project inside it
+        (interned: the file digests' table and the stage's report name it too)."""
+        if output.startswith(self._prefix):
+            return sys.intern(output[len(self._prefix):])
+        return output
 
     def _key(self, current: str, inputs: tuple[str, ...]) -> bytes:
         return bytes.fromhex(

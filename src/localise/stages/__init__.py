@@ -12,6 +12,7 @@ callback (:class:`Progress`, usually through a :class:`Ticker`).
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class PageReport:
     ) -> None:
         self._article = os.fspath(article)
         self.lang = lang
-        self._path = os.fspath(path)
+        self._path = sys.intern(os.fspath(path))  # the file digests' table holds it too
         self.units = units
         """Units the article has."""
         self.kinds = kinds if kinds is not None else {}
@@ -121,11 +122,14 @@ class Paths(Sequence[Path]):
     __slots__ = ("_names",)
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]] = ()) -> None:
-        self._names = [os.fspath(path) for path in paths]
+        self._names: list[str] = []
+        for path in paths:
+            self.append(path)
 
     def append(self, path: str | os.PathLike[str]) -> None:
-        """Add ``path`` (a string is kept as it is: pass one already held elsewhere)."""
-        self._names.append(os.fspath(path))
+        """Add ``path`` (interned: the state and the file digests' table name the same
+        files)."""
+        self._names.append(sys.intern(os.fspath(path)))
 
     def __len__(self) -> int:
         return len(self._names)

@@ -87,7 +87,7 @@ def _run(
     fingerprints = project.fingerprints  # unchanged files are not read
     for article in articles:
         source: str | None = None
-        posix = article.path.as_posix()  # one string for the article's pages
+        posix = article.posix  # one string for the article's pages
         languages = []
         for lang in chosen:
             name = names(lang, article.slug)
@@ -178,7 +178,7 @@ def _build(
     with contextlib.closing(results):
         for job, done in results:
             article = job.source.article
-            name = article.path.as_posix()  # one string for the article's pages
+            name = article.posix  # one string for the article's pages
             for (lang, _, current, _, po), result in zip(job.outputs, done, strict=True):
                 kinds = counts.setdefault(tuple(result.kinds.items()), result.kinds)
                 inputs = (job.source.digest, digest(po) if po is not None else "", *extra)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from localise.errors import LocaliseError
 from localise.project import Project, digest
 from localise.stages import UnitNote
 
@@ -219,13 +220,15 @@ class BuildRecord:
 
     Rows are read as they are asked for; what a build changes is written as it goes, in one
     transaction that :meth:`save` commits (:meth:`close` without it: nothing changes). A
-    reader that writes nothing never makes the file."""
+    reader never makes the file; the ``writer`` (the build) reads the ``build.json`` of an
+    earlier version into a new index first."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, *, writer: bool = False) -> None:
         self.project = project
         self.folder = project.config.cache_dir
         self.path = self.folder / "build.sqlite"
         self.legacy = self.folder / "build.json"
+        self.writer = writer
         self.config_key = project.state.config_key
         self.orphans: dict[str, str] = {}
         """Asset copies (project-relative) no rebuilt page links to any more, with the digest
@@ -247,26 +250,41 @@ class BuildRecord:
     def _reader(self) -> sqlite3.Connection | None:
         """The index, opened on first use; None when there is none (or it is damaged, or of
         another version: it is replaced when the build writes)."""
-        if not self._opened:
-            self._opened = True
-            if self.path.is_file():
-                db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, isolation_level=None)
-                try:
-                    version = db.execute("PRAGMA user_version").fetchone()[0]
-                    if version == FORMAT:
-                        db.execute("SELECT name FROM pages LIMIT 1").fetchall()
-                        self._db = db
-                except sqlite3.DatabaseError:
-                    pass
-                if self._db is None:
-                    db.close()
+        if self._opened:
+            return self._db
+        self._opened = True
+        if self.writer and not self.path.exists() and self.legacy.is_file():
+            db = self._create()
+            self._import_legacy(db)
+            self._commit(db)
+            self._created = False
+            with contextlib.suppress(FileNotFoundError):
+                self.legacy.unlink()
+            return db
+        if self.path.is_file():
+            db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, isolation_level=None)
+            try:
+                if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                    db.execute("SELECT name FROM pages LIMIT 1").fetchall()
+                    self._db = db
+            except sqlite3.DatabaseError:
+                pass
+            if self._db is None:
+                db.close()
         return self._db
 
     def _writer(self) -> sqlite3.Connection:
-        """The index in a transaction (made, or made again, when there is no usable one; the
-        ``build.json`` of an earlier version read into it)."""
+        """The index in a transaction (made, or made again, when there is no usable one)."""
         db = self._reader()
         if db is None:
+            return self._create()
+        if not db.in_transaction:
+            self._execute(db, "BEGIN IMMEDIATE")
+        return db
+
+    def _create(self) -> sqlite3.Connection:
+        """A new empty index in a transaction, in place of whatever file was there."""
+        try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for stale in (self.path, self.path.with_name(self.path.name + "-journal")):
                 with contextlib.suppress(FileNotFoundError):
@@ -278,10 +296,33 @@ class BuildRecord:
                 if statement.strip():
                     db.execute(statement)
             db.execute(f"PRAGMA user_version = {FORMAT}")
-            self._import_legacy(db)
-        elif not db.in_transaction:
-            db.execute("BEGIN IMMEDIATE")
+        except (sqlite3.Error, OSError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise LocaliseError(f"cannot write the build index: {why}", path=self.path) from None
         return db
+
+    def _execute(self, db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()) -> None:
+        """Run one statement that writes (LocaliseError naming the index if it fails)."""
+        try:
+            db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise LocaliseError(f"cannot write the build index: {exc}", path=self.path) from None
+
+    def _commit(self, db: sqlite3.Connection) -> None:
+        self._execute(db, "COMMIT")
+
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows a query of the index finds; none when there is no index, or when it turns
+        out damaged (it is then let go of, and made again when the build writes)."""
+        db = self._reader()
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError:
+            db.close()
+            self._db = None
+            return []
 
     def _import_legacy(self, db: sqlite3.Connection) -> None:
         """Rows for the pages of ``build.json`` (the index of an earlier version), if any."""
@@ -293,16 +334,17 @@ class BuildRecord:
                 and isinstance(data.get("pages"), dict)):
             return
         for name, raw in data["pages"].items():
-            with contextlib.suppress(TypeError, ValueError, AttributeError):
+            try:
                 entry = PageEntry(**raw)
                 if not entry.kinds:
                     entry.kinds = PageEntry.count(entry.unit_notes())
-                self._insert(db, name, entry)
+            except (TypeError, ValueError, AttributeError, IndexError, KeyError):
+                continue  # damaged: that page is simply rebuilt
+            self._insert(db, name, entry)
 
-    @staticmethod
-    def _insert(db: sqlite3.Connection, name: str, entry: PageEntry) -> None:
-        db.execute(
-            f"INSERT OR REPLACE INTO pages ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    def _insert(self, db: sqlite3.Connection, name: str, entry: PageEntry) -> None:
+        self._execute(
+            db, f"INSERT OR REPLACE INTO pages ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (name, entry.tree, entry.article, entry.slug, entry.lang, entry.key, entry.written,
              entry.units, _json(entry.notes), _json(entry.kinds), int(entry.published),
              _json(entry.assets) if entry.assets else None),
@@ -334,11 +376,8 @@ class BuildRecord:
 
     def find(self, name: str) -> PageEntry | None:
         """The index entry of the page ``name`` (project-relative POSIX)."""
-        db = self._reader()
-        if db is None:
-            return None
-        row = db.execute(_FIND, (name,)).fetchone()
-        return self._entry(row) if row is not None else None
+        rows = self._rows(_FIND, (name,))
+        return self._entry(rows[0]) if rows else None
 
     def get(self, path: Path) -> PageEntry | None:
         """The index entry of the page at ``path``."""
@@ -351,25 +390,30 @@ class BuildRecord:
     def drop(self, name: str) -> None:
         """Forget the page ``name`` and its record."""
         if self.find(name) is not None:
-            self._writer().execute("DELETE FROM pages WHERE name = ?", (name,))
+            self._execute(self._writer(), "DELETE FROM pages WHERE name = ?", (name,))
         with contextlib.suppress(FileNotFoundError):
             self.detail_path(name).unlink()
 
     def pages(self, tree: str) -> Iterator[tuple[str, str, str]]:
-        """``(name, slug, lang)`` of every page of ``tree`` in the index, by name."""
+        """``(name, slug, lang)`` of every page of ``tree`` in the index, by name (read a few
+        at a time)."""
         db = self._reader()
-        if db is not None:
-            yield from db.execute(
+        if db is None:
+            return
+        try:
+            cursor = db.execute(
                 "SELECT name, slug, lang FROM pages WHERE tree = ? ORDER BY name", (tree,))
+            while rows := cursor.fetchmany(512):
+                yield from rows
+        except sqlite3.DatabaseError:
+            db.close()
+            self._db = None
 
     def with_assets(self, tree: str | None = None) -> list[tuple[str, PageEntry]]:
         """``(name, entry)`` of every page (of ``tree``, when given) with assets copied."""
-        db = self._reader()
-        if db is None:
-            return []
         where = "assets IS NOT NULL" + (" AND tree = ?" if tree is not None else "")
-        rows = db.execute(f"SELECT {_COLUMNS} FROM pages WHERE {where} ORDER BY name",
-                          (tree,) if tree is not None else ()).fetchall()
+        rows = self._rows(f"SELECT {_COLUMNS} FROM pages WHERE {where} ORDER BY name",
+                          (tree,) if tree is not None else ())
         return [(row[0], self._entry(row[1:])) for row in rows]
 
     def detail_path(self, name: str) -> Path:
@@ -381,12 +425,10 @@ class BuildRecord:
         return read_detail(self.folder, name)
 
     def save(self) -> None:
-        """Commit what this build changed in the index (nothing changed: nothing written); the
-        ``build.json`` of an earlier version goes once its pages are in the index."""
+        """Commit what this build changed in the index (nothing changed: nothing written)."""
         if self._db is not None and self._db.in_transaction:
-            self._db.execute("COMMIT")
-            with contextlib.suppress(FileNotFoundError):
-                self.legacy.unlink()
+            self._commit(self._db)
+            self._created = False
 
     def close(self) -> None:
         """Let go of the index; what was not saved is forgotten (an index made by this run
@@ -394,11 +436,12 @@ class BuildRecord:
         self._opened = False
         if self._db is None:
             return
-        unsaved = self._db.in_transaction
-        if unsaved:
-            self._db.execute("ROLLBACK")
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
         self._db.close()
         self._db = None
-        if unsaved and self._created:
+        if self._created:
+            self._created = False
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()

@@ -58,7 +58,7 @@ def run(
     (or, with ``draft``, the draft tree); report every page's units that are not reviewed
     translations (for pages left unchanged, read back from the build record). With
     ``shard``, only that shard's articles' pages (pages of other shards are never removed)."""
-    with BuildRecord(project) as record:
+    with BuildRecord(project, writer=True) as record:
         return _run(project, record, langs=langs, draft=draft, progress=progress, shard=shard)
 
 

@@ -2,12 +2,13 @@
 
 For each size (default 1,000, 2,000, 5,000 and 10,000 generated articles of about ``--words``
 words, from the same generator as ``pipeline_bench.py``), a fresh temporary project with
-``languages = ["ja", "es"]`` is extracted, updated and built, each step as its own process.
-Printed per size: wall seconds per step, seconds per 1,000 articles, and the peak resident
-memory of each step's largest process (``os.wait4`` of the step's process: its own peak
-or that of a worker it waited for, whichever is larger). Then the fitted exponent of time
-against size (least squares on the logs: 1.0 is linear) and, per step, the RSS ratio
-largest/smallest size (1.0 is flat).
+``languages = ["ja", "es"]`` is extracted, updated and built, each step as its own process
+(``python -m localise`` with this checkout's ``src`` first on ``PYTHONPATH``, so it measures
+the code it sits beside, whatever the venv has installed). Printed per size: wall seconds per
+step, seconds per 1,000 articles, and the peak resident memory of each step's largest process
+(``os.wait4`` of the step's process: its own peak or that of a worker it waited for, whichever
+is larger). Then the fitted exponent of time against size (least squares on the logs: 1.0 is
+linear) and, per step, the RSS ratio largest/smallest size (1.0 is flat).
 
     .venv/bin/python benchmarks/scaling_bench.py                  # 1k, 2k, 5k, 10k
     .venv/bin/python benchmarks/scaling_bench.py --sizes 200 400  # a quick look
@@ -27,16 +28,19 @@ from pathlib import Path
 
 import _corpus
 
-BIN = Path(sys.executable).parent
+SRC = _corpus.REPO / "src"
+"""This checkout's package: the steps run ``python -m localise`` with it first on the path."""
 STEPS = ("extract", "update", "build")
 
 
 def step(project: Path, name: str) -> tuple[float, int]:
     """One step as its own process: (wall seconds, peak RSS in KiB); exit loudly on failure."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(BIN / "localise"), "-q", "-C", str(project), name],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "localise", "-q", "-C", str(project), name],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start

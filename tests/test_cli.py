@@ -212,7 +212,7 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
         outputs += [line.split(" ", 1)[1] for line in result.out.splitlines()]
     assert set(outputs) == WELCOME_FILES
     assert changed(before, stats(built)) == WELCOME_FILES | {
-        "source/welcome.md", ".localise/state.json", ".localise/build.json",
+        "source/welcome.md", ".localise/state.json", ".localise/build.sqlite",
         ".localise/fingerprints.json",
         *(_page_record(built, f"build/{lang}/welcome.md") for lang in ("ja", "es")),
         record_path(Path(".localise"), Path("source/welcome.md")).as_posix(),

@@ -200,3 +200,108 @@ def test_a_table_naming_files_outside_the_project_is_not_believed(
     (tmp_path / ".localise" / "fingerprints.json").write_text(
         json.dumps({"format": fp_module.FORMAT, "files": {name: entry}}))
     assert _table(tmp_path).entries == {}
+
+
+def _entry(seed: int) -> list:
+    return [seed, 1_733_000_000_000_000_000 + seed, -5 - seed, 2**63 + seed,
+            digest(str(seed).encode()), 1_733_000_000_123_456_789 + seed]
+
+
+def test_the_table_reads_back_exactly_what_was_saved(tmp_path: Path) -> None:
+    """Entries are held packed; saved, read and saved again, the file is byte for byte the
+    same, names with quotes, backslashes or accents included."""
+    files = {name: _entry(i) for i, name in enumerate(
+        ["a.md", 'odd "quoted" name.md', "back\\slash.po", "çà/ü.md", "z/last.md"])}
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
+    table = _table(tmp_path)
+    table._dirty = True
+    table.save()
+    written = table_path.read_bytes()
+    assert json.loads(written) == {"format": fp_module.FORMAT, "files": files}
+    assert written.count(b"\n") == len(files) + 2  # a line per file: read a line at a time
+    again = _table(tmp_path)
+    assert again.entries == table.entries
+    again._dirty = True
+    again.save()
+    assert table_path.read_bytes() == written
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace("],\n", "]\n", 1),  # a comma lost between two lines
+    lambda text: text.replace("]\n}}", "],\n}}"),  # a comma too many
+    lambda text: text + "{}",  # something after the table
+    lambda text: text[: text.rindex("}}")],  # cut short
+])
+def test_a_damaged_line_by_line_table_is_an_empty_one(tmp_path: Path, damage) -> None:
+    files = {f"f{i}.md": _entry(i) for i in range(3)}
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
+    table = _table(tmp_path)
+    table._dirty = True
+    table.save()
+    assert len(_table(tmp_path).entries) == 3
+    table_path.write_text(damage(table_path.read_text()))
+    assert _table(tmp_path).entries == {}
+
+
+def test_malformed_entries_are_dropped_and_their_files_read(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"hello")
+    good, bad_digest, too_big = _entry(1), _entry(2), _entry(3)
+    bad_digest[4] = "not a digest"
+    too_big[0] = 2**64
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": {
+        "good.md": good, "a.md": bad_digest, "big.md": too_big}}))
+    table = _table(tmp_path)
+    assert set(table.entries) == {"good.md"}
+    assert table.of(tmp_path / "a.md") == digest(b"hello")
+
+
+def test_entries_made_without_reading_the_table_are_merged_into_it(tmp_path: Path) -> None:
+    """A run that only hashes what it wrote (a cold build's pages) never reads the table into
+    memory: its entries are merged into the file as it is copied, a line at a time, and the
+    result is what a run that read the table would write."""
+    for name in ("a.md", "c.md", "e.md"):
+        (tmp_path / name).write_bytes(name.encode())
+    _settled_table(tmp_path, "a.md", "c.md", "e.md")
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    (tmp_path / "c.md").write_bytes(b"c again")
+    (tmp_path / "b.md").write_bytes(b"b")
+    (tmp_path / "f.md").write_bytes(b"f")
+    table = _table(tmp_path)
+    for name in ("c.md", "b.md", "f.md"):
+        table.wrote(tmp_path / name)
+    table.save()
+    assert table._entries is None  # never read whole
+    saved = json.loads(table_path.read_text())["files"]
+    assert list(saved) == ["a.md", "b.md", "c.md", "e.md", "f.md"]
+    assert saved["c.md"][4] == digest(b"c again")
+    written = table_path.read_bytes()
+    again = _table(tmp_path)
+    assert again.of(tmp_path / "c.md") == digest(b"c again")
+    again._dirty = True
+    again.save()
+    assert table_path.read_bytes() == written
+
+
+@pytest.mark.parametrize("layout", ["other", "damaged", "missing"])
+def test_merging_into_a_table_laid_out_otherwise_reads_it_whole(
+    tmp_path: Path, layout: str
+) -> None:
+    (tmp_path / "new.md").write_bytes(b"new")
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path.parent.mkdir()
+    files = {"old.md": _entry(1)}
+    if layout == "other":
+        table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
+    elif layout == "damaged":
+        table_path.write_text('{"format":1,"files":{\n"old.md":[1,2,3')
+    table = _table(tmp_path)
+    table.wrote(tmp_path / "new.md")
+    table.save()
+    saved = json.loads(table_path.read_text())["files"]
+    assert set(saved) == ({"old.md", "new.md"} if layout == "other" else {"new.md"})

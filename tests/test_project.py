@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from localise.errors import ConfigError, UsageError
-from localise.project import Project, find_root
+from localise.project import Article, Project, find_root
 from support.lifecycle import localise
 
 
@@ -76,3 +78,55 @@ def test_empty_languages_stops_every_command_naming_the_line(tmp_path: Path) -> 
         assert "localise.toml:3: no languages to publish" in ran.err, (command, ran.err)
     ran = localise(tmp_path, "build", "--lang", "ja")
     assert ran.code == 2 and "localise.toml:3: " in ran.err, ran.err
+
+
+def test_state_reads_back_exactly_what_it_saved(project: Path, tmp_path: Path) -> None:
+    """The state holds each output relative to the project and its fingerprint's bytes; the
+    file names outputs by absolute path, sorted, a line each, and reads back the same."""
+    opened = Project.open(project)
+    state = opened.state
+    outputs = [project / "locales" / "welcome.pot", project / "locales" / "ünï \"q\".pot",
+               tmp_path / "elsewhere.po"]
+    outputs[0].parent.mkdir()
+    for i, output in enumerate(outputs):
+        output.write_text(f"output {i}", "utf-8")
+        state.record(output, f"input {i}")
+    state.save()
+    text = state.path.read_text("utf-8")
+    saved = json.loads(text)
+    assert list(saved) == sorted(str(output) for output in outputs)
+    assert text.count("\n") == len(outputs) + 1
+    again = Project.open(project).state
+    assert again.data == state.data
+    assert "locales/welcome.pot" in again.data
+    assert all(again.fresh(output, f"input {i}") for i, output in enumerate(outputs))
+    assert not again.fresh(outputs[0], "another input")
+    again.dirty = True
+    again.save()
+    assert state.path.read_text("utf-8") == text
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace('",\n', '"\n', 1),  # a comma lost
+    lambda text: text + "{}",  # something after
+    lambda text: text[:-1],  # cut short
+])
+def test_a_damaged_state_is_an_empty_one(project: Path, damage) -> None:
+    state = Project.open(project).state
+    for name in ("a.pot", "b.pot"):
+        (project / name).write_text(name, "utf-8")
+        state.record(project / name, "x")
+    state.save()
+    state.path.write_text(damage(state.path.read_text("utf-8")), "utf-8")
+    assert Project.open(project).state.data == {}
+
+
+def test_an_article_is_a_value_that_survives_pickling() -> None:
+    article = Article(Path("source/guides/knee.md"), "guides/knee")
+    assert article.path == Path("source/guides/knee.md")
+    assert article == Article("source/guides/knee.md", "guides/knee")
+    assert hash(article) == hash(Article("source/guides/knee.md", "guides/knee"))
+    assert article != Article("source/guides/knee.md", "knee")
+    assert pickle.loads(pickle.dumps(article)) == article
+    with pytest.raises(AttributeError):
+        article.slug = "other"  # type: ignore[misc]

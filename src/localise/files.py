@@ -170,14 +170,19 @@ def write_atomic(
         os.replace(tmp, path)
 
 
-def write_staged(folder: Path, data: bytes) -> str:
-    """Write ``data`` to a new temporary file in the staging folder ``folder`` and return its
-    name; :func:`flush_staged` puts every staged file on disk at once (one ``syncfs``, not
-    an ``fsync`` per file) before :func:`commit_staged` renames them into place."""
+def write_staged(folder: Path, data: bytes, *, name: str | None = None) -> str:
+    """Write ``data`` to a new file in the staging folder ``folder`` (called ``name``, or a
+    new temporary name) and return its name; :func:`flush_staged` puts every staged file on
+    disk at once (one ``syncfs``, not an ``fsync`` per file) before :func:`commit_staged`
+    renames them into place."""
     import tempfile
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+        if name is None:
+            fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+        else:
+            tmp = os.path.join(folder, name)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise LocaliseError(f"cannot write: {exc.strerror or exc}", path=folder) from None
     with _removed_on_failure(tmp, folder), os.fdopen(fd, "wb") as handle:

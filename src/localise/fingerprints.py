@@ -18,13 +18,18 @@ every file is read each run.
 
 from __future__ import annotations
 
+import binascii
+import contextlib
 import hashlib
 import json
 import os
+import re
+import struct
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from localise.files import write_stream_if_changed
 
@@ -38,6 +43,12 @@ COARSE_MARGIN_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int, int]
 """``(size, mtime_ns, ctime_ns, inode)`` of a file."""
+_RECORD = struct.Struct("<QqqQ20sq")
+"""An entry as held in memory: size, mtime_ns, ctime_ns, inode, the digest's 20 bytes,
+hashed_ns (60 bytes in one object, where a list of six values takes about 400)."""
+_LINE = re.compile(
+    rb'"([^"\\\x00-\x1f]*)":\[(\d+),(-?\d+),(-?\d+),(\d+),"([0-9a-f]{40})",(-?\d+)\](,?)\n')
+"""One entry of the table as :meth:`Fingerprints._pieces` writes it (a name with no escape)."""
 
 
 def digest(*parts: bytes) -> str:
@@ -74,34 +85,34 @@ class Fingerprints:
         self.path = path
         self.root = root
         self._prefix = os.path.join(os.fspath(root), "")
-        self._entries: dict[str, list[Any]] | None = None
+        self._entries: dict[str, bytes] | None = None
+        self._made: dict[str, bytes] = {}
+        """Entries made before the table was read (a run that hashes what it wrote but looks
+        nothing up never reads it: they are merged into the file as it is written)."""
         self._racy: set[str] = set()
         self._seen: set[str] = set()
         self._dirty = False
         self._trust = not os.environ.get("LOCALISE_NO_STAT")
 
     @property
-    def entries(self) -> dict[str, list[Any]]:
-        """Project-relative path → ``[size, mtime_ns, ctime_ns, inode, digest, hashed_ns]``
-        (read on first use; a missing or damaged table is an empty one)."""
+    def entries(self) -> dict[str, bytes]:
+        """Project-relative path → the entry packed as :data:`_RECORD` (read on first use; a
+        missing or damaged table is an empty one)."""
         if self._entries is None:
-            self._entries = {}
             try:
-                data = json.loads(self.path.read_bytes())
-            except (OSError, ValueError):
-                data = None
-            if isinstance(data, dict) and data.get("format") == FORMAT:
-                files = data.get("files")
-                for name, entry in (files.items() if isinstance(files, dict) else ()):
-                    if (_inside(name) and isinstance(entry, list) and len(entry) == 6
-                            and all(type(v) is int for i, v in enumerate(entry) if i != 4)
-                            and isinstance(entry[4], str)):
-                        self._entries[name] = entry
+                with open(self.path, "rb") as handle:
+                    self._entries = _read_table(handle)
+            except OSError:
+                self._entries = {}
+            self._entries.update(self._made)
+            self._made = {}
         return self._entries
 
     def _name(self, path: Path) -> str:
+        """The table's name of ``path``: project-relative, interned (the state and the stage's
+        report hold the same names: one string for all)."""
         text = os.fspath(path)
-        return text[len(self._prefix):] if text.startswith(self._prefix) else text
+        return sys.intern(text[len(self._prefix):]) if text.startswith(self._prefix) else text
 
     def of(self, path: Path) -> str | None:
         """The digest of the file's bytes (:func:`digest`), or None when it does not exist;
@@ -117,9 +128,10 @@ class Fingerprints:
                 self._dirty = True
             return None
         entry = entries.get(name)
-        if (self._trust and entry is not None and tuple(entry[:4]) == _stamp(info)
-                and _settled(entry[2], entry[5])):
-            return str(entry[4])
+        if self._trust and entry is not None:
+            size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(entry)
+            if ((size, mtime, ctime, inode) == _stamp(info) and _settled(ctime, hashed)):
+                return raw.hex()
         return self._hash(name, full)
 
     def _hash(self, name: str, full: Path) -> str | None:
@@ -134,9 +146,10 @@ class Fingerprints:
                 self._dirty = True
             return None
         found = digest(data)
-        entry = [*_stamp(info), found, hashed]
-        if self.entries.get(name) != entry:
-            self.entries[name] = entry
+        entry = _RECORD.pack(*_stamp(info), bytes.fromhex(found), hashed)
+        table = self._entries if self._entries is not None else self._made
+        if table.get(name) != entry:
+            table[name] = entry
             self._dirty = True
         if _settled(info.st_ctime_ns, hashed):
             self._racy.discard(name)
@@ -163,10 +176,12 @@ class Fingerprints:
             self._settle()
         if not self._dirty:
             return
-        for name in [n for n in self.entries if n not in self._seen]:  # gone since (renamed)
-            if not os.path.lexists(self.root / name):
-                del self.entries[name]
-        write_stream_if_changed(self.path, self._pieces(), durable=False)
+        if self._entries is not None:
+            for name in [n for n in self._entries if n not in self._seen]:  # gone (renamed)
+                if not os.path.lexists(self.root / name):
+                    del self._entries[name]
+        pieces = self._pieces() if self._entries is not None else self._merged()
+        write_stream_if_changed(self.path, pieces, durable=False)
         self._dirty = False
 
     def _settle(self) -> None:
@@ -188,11 +203,128 @@ class Fingerprints:
 
     def _pieces(self) -> Iterator[bytes]:
         """The table, sorted, one file per line."""
-        yield b'{"format":%d,"files":{' % FORMAT
-        separator = b"\n"
-        for name in sorted(self.entries):
-            entry = json.dumps(self.entries[name], separators=(",", ":"))
-            yield separator + json.dumps(name, ensure_ascii=False).encode() + b":" + \
-                entry.encode()
-            separator = b",\n"
-        yield b"\n}}\n"
+        entries = self.entries
+        return _layout((name, _line(name, entries[name])) for name in sorted(entries))
+
+    def _merged(self) -> Iterator[bytes]:
+        """:meth:`_pieces` of the table on disk with the entries this run made merged in,
+        its lines read one at a time and copied (the table is never all in memory); read
+        whole when laid out otherwise."""
+        made = self._made
+        fresh = ((name, _line(name, made[name])) for name in sorted(made))
+        with contextlib.ExitStack() as stack:
+            try:
+                handle = stack.enter_context(open(self.path, "rb"))
+            except OSError:  # no table yet (or an unreadable one: as good as none)
+                yield from _layout(fresh)
+                return
+            try:
+                for _ in _lines(handle):  # a damaged table must not be copied
+                    pass
+            except _OtherLayout:
+                yield from self._pieces()
+                return
+            handle.seek(0)
+            old = ((name, found.string[: found.end(7) + 1])
+                   for name, found, _ in _lines(handle) if _inside(name))
+            yield from _layout(_merge(old, fresh, made))
+
+
+def _line(name: str, entry: bytes) -> bytes:
+    """The entry of ``name`` as the table holds it on disk."""
+    size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(entry)
+    return (json.dumps(name, ensure_ascii=False).encode() + b':[%d,%d,%d,%d,"%s",%d]'
+            % (size, mtime, ctime, inode, raw.hex().encode(), hashed))
+
+
+def _layout(lines: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """The table file made of ``(name, line)`` pairs, in the order given."""
+    yield b'{"format":%d,"files":{' % FORMAT
+    separator = b"\n"
+    for _, line in lines:
+        yield separator + line
+        separator = b",\n"
+    yield b"\n}}\n"
+
+
+def _merge(
+    old: Iterable[tuple[str, bytes]], new: Iterable[tuple[str, bytes]], replaced: Container[str]
+) -> Iterator[tuple[str, bytes]]:
+    """``old`` and ``new`` (both sorted by name) as one sorted sequence; an old name that is
+    in ``replaced`` (the names of ``new``) is left out."""
+    pending = iter(new)
+    ahead = next(pending, None)
+    for name, line in old:
+        while ahead is not None and ahead[0] < name:
+            yield ahead
+            ahead = next(pending, None)
+        if name not in replaced:
+            yield name, line
+    if ahead is not None:
+        yield ahead
+        yield from pending
+
+
+class _OtherLayout(Exception):
+    """A table file not laid out as :meth:`Fingerprints._pieces` writes it (or damaged)."""
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[str, re.Match[bytes], bytes]]:
+    """``(name, line matched, packed entry)`` of each entry of a table laid out as
+    :meth:`Fingerprints._pieces` writes it, checked as it is read: _OtherLayout (when it is
+    found) for any other layout or a damaged file."""
+    if handle.readline() != b'{"format":%d,"files":{\n' % FORMAT:
+        raise _OtherLayout
+    pack, unhex, match = _RECORD.pack, binascii.a2b_hex, _LINE.fullmatch
+    more = None  # whether the line before ended with a comma (None: no entry yet)
+    for line in handle:
+        found = match(line)
+        if found is None or more is False:
+            if found is None and line == b"}}\n" and not more and handle.read(1) == b"":
+                return
+            raise _OtherLayout
+        name, size, mtime, ctime, inode, hexed, hashed, comma = found.groups()
+        more = comma == b","
+        try:
+            yield name.decode(), found, pack(int(size), int(mtime), int(ctime), int(inode),
+                                             unhex(hexed), int(hashed))
+        except (UnicodeDecodeError, struct.error):
+            raise _OtherLayout from None
+    raise _OtherLayout  # cut short
+
+
+def _read_table(handle: BinaryIO) -> dict[str, bytes]:
+    """The entries of a table file, read a line at a time when it is laid out as
+    :meth:`Fingerprints._pieces` writes it (so the parsed JSON and the packed entries are
+    never all in memory together), else parsed whole; a damaged table is an empty one."""
+    entries: dict[str, bytes] = {}
+    try:
+        for name, _, entry in _lines(handle):
+            if _inside(name):
+                entries[name] = entry
+        return entries
+    except _OtherLayout:
+        entries.clear()
+    handle.seek(0)
+    try:
+        data = json.loads(handle.read())
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    files = data.get("files")
+    return dict(_packed(files.items() if isinstance(files, dict) else ()))
+
+
+def _packed(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, bytes]]:
+    """``(name, packed entry)`` for each well-formed ``(name, [size, mtime_ns, ctime_ns,
+    inode, digest, hashed_ns])`` of a parsed table (others are dropped: their files are read)."""
+    for name, entry in items:
+        if not (_inside(name) and isinstance(entry, list) and len(entry) == 6
+                and all(type(v) is int for i, v in enumerate(entry) if i != 4)
+                and isinstance(entry[4], str) and re.fullmatch("[0-9a-f]{40}", entry[4])):
+            continue
+        try:
+            yield name, _RECORD.pack(*entry[:4], bytes.fromhex(entry[4]), entry[5])
+        except struct.error:  # a value out of range: not a stat this machine made
+            continue

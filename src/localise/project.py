@@ -11,13 +11,14 @@ once; the stages that stream through every article (extract, update, build) keep
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from localise import __version__, langtags
 from localise import config as config_module
@@ -32,14 +33,45 @@ if TYPE_CHECKING:
     from localise.model import Document
 
 
-@dataclass(frozen=True, slots=True)
 class Article:
-    """A source file and the names derived from it."""
+    """A source file and the names derived from it (immutable; its path is held as a string,
+    a third of a :class:`Path`'s size: a project lists every article)."""
 
-    path: Path
-    """Path relative to the project root, e.g. ``source/guides/knee.md``."""
+    __slots__ = ("_path", "slug")
+    _path: str
     slug: str
     """Path under the source folder without ``.md``, e.g. ``guides/knee``."""
+
+    def __init__(self, path: str | os.PathLike[str], slug: str) -> None:
+        object.__setattr__(self, "_path", os.fspath(path))
+        object.__setattr__(self, "slug", slug)
+
+    @property
+    def path(self) -> Path:
+        """Path relative to the project root, e.g. ``source/guides/knee.md``."""
+        return Path(self._path)
+
+    @property
+    def posix(self) -> str:
+        """:attr:`path` as a POSIX string (the one held, where the separator is ``/``)."""
+        return self._path if os.sep == "/" else self._path.replace(os.sep, "/")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Article is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Article):
+            return NotImplemented
+        return self._path == other._path and self.slug == other.slug
+
+    def __hash__(self) -> int:
+        return hash((self._path, self.slug))
+
+    def __repr__(self) -> str:
+        return f"Article(path={self.path!r}, slug={self.slug!r})"
+
+    def __reduce__(self) -> tuple[type[Article], tuple[str, str]]:
+        return Article, (self._path, self.slug)
 
 
 class Source:
@@ -113,42 +145,82 @@ class State:
         self.config_key = digest(__version__.encode(), repr(config).encode(), code_digest())
         self.fingerprints = fingerprints
         self.dirty = False
+        self._prefix = os.path.join(os.fspath(config.root), "")
 
     @functools.cached_property
-    def data(self) -> dict[str, str]:
-        """Output path → fingerprint (read on first use: a build needs only ``config_key``)."""
+    def data(self) -> dict[str, bytes]:
+        """Output → the 20 bytes of its fingerprint; an output inside the project is named
+        relative to it (the file says the absolute path). Read on first use: a build needs
+        only ``config_key``."""
         try:
-            loaded = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):  # missing or damaged: everything is simply redone
-            loaded = {}
+            with open(self.path, "rb") as handle:
+                return self._read(handle)
+        except OSError:  # missing or unreadable: everything is simply redone
+            return {}
+
+    def _read(self, handle: BinaryIO) -> dict[str, bytes]:
+        """The entries of the file, a line at a time when it is laid out as :meth:`_lines`
+        writes it, else parsed whole; damaged: none."""
+        data: dict[str, bytes] = {}
+        if handle.readline() == b"{\n":
+            more = True  # the line before ended with a comma
+            for line in handle:
+                found = _STATE_LINE.fullmatch(line)
+                if found is None or not more:
+                    if found is None and line == b"}" and not more:
+                        return data
+                    break  # another layout: read it whole below
+                quoted, key, comma = found.groups()
+                more = comma == b","
+                try:
+                    name = json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode()
+                except ValueError:
+                    break
+                data[self._name(name)] = bytes.fromhex(key.decode())
+        handle.seek(0)
+        try:
+            loaded = json.loads(handle.read())
+        except ValueError:
+            return {}
         if not isinstance(loaded, dict):
             return {}
-        return {k: v for k, v in loaded.items() if isinstance(v, str)}
+        return {
+            self._name(k): bytes.fromhex(v) for k, v in loaded.items()
+            if isinstance(v, str) and _DIGEST.fullmatch(v)
+        }
 
-    def _key(self, current: str, inputs: tuple[str, ...]) -> str:
-        return digest(self.config_key.encode(), current.encode(), *(i.encode() for i in inputs))
+    def _name(self, output: str) -> str:
+        """How ``data`` names an output (given absolute): relative to the project inside it
+        (interned: the file digests' table and the stage's report name it too)."""
+        if output.startswith(self._prefix):
+            return sys.intern(output[len(self._prefix):])
+        return output
+
+    def _key(self, current: str, inputs: tuple[str, ...]) -> bytes:
+        return bytes.fromhex(
+            digest(self.config_key.encode(), current.encode(), *(i.encode() for i in inputs)))
 
     def fresh(self, output: Path, *inputs: str) -> bool:
-        """True when ``output`` exists unchanged and was made from exactly ``inputs`` (the
-        inputs' digests, or short tags of how it was made)."""
-        key = self.data.get(str(output))
+        """True when ``output`` (absolute) exists unchanged and was made from exactly
+        ``inputs`` (the inputs' digests, or short tags of how it was made)."""
+        key = self.data.get(self._name(os.fspath(output)))
         if key is None:
             return False
         current = self.fingerprints.of(output)
         return current is not None and key == self._key(current, inputs)
 
     def record(self, output: Path, *inputs: str) -> None:
-        """Remember that ``output``, as it is on disk now, was made from ``inputs``."""
+        """Remember that ``output`` (absolute), as it is on disk now, was made from ``inputs``."""
         current = self.fingerprints.of(output)
         if current is None:
             return
-        self.data[str(output)] = self._key(current, inputs)
+        self.data[self._name(os.fspath(output))] = self._key(current, inputs)
         self.dirty = True
 
     def forget(self, output: Path) -> None:
         """Drop what is known about ``output`` (a file moved or removed)."""
         self.fingerprints.forget(output)
-        if self.data.pop(str(output), None) is not None:
+        if self.data.pop(self._name(os.fspath(output)), None) is not None:
             self.dirty = True
 
     def save(self) -> None:
@@ -162,11 +234,19 @@ class State:
         if not self.data:
             yield b"{}"
             return
-        separator = b"{\n"
-        for key in sorted(self.data):
-            yield separator + f"{json.dumps(key)}: {json.dumps(self.data[key])}".encode()
+        inside = sorted(name for name in self.data if not os.path.isabs(name))
+        outside = sorted(name for name in self.data if os.path.isabs(name))
+        separator = b"{\n"  # sorted by the absolute path, made one at a time
+        for output in heapq.merge(map(self._prefix.__add__, inside), outside):
+            key = self.data[self._name(output)].hex()
+            yield separator + f'{json.dumps(output)}: "{key}"'.encode()
             separator = b",\n"
         yield b"\n}"
+
+
+_STATE_LINE = re.compile(rb'("(?:[^"\\\x00-\x1f]|\\.)*"): "([0-9a-f]{40})"(,?)\n?')
+"""One entry of ``state.json`` as :meth:`State._lines` writes it."""
+_DIGEST = re.compile("[0-9a-f]{40}")
 
 
 class Project:

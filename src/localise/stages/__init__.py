@@ -11,13 +11,15 @@ callback (:class:`Progress`, usually through a :class:`Ticker`).
 
 from __future__ import annotations
 
+import os
+import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar, overload
 
-from localise.project import Source
+from localise.project import Source, digest
 
 
 class UnitNote(NamedTuple):
@@ -36,30 +38,61 @@ class UnitNote(NamedTuple):
     page record)."""
 
 
-@dataclass(slots=True)
 class PageReport:
-    """One page of the tree a build looked at (built in this run or up to date)."""
+    """One page of the tree a build looked at (built in this run or up to date). Its paths
+    are held as strings and its notes read back only when asked for: a build reports every
+    page of the project."""
 
-    article: Path
-    """The source article, project-relative."""
-    lang: str
-    path: Path
-    """The page, project-relative."""
-    units: int
-    """Units the article has."""
-    kinds: dict[str, int] = field(default_factory=dict)
-    """How many units are not reviewed translations, per :attr:`UnitNote.kind`."""
-    written: bool = False
-    """The file was (re)written in this run."""
-    published: bool = True
-    """False when ``publish = "reviewed"`` kept the page back (the file, if any, is older)."""
-    read_notes: Callable[[], list[UnitNote]] = field(default=list, repr=False)
-    """Gives :attr:`notes` (read from the build record only when someone asks)."""
+    __slots__ = ("_article", "_notes", "_path", "kinds", "lang", "published", "units",
+                 "written")
+
+    def __init__(
+        self,
+        *,
+        article: str | os.PathLike[str],
+        lang: str,
+        path: str | os.PathLike[str],
+        units: int,
+        kinds: dict[str, int] | None = None,
+        written: bool = False,
+        published: bool = True,
+        read_notes: Callable[[str], list[UnitNote]] | None = None,
+    ) -> None:
+        self._article = os.fspath(article)
+        self.lang = lang
+        self._path = sys.intern(os.fspath(path))  # the file digests' table holds it too
+        self.units = units
+        """Units the article has."""
+        self.kinds = kinds if kinds is not None else {}
+        """How many units are not reviewed translations, per :attr:`UnitNote.kind` (shared
+        with other pages: never changed in place)."""
+        self.written = written
+        """The file was (re)written in this run."""
+        self.published = published
+        """False when ``publish = "reviewed"`` kept the page back (the file, if any, is
+        older)."""
+        self._notes = read_notes
+
+    @property
+    def article(self) -> Path:
+        """The source article, project-relative."""
+        return Path(self._article)
+
+    @property
+    def path(self) -> Path:
+        """The page, project-relative."""
+        return Path(self._path)
+
+    @property
+    def name(self) -> str:
+        """:attr:`path` as the string it is held as."""
+        return self._path
 
     @property
     def notes(self) -> list[UnitNote]:
-        """Units that are not reviewed translations, in source order."""
-        return self.read_notes()
+        """Units that are not reviewed translations, in source order (read when asked for,
+        by the page's name, from what the build recorded)."""
+        return self._notes(self._path) if self._notes is not None else []
 
     @property
     def english(self) -> int:
@@ -75,6 +108,57 @@ class PageReport:
     def complete(self) -> bool:
         """Every unit went out as a reviewed translation."""
         return not self.kinds
+
+    def __repr__(self) -> str:
+        return (f"PageReport(article={self._article!r}, lang={self.lang!r}, "
+                f"path={self._path!r}, units={self.units}, kinds={self.kinds!r}, "
+                f"written={self.written}, published={self.published})")
+
+
+class Paths(Sequence[Path]):
+    """Project-relative paths, held as strings (a stage may list every file of a large
+    project) and read back as :class:`Path`."""
+
+    __slots__ = ("_names",)
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]] = ()) -> None:
+        self._names: list[str] = []
+        for path in paths:
+            self.append(path)
+
+    def append(self, path: str | os.PathLike[str]) -> None:
+        """Add ``path`` (interned: the state and the file digests' table name the same
+        files)."""
+        self._names.append(sys.intern(os.fspath(path)))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __iter__(self) -> Iterator[Path]:
+        return map(Path, self._names)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Path]: ...
+
+    def __getitem__(self, index: int | slice) -> Path | list[Path]:
+        if isinstance(index, slice):
+            return [Path(name) for name in self._names[index]]
+        return Path(self._names[index])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Paths):
+            return self._names == other._names
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # changes as paths are added
+
+    def __repr__(self) -> str:
+        return f"Paths({self._names!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +183,8 @@ class Moved:
 class Report:
     """What a stage did: files written, files left alone, pages built and their fallbacks."""
 
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    written: Paths = field(default_factory=Paths)
+    unchanged: Paths = field(default_factory=Paths)
     drafts: dict[Path, int] = field(default_factory=dict)
     """Built files that include fuzzy (unreviewed) units, with how many."""
     pages: list[PageReport] = field(default_factory=list)
@@ -149,6 +233,13 @@ class BuildJob:
     per stale page."""
     staging: Path
     """Where the job writes the pages that change (see :func:`localise.files.staging`)."""
+
+
+def staged_name(page: str) -> str:
+    """The name, in a build's staging folder, of the file that holds the page ``page``
+    (project-relative POSIX) until it is renamed into place (made from the page's name, so
+    the stage need not keep it)."""
+    return digest(page.encode("utf-8", "surrogateescape"))
 
 
 @dataclass(frozen=True, slots=True)

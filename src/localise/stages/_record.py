@@ -1,15 +1,17 @@
 """What each build wrote, kept in ``.localise/``: the page index and one record per page.
 
-``.localise/build.json`` lists every page a build wrote (or kept back), per tree (``reviewed``,
-``draft``): the article and language it was made from, a fingerprint of its inputs (so an
-unchanged page is skipped unread), the digest of the bytes localise wrote (so only files it
-wrote, unchanged since, are ever removed), the units that were not reviewed translations, and
-the assets copied beside it. ``.localise/pages/<digest of the page path>.json``
-(:func:`detail_path`) holds, per page, what was published unit by unit (msgid, state, the
-Markdown that went out and where it sits in the page, why a unit went out in English) — the
-baseline a review compares the next build with; for a page ``publish = "reviewed"`` kept
-back, the earlier page's record stays, with the last build's notes (and their msgids) beside
-it.
+``.localise/build.sqlite`` lists every page a build wrote (or kept back), per tree
+(``reviewed``, ``draft``), one row per page (an SQLite table, so a build reads and writes the
+rows it needs and never holds the whole index): the article and language it was made from, a
+fingerprint of its inputs (so an unchanged page is skipped unread), the digest of the bytes
+localise wrote (so only files it wrote, unchanged since, are ever removed), the units that were
+not reviewed translations, and the assets copied beside it. ``.localise/pages/<digest of the
+page path>.json`` (:func:`detail_path`) holds, per page, what was published unit by unit
+(msgid, state, the Markdown that went out and where it sits in the page, why a unit went out in
+English) — the baseline a review compares the next build with; for a page ``publish =
+"reviewed"`` kept back, the earlier page's record stays, with the last build's notes (and their
+msgids) beside it. The index is a cache: a missing or damaged one means every page is rebuilt
+(its bytes compared before writing), never a wrong page.
 """
 
 from __future__ import annotations
@@ -18,20 +20,24 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from localise.files import write_stream_if_changed
+from localise.errors import LocaliseError
 from localise.project import Project, digest
 from localise.stages import UnitNote
 
 if TYPE_CHECKING:
     from localise.publish import Page
 
-FORMAT = 1
-"""Version of the record layout; a record of another version is ignored (pages rebuild)."""
+FORMAT = 2
+"""Version of the index layout (SQLite's ``user_version``); an index of another version is
+ignored (pages rebuild). Version 1 was ``build.json``, read once into a new index."""
+LEGACY_FORMAT = 1
+"""The version of ``build.json``, the index before it was a table."""
 UNTRANSLATED = "not translated yet"
 """The usual reason of an untranslated unit, stored as its line number alone."""
 
@@ -191,27 +197,173 @@ def record_page(
     write_detail(folder, name, detail, compare=not written)
 
 
-class BuildRecord:
-    """The page index of ``.localise/build.json`` and the per-page records beside it."""
+_SCHEMA = """
+CREATE TABLE pages (
+    name TEXT PRIMARY KEY,  -- the page, project-relative POSIX
+    tree TEXT NOT NULL, article TEXT NOT NULL, slug TEXT NOT NULL, lang TEXT NOT NULL,
+    key TEXT NOT NULL, written TEXT, units INTEGER NOT NULL,
+    notes TEXT NOT NULL, kinds TEXT NOT NULL,  -- JSON: PageEntry.notes, PageEntry.kinds
+    published INTEGER NOT NULL,
+    assets TEXT  -- JSON list of PageEntry.assets, NULL when none
+) WITHOUT ROWID;
+CREATE INDEX pages_with_assets ON pages (tree) WHERE assets IS NOT NULL;
+"""
+_COLUMNS = "name, tree, article, slug, lang, key, written, units, notes, kinds, published, assets"
+_FIND = f"SELECT {_COLUMNS.partition(', ')[2]} FROM pages WHERE name = ?"
 
-    def __init__(self, project: Project) -> None:
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class BuildRecord:
+    """The page index of ``.localise/build.sqlite`` and the per-page records beside it.
+
+    Rows are read as they are asked for; what a build changes is written as it goes, in one
+    transaction that :meth:`save` commits (:meth:`close` without it: nothing changes). A
+    reader never makes the file; the ``writer`` (the build) reads the ``build.json`` of an
+    earlier version into a new index first."""
+
+    def __init__(self, project: Project, *, writer: bool = False) -> None:
         self.project = project
         self.folder = project.config.cache_dir
-        self.path = self.folder / "build.json"
+        self.path = self.folder / "build.sqlite"
+        self.legacy = self.folder / "build.json"
+        self.writer = writer
         self.config_key = project.state.config_key
-        self.pages: dict[str, PageEntry] = {}
-        try:
-            data = json.loads(self.path.read_bytes())
-        except (FileNotFoundError, ValueError):
-            data = None
-        if isinstance(data, dict) and data.get("format") == FORMAT:
-            for name, raw in data.get("pages", {}).items():
-                with contextlib.suppress(TypeError):
-                    self.pages[name] = PageEntry(**raw)
-        self.dirty = False
         self.orphans: dict[str, str] = {}
         """Asset copies (project-relative) no rebuilt page links to any more, with the digest
         of what was copied: removed at the end of the build unless another page links them."""
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+        self._created = False
+        self._kinds: dict[str, dict[str, int]] = {}
+        """Each distinct ``kinds`` read, shared by the entries that have it (never changed)."""
+
+    def __enter__(self) -> BuildRecord:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the table ---------------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """The index, opened on first use; None when there is none (or it is damaged, or of
+        another version: it is replaced when the build writes)."""
+        if self._opened:
+            return self._db
+        self._opened = True
+        if self.writer and not self.path.exists() and self.legacy.is_file():
+            db = self._create()
+            self._import_legacy(db)
+            self._commit(db)
+            self._created = False
+            with contextlib.suppress(FileNotFoundError):
+                self.legacy.unlink()
+            return db
+        if self.path.is_file():
+            db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, isolation_level=None)
+            try:
+                if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                    db.execute("SELECT name FROM pages LIMIT 1").fetchall()
+                    self._db = db
+            except sqlite3.DatabaseError:
+                pass
+            if self._db is None:
+                db.close()
+        return self._db
+
+    def _writer(self) -> sqlite3.Connection:
+        """The index in a transaction (made, or made again, when there is no usable one)."""
+        db = self._reader()
+        if db is None:
+            return self._create()
+        if not db.in_transaction:
+            self._execute(db, "BEGIN IMMEDIATE")
+        return db
+
+    def _create(self) -> sqlite3.Connection:
+        """A new empty index in a transaction, in place of whatever file was there."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for stale in (self.path, self.path.with_name(self.path.name + "-journal")):
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
+            db = self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._created = True
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+        except (sqlite3.Error, OSError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise LocaliseError(f"cannot write the build index: {why}", path=self.path) from None
+        return db
+
+    def _execute(self, db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()) -> None:
+        """Run one statement that writes (LocaliseError naming the index if it fails)."""
+        try:
+            db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise LocaliseError(f"cannot write the build index: {exc}", path=self.path) from None
+
+    def _commit(self, db: sqlite3.Connection) -> None:
+        self._execute(db, "COMMIT")
+
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows a query of the index finds; none when there is no index, or when it turns
+        out damaged (it is then let go of, and made again when the build writes)."""
+        db = self._reader()
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError:
+            db.close()
+            self._db = None
+            return []
+
+    def _import_legacy(self, db: sqlite3.Connection) -> None:
+        """Rows for the pages of ``build.json`` (the index of an earlier version), if any."""
+        try:
+            data = json.loads(self.legacy.read_bytes())
+        except (OSError, ValueError):
+            return
+        if not (isinstance(data, dict) and data.get("format") == LEGACY_FORMAT
+                and isinstance(data.get("pages"), dict)):
+            return
+        for name, raw in data["pages"].items():
+            try:
+                entry = PageEntry(**raw)
+                if not entry.kinds:
+                    entry.kinds = PageEntry.count(entry.unit_notes())
+            except (TypeError, ValueError, AttributeError, IndexError, KeyError):
+                continue  # damaged: that page is simply rebuilt
+            self._insert(db, name, entry)
+
+    def _insert(self, db: sqlite3.Connection, name: str, entry: PageEntry) -> None:
+        self._execute(
+            db, f"INSERT OR REPLACE INTO pages ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (name, entry.tree, entry.article, entry.slug, entry.lang, entry.key, entry.written,
+             entry.units, _json(entry.notes), _json(entry.kinds), int(entry.published),
+             _json(entry.assets) if entry.assets else None),
+        )
+
+    def _entry(self, row: tuple[Any, ...]) -> PageEntry:
+        """The entry of one row (``_COLUMNS`` without the name)."""
+        tree, article, slug, lang, key, written, units, notes, kinds, published, assets = row
+        shared = self._kinds.get(kinds)
+        if shared is None:
+            shared = self._kinds[kinds] = json.loads(kinds)
+        return PageEntry(
+            article=article, slug=slug, lang=lang, tree=tree, key=key, written=written,
+            units=units, notes=json.loads(notes), kinds=shared, published=bool(published),
+            assets=json.loads(assets) if assets is not None else [],
+        )
+
+    # -- entries ---------------------------------------------------------------------------
 
     def name(self, path: Path) -> str:
         """The index key of an absolute page path: project-relative POSIX."""
@@ -223,23 +375,47 @@ class BuildRecord:
         file = b"\0absent" if on_disk is None else b"\0file" + on_disk.encode()
         return digest(self.config_key.encode(), file, *(i.encode() for i in inputs))
 
+    def find(self, name: str) -> PageEntry | None:
+        """The index entry of the page ``name`` (project-relative POSIX)."""
+        rows = self._rows(_FIND, (name,))
+        return self._entry(rows[0]) if rows else None
+
     def get(self, path: Path) -> PageEntry | None:
         """The index entry of the page at ``path``."""
-        return self.pages.get(self.name(path))
+        return self.find(self.name(path))
 
     def put(self, path: Path, entry: PageEntry) -> None:
-        """Remember ``entry`` for the page at ``path``."""
-        name = self.name(path)
-        if self.pages.get(name) != entry:
-            self.pages[name] = entry
-            self.dirty = True
+        """Remember ``entry`` for the page at ``path`` (written when the build is saved)."""
+        self._insert(self._writer(), self.name(path), entry)
 
     def drop(self, name: str) -> None:
         """Forget the page ``name`` and its record."""
-        if self.pages.pop(name, None) is not None:
-            self.dirty = True
+        if self.find(name) is not None:
+            self._execute(self._writer(), "DELETE FROM pages WHERE name = ?", (name,))
         with contextlib.suppress(FileNotFoundError):
             self.detail_path(name).unlink()
+
+    def pages(self, tree: str) -> Iterator[tuple[str, str, str]]:
+        """``(name, slug, lang)`` of every page of ``tree`` in the index, by name (read a few
+        at a time)."""
+        db = self._reader()
+        if db is None:
+            return
+        try:
+            cursor = db.execute(
+                "SELECT name, slug, lang FROM pages WHERE tree = ? ORDER BY name", (tree,))
+            while rows := cursor.fetchmany(512):
+                yield from rows
+        except sqlite3.DatabaseError:
+            db.close()
+            self._db = None
+
+    def with_assets(self, tree: str | None = None) -> list[tuple[str, PageEntry]]:
+        """``(name, entry)`` of every page (of ``tree``, when given) with assets copied."""
+        where = "assets IS NOT NULL" + (" AND tree = ?" if tree is not None else "")
+        rows = self._rows(f"SELECT {_COLUMNS} FROM pages WHERE {where} ORDER BY name",
+                          (tree,) if tree is not None else ())
+        return [(row[0], self._entry(row[1:])) for row in rows]
 
     def detail_path(self, name: str) -> Path:
         """Where the record of page ``name`` is (see :func:`detail_path`)."""
@@ -250,19 +426,23 @@ class BuildRecord:
         return read_detail(self.folder, name)
 
     def save(self) -> None:
-        """Write the index back if it changed."""
-        if not self.dirty:
-            return
-        write_stream_if_changed(self.path, self._pieces())
-        self.dirty = False
+        """Commit what this build changed in the index (nothing changed: nothing written)."""
+        if self._db is not None and self._db.in_transaction:
+            self._commit(self._db)
+            self._created = False
 
-    def _pieces(self) -> Iterator[bytes]:
-        """The index as ``json.dumps(sort_keys=True)`` would write it, a page at a time."""
-        yield b'{"format":%d,"pages":{' % FORMAT
-        separator = b""
-        for name in sorted(self.pages):
-            entry = json.dumps(asdict(self.pages[name]), ensure_ascii=False,
-                               separators=(",", ":"), sort_keys=True)
-            yield separator + f"{json.dumps(name, ensure_ascii=False)}:{entry}".encode()
-            separator = b","
-        yield b"}}"
+    def close(self) -> None:
+        """Let go of the index; what was not saved is forgotten (an index made by this run
+        and never saved goes too). Reading it again opens it again."""
+        self._opened = False
+        if self._db is None:
+            return
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+        self._db.close()
+        self._db = None
+        if self._created:
+            self._created = False
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()

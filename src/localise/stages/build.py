@@ -30,7 +30,16 @@ from localise.errors import UsageError
 from localise.files import commit_staged, flush_staged, staging, write_if_changed
 from localise.parallel import stream_jobs
 from localise.project import Article, Project, digest, read_optional
-from localise.stages import BuildJob, Built, PageReport, Progress, Report, Ticker, UnitNote
+from localise.stages import (
+    BuildJob,
+    Built,
+    PageReport,
+    Progress,
+    Report,
+    Ticker,
+    UnitNote,
+    staged_name,
+)
 from localise.stages._record import BuildRecord, PageEntry
 
 BUILD_JOB = "localise.stages.jobs:build_one"
@@ -49,48 +58,66 @@ def run(
     (or, with ``draft``, the draft tree); report every page's units that are not reviewed
     translations (for pages left unchanged, read back from the build record). With
     ``shard``, only that shard's articles' pages (pages of other shards are never removed)."""
+    with BuildRecord(project, writer=True) as record:
+        return _run(project, record, langs=langs, draft=draft, progress=progress, shard=shard)
+
+
+def _run(
+    project: Project,
+    record: BuildRecord,
+    *,
+    langs: Sequence[str] | None,
+    draft: bool,
+    progress: Progress | None,
+    shard: sharding.Shard | None,
+) -> Report:
+    """:func:`run`, with the build index open."""
     config = project.config
-    record = BuildRecord(project)
     tree_name = "draft" if draft else "reviewed"
     tree = config.tree_root(draft=draft)
     extra = ("draft" if draft else "reviewed", project.glossary_digest)
     chosen = project.languages(langs)
+    every = tuple(chosen)
     report = Report()
     pages: list[PageReport | None] = []  # article and language order; None: stale, built below
     stale: list[tuple[Article, tuple[str, ...]]] = []
     names = _page_names(project, draft=draft)
+    notes = functools.partial(_read_notes, record)  # one for every page's report
     articles = sharding.select(shard, project.articles, lambda article: article.slug)
     fingerprints = project.fingerprints  # unchanged files are not read
     for article in articles:
         source: str | None = None
+        posix = article.posix  # one string for the article's pages
         languages = []
         for lang in chosen:
             name = names(lang, article.slug)
-            entry = record.pages.get(name)
+            entry = record.find(name)
             if entry is not None:
                 if source is None:
                     source = project.fingerprint(article)
                 po = fingerprints.of(config.po_path(lang, article.slug)) or ""
                 on_disk = fingerprints.of(project.root / name)
                 if entry.key == record.key_of(on_disk, (source, po, *extra)):
-                    pages.append(_fresh_report(record, name, entry))
+                    pages.append(PageReport(
+                        article=posix, lang=lang, path=name, units=entry.units,
+                        kinds=entry.kinds, published=entry.published, read_notes=notes))
                     continue
             project.inside(project.root / name, tree)
             languages.append(lang)
             pages.append(None)
         if languages:
-            stale.append((article, tuple(languages)))
+            stale.append((article, every if len(languages) == len(every) else tuple(languages)))
     if stale:
         with staging(tree) as folder:
             built = _build(project, record, report, stale, folder, names=names, draft=draft,
-                           extra=extra, progress=progress)
+                           extra=extra, progress=progress, notes=notes)
         slots = iter(built)
         pages = [page if page is not None else next(slots) for page in pages]
     for page in pages:
         assert page is not None
         report.pages.append(page)
         if not page.written:
-            report.unchanged.append(page.path)
+            report.unchanged.append(page.name)
     _refresh_assets(project, record, report, tree_name)
     _remove_stale(project, record, report, tree_name, tree)
     record.save()
@@ -99,14 +126,12 @@ def run(
 
 
 class _Pending(NamedTuple):
-    """A page built in this run with something left to do once every job has succeeded."""
+    """A page built in this run with assets to copy once every job has succeeded."""
 
-    rel: Path
-    """The page, project-relative."""
-    staged: str | None
-    """Its staged file, to rename into place (None: its file is unchanged)."""
-    entry: PageEntry | None
-    """Its index entry, to complete with the assets copied (None: none, before or now)."""
+    rel: str
+    """The page, project-relative POSIX."""
+    entry: PageEntry
+    """Its index entry, to complete with the assets copied."""
     copies: tuple[tuple[Path, Path], ...]
     previous: tuple[dict[str, Any], ...]
     """The assets the page's previous build copied."""
@@ -123,6 +148,7 @@ def _build(
     draft: bool,
     extra: tuple[str, ...],
     progress: Progress | None,
+    notes: Callable[[str], list[UnitNote]],
 ) -> list[PageReport]:
     """Build the ``stale`` pages, staging the changed ones in ``folder``, then (every job
     having succeeded) rename them into place and copy their assets; their reports, in order.
@@ -145,31 +171,32 @@ def _build(
 
     tick = Ticker(progress, len(stale), name=lambda job: job.source.article.path)
     built: list[PageReport] = []
-    pending: list[_Pending] = []
+    copying: dict[str, _Pending] = {}  # by page: the few pages with assets to copy
     counts: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}  # one dict per distinct count
     results = stream_jobs(BUILD_JOB, jobs(), config, draft, project.glossary,
                           count=len(stale), done=tick)
     with contextlib.closing(results):
         for job, done in results:
             article = job.source.article
-            name = article.path.as_posix()  # one string for the article's pages
+            name = article.posix  # one string for the article's pages
             for (lang, _, current, _, po), result in zip(job.outputs, done, strict=True):
                 kinds = counts.setdefault(tuple(result.kinds.items()), result.kinds)
                 inputs = (job.source.digest, digest(po) if po is not None else "", *extra)
                 built.append(_account(
-                    project, record, report, result, pending,
+                    project, record, report, result, copying,
                     article=article.path, name=name, slug=article.slug, lang=lang, kinds=kinds,
-                    tree=tree_name, current=current, inputs=inputs,
+                    tree=tree_name, current=current, inputs=inputs, notes=notes,
                 ))
-    if any(page.staged is not None for page in pending):
+    if any(page.written for page in built):
         flush_staged(folder)
-    for page in pending:  # every catalogue parsed, every page staged: now put them in place
-        if page.staged is not None:
-            commit_staged(folder / page.staged, project.root / page.rel)
-            project.fingerprints.wrote(project.root / page.rel)
-            report.written.append(page.rel)
-        if page.entry is not None:
-            _copy_assets(project, record, report, page)
+    for page in built:  # every catalogue parsed, every page staged: now put them in place
+        if page.written:
+            commit_staged(folder / staged_name(page.name), project.root / page.name)
+            project.fingerprints.wrote(project.root / page.name)
+            report.written.append(page.name)
+        pending = copying.get(page.name)
+        if pending is not None:
+            _copy_assets(project, record, report, pending)
     return built
 
 
@@ -200,23 +227,15 @@ def _page_names(project: Project, *, draft: bool) -> Callable[[str, str], str]:
     return name
 
 
-def _fresh_report(record: BuildRecord, name: str, entry: PageEntry) -> PageReport:
-    """The report of a page left unchanged, from its index entry; its notes (with msgids from
-    the page record) are read only when asked for."""
-    path = Path(name)
-    return PageReport(
-        article=Path(entry.article), lang=entry.lang, path=path, units=entry.units,
-        kinds=dict(entry.kinds) or PageEntry.count(entry.unit_notes()),
-        written=False, published=entry.published,
-        read_notes=functools.partial(_read_notes, record, path, entry),
-    )
-
-
-def _read_notes(record: BuildRecord, page: Path, entry: PageEntry) -> list[UnitNote]:
-    """The notes of the page ``page`` (project-relative): its index entry's, with the msgids
-    its page record holds (read each time they are asked for: nothing is kept per page)."""
+def _read_notes(record: BuildRecord, page: str) -> list[UnitNote]:
+    """The notes of the page ``page`` (project-relative POSIX): its index entry's, with the
+    msgids its page record holds (read each time they are asked for: nothing is kept per
+    page)."""
+    entry = record.find(page)
+    if entry is None:
+        return []
     notes = entry.unit_notes()
-    stored = _stored_msgids(record.detail(page.as_posix()))
+    stored = _stored_msgids(record.detail(page))
     if len(stored) != len(notes):
         return notes
     return [UnitNote(n.line, n.kind, n.reason, m) for n, m in zip(notes, stored, strict=True)]
@@ -241,7 +260,7 @@ def _account(
     record: BuildRecord,
     report: Report,
     result: Built,
-    pending: list[_Pending],
+    copying: dict[str, _Pending],
     *,
     article: Path,
     name: str,
@@ -251,14 +270,17 @@ def _account(
     tree: str,
     current: bytes | None,
     inputs: tuple[str, ...],
+    notes: Callable[[str], list[UnitNote]],
 ) -> PageReport:
     """Account for one page a job assembled (and recorded): report and index entry (``kinds``,
-    its notes per kind, is shared with other pages: never changed in place); what is left to
-    do once every job has succeeded (its file, its assets) goes to ``pending``."""
-    previous = record.get(result.path)
-    rel = project.relative(result.path)
+    its notes per kind, is shared with other pages: never changed in place); the assets to
+    copy once every job has succeeded go to ``copying``."""
+    rel = record.name(result.path)
+    previous = record.find(rel)
+    if result.written and result.staged != staged_name(rel):
+        raise AssertionError(f"{rel} was staged as {result.staged}")
     if result.fuzzy_used:
-        report.drafts[rel] = result.fuzzy_used
+        report.drafts[Path(rel)] = result.fuzzy_used
     for link, why in result.refused:
         report.warnings.append((article, None, f"[{lang}] linked file {link}: {why}"))
     earlier = tuple(previous.assets) if previous else ()
@@ -275,29 +297,26 @@ def _account(
         key=record.key_of(on_disk, inputs), written=written, units=result.units,
         notes=result.notes, kinds=kinds, published=result.published, assets=assets,
     )
-    record.put(result.path, entry)
-    copying = result.published and bool(result.copies or earlier)
-    if result.written or copying:
-        pending.append(_Pending(rel, result.staged, entry if copying else None,
-                                result.copies, earlier))
+    if entry != previous:
+        record.put(result.path, entry)
+    if result.published and (result.copies or earlier):
+        copying[rel] = _Pending(rel, entry, result.copies, earlier)
     return PageReport(
-        article=article, lang=lang, path=rel, units=result.units, kinds=kinds,
-        written=result.written, published=result.published,
-        read_notes=functools.partial(_read_notes, record, rel, entry),
+        article=name, lang=lang, path=rel, units=result.units, kinds=kinds,
+        written=result.written, published=result.published, read_notes=notes,
     )
 
 
 def _copy_assets(project: Project, record: BuildRecord, report: Report, page: _Pending) -> None:
     """Copy the files a published page links to beside it; those its previous build copied
     that it no longer links to become orphans (removed unless another page links them)."""
-    assert page.entry is not None
     copied = [_copy(project, report, source, copy) for source, copy in page.copies]
     page.entry.assets = [a for a in copied if a is not None]
     kept = {a["copy"] for a in page.entry.assets}
     for asset in page.previous:
         if asset["copy"] not in kept:  # the page no longer links to it
             record.orphans[asset["copy"]] = asset["digest"]
-    record.dirty = True
+    record.put(project.root / page.rel, page.entry)
 
 
 def _copy(project: Project, report: Report, source: Path, copy: Path) -> dict[str, Any] | None:
@@ -321,9 +340,7 @@ def _copy(project: Project, report: Report, source: Path, copy: Path) -> dict[st
 def _refresh_assets(project: Project, record: BuildRecord, report: Report, tree: str) -> None:
     """Copy again the linked files of unchanged pages whose source changed or copy vanished."""
     root = project.root
-    for name, entry in list(record.pages.items()):
-        if entry.tree != tree or not entry.assets:
-            continue
+    for name, entry in record.with_assets(tree):
         changed = False
         for asset in entry.assets:
             source, copy = root / asset["source"], root / asset["copy"]
@@ -339,7 +356,6 @@ def _refresh_assets(project: Project, record: BuildRecord, report: Report, tree:
                 changed = True
         if changed:
             record.put(root / name, entry)
-            record.dirty = True
 
 
 def _remove_stale(
@@ -349,16 +365,26 @@ def _remove_stale(
     makes (only files unchanged since written), then asset copies no page links to."""
     names = _page_names(project, draft=tree == "draft")
     languages = project.config.languages
-    current = {names(lang, article.slug) for article in project.articles for lang in languages}
+    slugs = {article.slug for article in project.articles}
+    gone = [  # a page is current when its own article and language still make it...
+        name for name, slug, lang in record.pages(tree)
+        if not (slug in slugs and lang in languages and names(lang, slug) == name)
+    ]
+    if gone:  # ...or when some other one does (a layout that changed, a renamed article)
+        current = {names(lang, slug) for slug in slugs for lang in languages}
+        gone = [name for name in gone if name not in current]
     old_copies = dict(record.orphans)
-    for name, entry in list(record.pages.items()):
-        if entry.tree != tree or name in current:
+    for name in gone:
+        entry = record.find(name)
+        if entry is None:
             continue
         if _remove_file(project, report, project.root / name, entry.written, root):
             for asset in entry.assets:  # a page left in place keeps what it links to
                 old_copies[asset["copy"]] = asset["digest"]
         record.drop(name)
-    linked = {a["copy"] for e in record.pages.values() for a in e.assets}
+    if not old_copies:
+        return
+    linked = {a["copy"] for _, e in record.with_assets() for a in e.assets}
     for name, written in sorted(old_copies.items()):
         if name not in linked:
             _remove_file(project, report, project.root / name, written, root)

@@ -18,7 +18,7 @@ from localise.glossary import Glossary
 from localise.model import Document
 from localise.project import Source, digest, read_optional, segment_source
 from localise.publish import Page, assemble_page, draft_notice, edited
-from localise.stages import BuildJob, Built, ExtractJob, UpdateJob, _segments
+from localise.stages import BuildJob, Built, ExtractJob, UpdateJob, _segments, staged_name
 from localise.stages._record import PageEntry, page_notes, record_page
 
 MERGE_ATTEMPTS = 5
@@ -144,12 +144,13 @@ def build_one(job: BuildJob, config: Config, draft: bool, glossary: Glossary) ->
         text = page.text.encode("utf-8")
         written = published and text != current
         notes = page_notes(page)
+        name = out.relative_to(config.root).as_posix()
         record_page(
-            config.cache_dir, out.relative_to(config.root).as_posix(), page=page, notes=notes,
+            config.cache_dir, name, page=page, notes=notes,
             article=job.source.article.path.as_posix(), lang=lang,
             tree="draft" if draft else "reviewed", published=published, written=written,
         )
-        staged = write_staged(job.staging, text) if written else None
+        staged = write_staged(job.staging, text, name=staged_name(name)) if written else None
         results.append(Built(
             out, written, len(page.units), digest(text), staged, published, page.fuzzy_used,
             copies, refused, PageEntry.compact(notes), PageEntry.count(notes),

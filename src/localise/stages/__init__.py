@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar, overload
 
+from localise.files import TEMP_PREFIX, TEMP_SUFFIX
 from localise.project import Source, digest
 
 
@@ -238,8 +239,9 @@ class BuildJob:
 def staged_name(page: str) -> str:
     """The name, in a build's staging folder, of the file that holds the page ``page``
     (project-relative POSIX) until it is renamed into place (made from the page's name, so
-    the stage need not keep it)."""
-    return digest(page.encode("utf-8", "surrogateescape"))
+    the stage need not keep it), hidden and ending ``.tmp`` like every other temporary file
+    (what a killed run leaves is recognised, and cleared, as one)."""
+    return f"{TEMP_PREFIX}{digest(page.encode('utf-8', 'surrogateescape'))}{TEMP_SUFFIX}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,8 +145,14 @@ def test_without_stat_trust_every_file_is_read(
     _settled_table(tmp_path, "a.md")
     monkeypatch.setenv("LOCALISE_NO_STAT", "1")
     reads.clear()
-    assert _table(tmp_path).of(tmp_path / "a.md") == digest(b"hello")
+    table_path = tmp_path / ".localise" / "fingerprints.json"
+    before = table_path.read_bytes()
+    table = _table(tmp_path)
+    assert table.of(tmp_path / "a.md") == digest(b"hello")
     assert any(r.endswith("a.md") for r in reads)
+    table.wrote(tmp_path / "a.md")
+    table.save()
+    assert table_path.read_bytes() == before  # a run without the table writes none
 
 
 def test_a_warm_pipeline_reads_no_article_catalogue_or_page(

@@ -146,6 +146,8 @@ class Fingerprints:
                 self._dirty = True
             return None
         found = digest(data)
+        if not self._trust:  # no table: nothing remembered, nothing written back
+            return found
         entry = _RECORD.pack(*_stamp(info), bytes.fromhex(found), hashed)
         table = self._entries if self._entries is not None else self._made
         if table.get(name) != entry:
@@ -172,9 +174,9 @@ class Fingerprints:
     def save(self) -> None:
         """Hash again the files hashed or written too recently to trust (after waiting out the
         margin), then write the table back if it changed."""
-        if self._racy:
+        if self._racy and self._trust:
             self._settle()
-        if not self._dirty:
+        if not self._dirty or not self._trust:
             return
         if self._entries is not None:
             for name in [n for n in self._entries if n not in self._seen]:  # gone (renamed)

@@ -4,8 +4,9 @@ Every stage takes a :class:`Project`. Within a run, a source article is read fro
 (:meth:`Project.source` keeps its bytes, which fingerprint the outputs made from it, and the
 text decoded from them), segmented once (:meth:`Project.document`), and the glossary is read
 once; the stages that stream through every article (extract, update, build) keep nothing
-(``keep=False``) and fingerprint each output with the bytes its job was given.
-:class:`State` remembers what each output was made from, so a rerun skips unchanged work.
+(``keep=False``) and fingerprint each output with the digests of the bytes its job was given.
+:class:`State` remembers what each output was made from, and :attr:`Project.fingerprints` the
+digest of each file beside its stat, so a rerun skips unchanged work without reading it.
 """
 
 from __future__ import annotations

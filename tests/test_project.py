@@ -130,3 +130,16 @@ def test_an_article_is_a_value_that_survives_pickling() -> None:
     assert pickle.loads(pickle.dumps(article)) == article
     with pytest.raises(AttributeError):
         article.slug = "other"  # type: ignore[misc]
+
+
+def test_link_definitions_are_parsed_only_where_a_definition_can_be(project: Path) -> None:
+    (project / "source" / "welcome.md").write_text(
+        "# Hi\n\nSee [the docs][d].\n\n[d]: https://example.org/docs\n", encoding="utf-8")
+    (project / "source" / "guides" / "travel.md").write_text(
+        "# Travel\n\nNo [reference] here, only [a link](https://example.org).\n", encoding="utf-8")
+    opened = Project.open(project)
+    by_path = {a.path.name: a for a in opened.articles}
+    assert opened.link_definitions(by_path["welcome.md"])["D"]["href"] == "https://example.org/docs"
+    assert opened.link_definitions(by_path["travel.md"]) == {}
+    assert opened.link_definitions(by_path["travel.md"]) == opened.document(
+        by_path["travel.md"]).link_definitions

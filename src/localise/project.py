@@ -248,6 +248,9 @@ class State:
 _STATE_LINE = re.compile(rb'("(?:[^"\\\x00-\x1f]|\\.)*"): "([0-9a-f]{40})"(,?)\n?')
 """One entry of ``state.json`` as :meth:`State._lines` writes it."""
 _DIGEST = re.compile("[0-9a-f]{40}")
+NO_DEFINITION = "]:"
+"""A link reference definition is ``[label]: destination``: a text without ``]:`` has none,
+and :meth:`Project.link_definitions` does not parse it to find out."""
 
 
 class Project:
@@ -401,16 +404,15 @@ class Project:
         """The article's link reference definitions (from its segmentation when made)."""
         found = self._definitions.get(article)
         if found is None:
-            from localise.segment import link_definitions
-
             document = self._documents.get(article)
-            found = (
-                dict(document.link_definitions)
-                if document is not None
-                else link_definitions(
-                    self.source(article).text, dialect=self.config.dialect_for(article.path)
-                )
-            )
+            if document is not None:
+                found = dict(document.link_definitions)
+            elif NO_DEFINITION not in (text := self.source(article).text):
+                found = {}  # nothing to parse for (most articles)
+            else:
+                from localise.segment import link_definitions
+
+                found = link_definitions(text, dialect=self.config.dialect_for(article.path))
             self._definitions[article] = found
         return found
 

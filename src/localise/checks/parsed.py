@@ -38,6 +38,10 @@ class Parsed:
 _OPAQUE_RE = re.compile(placeholders.NAMED + r"|⟦\s*\d+\s*⟧")
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]（）「」、。]+", re.IGNORECASE)
 _TAG_RE = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
+_MARKUP_RE = re.compile(r"[\n\r\0\\`*_~\[\]!<&]")
+"""A character that starts or ends some CommonMark inline syntax (or that markdown-it
+normalises): a text without any is one plain text token, so :func:`parse_inline` need not
+run the parser on it (most sentences of prose)."""
 
 
 def _tag(html: str) -> str:
@@ -51,6 +55,13 @@ def _tag(html: str) -> str:
 
 def parse_inline(text: str, link_definitions: Mapping[str, Any] | None) -> Parsed:
     """Parse ``text`` inline (with the article's link reference definitions) and summarise it."""
+    if _MARKUP_RE.search(text) is None:  # plain prose: what the parser would make of it
+        return Parsed(text=_URL_RE.sub(OBJ, _OPAQUE_RE.sub(OBJ, text)))
+    return parse_with_markdown_it(text, link_definitions)
+
+
+def parse_with_markdown_it(text: str, link_definitions: Mapping[str, Any] | None) -> Parsed:
+    """:func:`parse_inline` without its shortcut for plain prose: markdown-it parses ``text``."""
     env: dict[str, Any] = {"references": dict(link_definitions)} if link_definitions else {}
     blocks = plain_parser().parseInline(text, env)
     out = Parsed()

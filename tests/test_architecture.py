@@ -40,11 +40,13 @@ LAZY_ALLOWED = {
     "signal": "Ctrl-C and parent-death handling, only in worker processes",
     "decimal": "exchange rates, only for a [formatting.<lang>] currency policy",
     "babel": "CLDR data: for a language tag without a locale file of its own, a currency "
-             "policy, or formatting a value",
+             "policy, formatting a value, or the plural rule of a new catalogue",
 }
 """Third-party or rarely used modules a function may import lazily, and why."""
 
 LAZY_LOCAL = {
+    "localise.inline": "markdown-it's parsers: only to find an article's link reference "
+                       "definitions, never on a warm run",
     "localise.segment": "Markdown segmentation (markdown-it, YAML, the dialects): only when an "
                         "article is segmented, never on a warm run",
     "localise.model": "units, documents and counts: only to segment an article or count its "

@@ -8,6 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from localise import inline
+from localise.inline import link_definitions
+from localise.project import NO_DEFINITION
 from strategies import documents  # tests/ is on pythonpath (pyproject)
 
 SPEC = json.loads(
@@ -38,3 +40,15 @@ def test_plain_parser_tokens_equal_recording_parser_on_the_spec() -> None:
 @given(documents())
 def test_plain_parser_tokens_equal_recording_parser_generated(source: str) -> None:
     assert _tokens(inline.plain_parser(), source) == _tokens(inline.parser(), source)
+
+
+def test_a_text_without_the_definition_marker_defines_no_link_reference() -> None:
+    """What lets Project.link_definitions skip parsing: over every example of the CommonMark
+    spec, a text without "]:" defines nothing, and the examples that do define hold it."""
+    defining = 0
+    for example in SPEC:
+        found = link_definitions(example["markdown"])
+        if NO_DEFINITION not in example["markdown"]:
+            assert found == {}, example["example"]
+        defining += bool(found)
+    assert defining > 20

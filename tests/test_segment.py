@@ -25,8 +25,7 @@ from localise.assemble import assemble
 from localise.errors import SourceError
 from localise.files import decode_utf8 as decode
 from localise.model import Document
-from localise.project import NO_DEFINITION
-from localise.segment import SegmentOptions, link_definitions, segment
+from localise.segment import SegmentOptions, segment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "segment"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
@@ -234,17 +233,3 @@ def test_rules_that_look_like_front_matter_are_kept_verbatim() -> None:
     assert document.units == ()
     with pytest.raises(SourceError, match=r"a\.md:3: invalid YAML front matter"):
         segment("---\ntitle: a\n  bad: [\n---\n", path=Path("a.md"), slug="a")
-
-
-def test_a_text_without_the_definition_marker_defines_no_link_reference() -> None:
-    """What lets Project.link_definitions skip parsing: over every example of the CommonMark
-    spec, a text without "]:" defines nothing, and the examples that do define hold it."""
-    spec = json.loads((Path(__file__).parent / "fixtures/commonmark/spec-0.31.2.json")
-                      .read_text("utf-8"))
-    defining = 0
-    for example in spec:
-        found = link_definitions(example["markdown"])
-        if NO_DEFINITION not in example["markdown"]:
-            assert found == {}, example["example"]
-        defining += bool(found)
-    assert defining > 20

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-from babel.messages.plurals import get_plural
 
 from localise import __version__, drafts, poformat
 from localise.errors import CatalogueError
@@ -723,6 +722,8 @@ def retitled(catalogue: Catalogue, *, source: str, slug: str, old_slug: str) -> 
 
 def plural_forms(lang: str) -> str:
     """CLDR plural rule for ``lang`` in gettext's Plural-Forms syntax (via Babel)."""
+    from babel.messages.plurals import get_plural
+
     return get_plural(lang).plural_forms
 
 

@@ -186,6 +186,26 @@ def plain_parser(dialect: str = "commonmark") -> MarkdownIt:
 
 
 @functools.cache
+def block_parser(dialect: str = "commonmark") -> MarkdownIt:
+    """Block-level parser: same syntax as :func:`parser`, without inline parsing (and
+    footnote definitions left where they are written)."""
+    md = MarkdownIt("commonmark")
+    dialects.get(dialect).configure(md)
+    md.use(front_matter_plugin)
+    md.disable("inline")
+    if "footnote_tail" in md.get_all_rules()["core"]:
+        md.disable("footnote_tail")
+    return md
+
+
+def link_definitions(text: str, *, dialect: str = "commonmark") -> dict[str, Any]:
+    """The article's link reference definitions (markdown-it ``env["references"]``)."""
+    env: dict[str, Any] = {}
+    block_parser(dialect).parse(text, env)
+    return dict(env.get("references", {}))
+
+
+@functools.cache
 def _plain(dialect: str) -> MarkdownIt:
     md = MarkdownIt("commonmark")
     dialects.get(dialect).configure(md)

@@ -410,7 +410,7 @@ class Project:
             elif NO_DEFINITION not in (text := self.source(article).text):
                 found = {}  # nothing to parse for (most articles)
             else:
-                from localise.segment import link_definitions
+                from localise.inline import link_definitions
 
                 found = link_definitions(text, dialect=self.config.dialect_for(article.path))
             self._definitions[article] = found

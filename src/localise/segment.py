@@ -15,7 +15,6 @@ is left outside the msgid, any other becomes a numbered ``{kind_N}`` placeholder
 from __future__ import annotations
 
 import bisect
-import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -24,9 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from localise import dialects, inline, placeholders
 from localise.dialects import html as html_syntax
@@ -34,6 +31,7 @@ from localise.dialects import pieces as syntax
 from localise.dialects.base import Dialect, Piece, code_line_ranges, mask_text
 from localise.dialects.markers import ABBREVIATION_RE, ADMONITION_RE, CONTAINER_RE, TAB_RE
 from localise.errors import SourceError
+from localise.inline import block_parser
 from localise.model import Document, Escape, Placeholder, SegmentOptions, Unit
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
@@ -47,19 +45,6 @@ _SOFT_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
 _INLINE_BREAK_SENSITIVE_RE = re.compile(r"[`<]|\\\n| {2,}\n")
 
 
-@functools.cache
-def _block_parser(dialect: str = "commonmark") -> MarkdownIt:
-    """Block-level parser: same syntax as :func:`inline.parser`, without inline parsing (and
-    footnote definitions left where they are written)."""
-    md = MarkdownIt("commonmark")
-    dialects.get(dialect).configure(md)
-    md.use(front_matter_plugin)
-    md.disable("inline")
-    if "footnote_tail" in md.get_all_rules()["core"]:
-        md.disable("footnote_tail")
-    return md
-
-
 def _load_yaml(text: str) -> Any:
     """Parse YAML with libyaml when available; errors come from the pure-Python parser,
     whose marks point at the line where the problem starts."""
@@ -70,13 +55,6 @@ def _load_yaml(text: str) -> Any:
         except yaml.YAMLError:
             pass
     return yaml.safe_load(text)
-
-
-def link_definitions(text: str, *, dialect: str = "commonmark") -> dict[str, Any]:
-    """The article's link reference definitions (markdown-it ``env["references"]``)."""
-    env: dict[str, Any] = {}
-    _block_parser(dialect).parse(text, env)
-    return dict(env.get("references", {}))
 
 
 DEFAULT_OPTIONS = SegmentOptions()
@@ -515,7 +493,7 @@ class _Segmenter:
 
     # -- walking ---------------------------------------------------------------------
     def run(self) -> list[Unit]:
-        tokens = _block_parser(self.dialect.name).parse(self.parse_text, self.env)
+        tokens = block_parser(self.dialect.name).parse(self.parse_text, self.env)
         i = 0
         while i < len(tokens):
             token = tokens[i]

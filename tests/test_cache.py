@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from localise.cache import Cache, open_cache
+from localise.cache import Cache, file_sha256, hashed_unchanged, open_cache
 from localise.errors import LocaliseError
 
 
@@ -57,3 +57,22 @@ def test_a_full_disk_while_writing(tmp_path: Path) -> None:
             cache.put_many([(Cache.key(str(n)), "x" * 4000)])
     assert "full" in str(caught.value)
     cache.close()
+
+
+def test_a_digest_hashed_elsewhere_is_kept_only_for_the_file_it_was_hashed_from(
+    tmp_path: Path,
+) -> None:
+    model = tmp_path / "model.bin"
+    model.write_bytes(b"weights" * 1000)
+    with open_cache(tmp_path) as cache:
+        hashed = hashed_unchanged(model)
+        assert hashed is not None and hashed[1] == file_sha256(model)
+        cache.adopt(model, hashed)
+        assert cache.known_files_digest([model]) == cache.files_digest([model])
+        later = hashed_unchanged(model)
+        model.write_bytes(b"other weights" * 1000)  # replaced after it was hashed
+        cache.adopt(model, later)
+        assert cache.known_files_digest([model]) is None  # hashed again when asked for
+        cache.adopt(model, None)  # changed while it was read: nothing to keep
+        assert cache.known_files_digest([model]) is None
+    assert hashed_unchanged(tmp_path / "gone.bin") is None

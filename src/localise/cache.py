@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import mmap
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from localise.errors import LocaliseError
 
-_CHUNK = 1 << 20
 _TABLES = {
     "mt": ("key TEXT PRIMARY KEY, target TEXT NOT NULL", ("key", "target")),
     "files": ("path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL",
@@ -83,8 +84,7 @@ class Cache:
 
     def _memo(self, path: Path) -> tuple[str, str | None]:
         """The file's stat line, and its memoised digest if the stat still matches."""
-        st = path.stat()
-        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+        stat = stat_line(path)
         with self._guard("cannot read the translation cache"):
             row = self.db.execute(
                 "SELECT stat, digest FROM files WHERE path = ?", (str(path),)
@@ -108,6 +108,21 @@ class Cache:
         """One digest of several files' names (as given) and contents (memoised)."""
         return files_digest(paths, file_digest=self.file_digest)
 
+    def adopt(self, path: Path, hashed: tuple[str, str] | None) -> None:
+        """Memoise a digest :func:`hashed_unchanged` computed elsewhere, if the file's stat is
+        still the one it was hashed at (else the file is hashed again when asked for)."""
+        if hashed is None or stat_line(path) != hashed[0]:
+            return
+        with self._guard("cannot write the translation cache"), self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO files (path, stat, digest) VALUES (?, ?, ?)",
+                (str(path), *hashed),
+            )
+
+    def unmemoised(self, paths: Sequence[Path]) -> list[Path]:
+        """The files among ``paths`` whose digest is not memoised for their current stat."""
+        return [p for p in paths if self._memo(p)[1] is None]
+
     def known_files_digest(self, paths: Sequence[Path]) -> str | None:
         """:meth:`files_digest` if every file's digest is memoised and current (nothing to
         hash), else None."""
@@ -115,6 +130,11 @@ class Cache:
         if any(digest is None for digest in known.values()):
             return None
         return files_digest(paths, file_digest=lambda p: str(known[p]))
+
+    def is_empty(self) -> bool:
+        """True when no translation is cached (a new project, a fresh clone, a deleted cache)."""
+        with self._guard("cannot read the translation cache"):
+            return self.db.execute("SELECT 1 FROM mt LIMIT 1").fetchone() is None
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The cached translations among ``keys``."""
@@ -138,12 +158,32 @@ class Cache:
         self.db.close()
 
 
+def stat_line(path: Path) -> str:
+    """What the memo of a file's digest is valid for: its size, times, inode and device."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def hashed_unchanged(path: Path) -> tuple[str, str] | None:
+    """(stat line, SHA-256) of the file, or None when it changed while it was read: what a
+    background thread may hash for :meth:`Cache.adopt` (no database is touched here)."""
+    try:
+        before = stat_line(path)
+        digest = file_sha256(path)
+        return (before, digest) if stat_line(path) == before else None
+    except OSError:
+        return None
+
+
 def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's content (read in 1 MiB chunks)."""
+    """SHA-256 of the file's content (mapped, hashed in one call: the GIL is released once for
+    the whole file, so a hashing thread does not queue for it between chunks)."""
     h = hashlib.sha256()
     with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
+        if os.fstat(f.fileno()).st_size == 0:
+            return h.hexdigest()  # an empty file cannot be mapped
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            h.update(mapped)
     return h.hexdigest()
 
 

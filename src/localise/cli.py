@@ -42,6 +42,7 @@ STAGES: dict[str, str] = {
     "extract": "localise.stages.extract",
     "update": "localise.stages.update",
     "translate": "localise.stages.translate",
+    "translate-early": "localise.stages.early",
     "build": "localise.stages.build",
     "check": "localise.stages.check",
     "status": "localise.stages.status",
@@ -175,18 +176,29 @@ def _engine_options(run: Run) -> Any:
 
 def cmd_translate(run: Run) -> int:
     args = run.args
-    with run.out.stage("translate") as bars:
-        summaries = stage("translate").run(
-            run.proj,
-            langs=args.lang,
-            engine=args.engine,
-            retranslate=args.retranslate,
-            options=_engine_options(run),
-            progress=bars,
-            memory=not args.no_memory,
-            shard=args.shard,
-            executor=args.executor,
-        )
+    options = _engine_options(run)
+    where = str(args.executor) if args.executor else run.proj.config.translate.executor
+    # a first run's model loads while the stage imports, reads and plans (see its module)
+    early = stage("translate-early").start(
+        run.proj, langs=args.lang, engine=args.engine, options=options,
+        retranslate=args.retranslate, shard=args.shard, local=where == "local",
+    )
+    try:
+        with run.out.stage("translate") as bars:
+            summaries = stage("translate").run(
+                run.proj,
+                langs=args.lang,
+                engine=args.engine,
+                retranslate=args.retranslate,
+                options=options,
+                progress=bars,
+                memory=not args.no_memory,
+                shard=args.shard,
+                executor=args.executor,
+                early=early,
+            )
+    finally:
+        early.close()
     if args.json:
         run.out.json({
             "executor": next((s.executor for s in summaries.values()), None),

@@ -46,6 +46,7 @@ from localise.files import ConcurrentEdit, replace_if_unchanged
 from localise.project import Article, Project, read_optional
 from localise.stages import Progress, Ticker
 from localise.stages._checking import check_context
+from localise.stages.early import Early
 
 MERGE_ATTEMPTS = 5
 """How often a catalogue saved by someone else while translate ran is re-read and merged."""
@@ -176,13 +177,15 @@ def run(
     memory: bool = True,
     shard: sharding.Shard | None = None,
     executor: executors.Spec | None = None,
+    early: Early | None = None,
 ) -> dict[str, LanguageSummary]:
     """Draft pending entries of ``langs``' catalogues (memory, then engine); human work stays.
 
     With ``shard``, only that shard's catalogues are drafted and written; every catalogue is
     still read into the translation memory, so a shard's drafts equal an unsharded run's.
     ``executor`` (default: the config's) says where the engine runs; catalogues and the cache
-    are written here whatever it is."""
+    are written here whatever it is. ``early`` is what :func:`localise.stages.early.start`
+    began for this run (a model loading, catalogues read); the caller closes it."""
     chosen = project.languages(langs)
     names = engine_names(project, chosen, engine)  # a wrong name fails even with nothing to do
     options = options or project.config.translate.options
@@ -194,7 +197,7 @@ def run(
     try:
         with open_cache(project.config.cache_dir) as cache:
             _run(project, chosen, names, options, cache, runner, result, retranslate=retranslate,
-                 progress=progress, memory=memory, shard=shard)
+                 progress=progress, memory=memory, shard=shard, early=early or Early())
     finally:
         runner.close()
     return result
@@ -221,13 +224,14 @@ def _run(
     progress: Progress | None,
     memory: bool,
     shard: sharding.Shard | None,
+    early: Early,
 ) -> None:
     """Draft each language in turn into ``result`` (see :func:`run`)."""
     for lang in chosen:
         summary = result[lang] = LanguageSummary(engine=names[lang],
                                                  executor=str(runner.spec))
         work = _collect(project, lang, retranslate=retranslate, summary=summary,
-                        progress=progress, shard=shard)
+                        progress=progress, shard=shard, early=early)
         pending = list(dict.fromkeys(e.msgid for item in work for e in item.pending))
         summary.units = len(pending)
         found: dict[str, _Draft] = {}
@@ -239,7 +243,7 @@ def _run(
             try:  # one language's missing engine or model never blocks the others
                 found |= _from_engine(
                     project, lang, work, list(rest), names[lang], options, cache, summary,
-                    progress, runner,
+                    progress, runner, early,
                 )
             except EngineError as exc:  # reported; the memory's drafts are still stored
                 summary.error = exc
@@ -256,6 +260,7 @@ def _collect(
     summary: LanguageSummary,
     progress: Progress | None = None,
     shard: sharding.Shard | None = None,
+    early: Early | None = None,
 ) -> list[_Work]:
     """Every catalogue of ``lang`` (stale marks settled), with its entries to draft (none
     outside ``shard``: those are read for the translation memory only)."""
@@ -265,7 +270,7 @@ def _collect(
                   name=lambda article: project.relative(config.po_path(lang, article.slug)))
     for article in tick.each(project.articles):
         path = config.po_path(lang, article.slug)
-        data = read_optional(path)
+        data = early.read(path) if early is not None else read_optional(path)
         if data is None:
             continue
         project.inside(path, config.locales_root)  # written back: refused as update does
@@ -370,6 +375,7 @@ def _from_engine(
     summary: LanguageSummary,
     progress: Progress | None,
     runner: executors.Executor,
+    early: Early,
 ) -> dict[str, _Draft]:
     """Machine drafts for ``msgids``: each distinct sentence the cache lacks is sent once."""
     plans = _plans(project, lang, work, set(msgids))
@@ -379,7 +385,8 @@ def _from_engine(
     done: dict[str, str] = {}
     label = COPY
     if distinct:
-        translator = engines.get_engine(name, options=options)
+        translator = early.engine_for(lang, name) or engines.get_engine(name, options=options)
+        early.adopt_hashes(cache)  # a first run's model: hashed while the stage started
         target = project.config.mt_code(lang)  # the engine's code: pt-BR → pt, zh-Hant → zt
         identity = engines.identity(translator, source=source, target=target)
         label = summary.version = identity.label

@@ -188,9 +188,11 @@ class _Recording:
     def __init__(self, translator: object) -> None:
         self.translator = translator
         self.calls: list[list[list[str]]] = []
+        self.options: list[dict[str, object]] = []
 
     def translate_batch(self, source: list[list[str]], **options: object) -> object:
         self.calls.append(source)
+        self.options.append(options)
         return self.translator.translate_batch(source, **options)  # type: ignore[attr-defined]
 
 
@@ -202,6 +204,24 @@ def test_batches_go_longest_first_and_outputs_keep_their_order(engine: ArgosEngi
     assert engine.translate(segments, source="en", target="ja") == segments
     longest = [max(map(len, call)) for call in recording.calls]
     assert len(longest) > 1 and longest == sorted(longest, reverse=True)
+
+
+def test_greedy_search_is_one_call_that_ctranslate2_cuts_into_batches(
+    tiny_argosmodel: Path, tmp_path: Path
+) -> None:
+    """At beam 1 every sentence goes in one call of max_batch_size batches (CTranslate2 sorts
+    and cuts it, as translate_iterable does), decoded to the longest cap and cut back."""
+    install_file(tiny_argosmodel, packages_dir=tmp_path / "p")
+    options = EngineOptions(packages_dir=tmp_path / "p", beam_size=1, max_batch_size=4)
+    greedy = get_engine("argos", options=options)
+    assert isinstance(greedy, ArgosEngine)
+    segments = [f"Item {i} is {'very ' * (i % 9)}long." for i in range(40)] + PROSE
+    loaded = greedy._load("en", "ja")
+    recording = _Recording(loaded.translator)
+    greedy._loaded["en", "ja"] = dataclasses.replace(loaded, translator=recording)
+    assert greedy.translate(segments, source="en", target="ja") == segments
+    assert len(recording.calls) == 1 and len(recording.calls[0]) == len(segments)
+    assert recording.options[0]["max_batch_size"] == 4
 
 
 def test_warm_up_loads_once_beside_translate(engine: ArgosEngine, monkeypatch) -> None:

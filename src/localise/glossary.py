@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class Glossary:
         return out
 
 
+@functools.lru_cache(maxsize=4096)  # every draft is searched for every term of the glossary
 def term_pattern(term: str) -> re.Pattern[str]:
     """Whole-word match; only Latin letters and digits count as word characters, so that
     ``PlacidWay`` is found in ``PlacidWayは`` (Japanese has no spaces between words)."""

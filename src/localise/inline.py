@@ -40,7 +40,9 @@ _ENV_KEY = "localise.spans"
 _ENV_SRC = "localise.src"
 _ENV_NEST = "localise.nest"
 _ENV_OFFSETS = "localise.offsets"
-_MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~]")
+MARKUP_CHARACTERS = "\n*_[]!`<&\\~"
+"""What some CommonMark inline rule starts on: a text without any parses as plain text."""
+_MARKUP_RE = re.compile(f"[{re.escape(MARKUP_CHARACTERS)}]")
 _DIALECT_MARKUP_RE = re.compile(r"[\n*_\[\]!`<&\\~$:@]|www\.")
 """Characters a dialect's extra inline rules start on (math, autolink literals) besides those."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from localise import placeholders
-from localise.inline import plain_parser
+from localise.inline import MARKUP_CHARACTERS, plain_parser
 
 OBJ = "\ufffc"
 """Stands for an opaque inline object (code, HTML, autolink, placeholder, URL) in visible text."""
@@ -38,10 +38,10 @@ class Parsed:
 _OPAQUE_RE = re.compile(placeholders.NAMED + r"|⟦\s*\d+\s*⟧")
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]（）「」、。]+", re.IGNORECASE)
 _TAG_RE = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
-_MARKUP_RE = re.compile(r"[\n\r\0\\`*_~\[\]!<&]")
-"""A character that starts or ends some CommonMark inline syntax (or that markdown-it
-normalises): a text without any is one plain text token, so :func:`parse_inline` need not
-run the parser on it (most sentences of prose)."""
+_MARKUP_RE = re.compile(f"[{re.escape(MARKUP_CHARACTERS)}\r\0]")
+"""A character some CommonMark inline rule starts on, or one markdown-it normalises: a text
+without any is one plain text token, so :func:`parse_inline` need not run the parser on it
+(most sentences of prose)."""
 
 
 def _tag(html: str) -> str:

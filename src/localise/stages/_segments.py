@@ -16,6 +16,7 @@ import contextlib
 import datetime
 import json
 import os
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,8 @@ FORMAT = 1
 """Version of the record's shape."""
 _KINDS = frozenset(get_args(UnitKind))
 _ESCAPES = frozenset(get_args(Escape))
+_RECORD_NAME = re.compile(r"[0-9a-f]{40}\.json")
+"""What :func:`record_path` names a record (the digest of the article's path)."""
 
 
 def key(config: Config, source: Source) -> str:
@@ -59,7 +62,7 @@ def prune(folder: Path, articles: Iterable[Path]) -> int:
         return 0
     for entry in entries:
         name = entry.name
-        if name in keep or not (name.endswith(".json") and len(name) == 45):
+        if name in keep or not _RECORD_NAME.fullmatch(name):
             continue
         with contextlib.suppress(FileNotFoundError):
             os.unlink(entry.path)

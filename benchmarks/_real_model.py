@@ -15,7 +15,12 @@ CTranslate2 with ``--quantization int8``):
   50,000 pieces, so the *model* vocabulary is padded (``MODEL_VOCAB``, default 32,000) with
   filler entries that SentencePiece never produces: the source/target embeddings and the
   output projection (the decoder's largest matrix, read at every step) get the shape of a
-  real vocabulary, while the tokenizer stays one that really was trained;
+  real vocabulary, while the tokenizer stays one that really was trained. The random model
+  writes mostly filler, so each filler entry is one CJK ideograph (:func:`filler_pieces`):
+  its drafts read like unspaced Japanese, as a real en→ja model's do. (They were
+  ``<unused_00042>``, which every Markdown reader, localise's draft checks included, takes
+  for an HTML tag: thousands of fake tags per run that no real model writes. The weights,
+  the generated token ids and their count are the same either way.);
 * metadata.json as argos packages have it (no ``target_prefix``), README.md, and an empty
   ``stanza/`` folder (the real packages ship a Stanza tokenizer there; argostranslate 1.11
   then picks its Stanza sentencizer lazily, and ``_argos_loop.py`` replaces it anyway).
@@ -283,6 +288,21 @@ def _key(**params: object) -> str:
     return digest.hexdigest()[:12]
 
 
+def filler_pieces(count: int, *, taken: set[str]) -> list[str]:
+    """``count`` distinct one-ideograph pieces (CJK Unified Ideographs, then Extension A), none
+    of them in ``taken`` (the trained pieces)."""
+    pieces: list[str] = []
+    for start, end in ((0x4E00, 0xA000), (0x3400, 0x4DC0), (0x20000, 0x2A6E0)):
+        for code in range(start, end):
+            if len(pieces) == count:
+                return pieces
+            if chr(code) not in taken:
+                pieces.append(chr(code))
+    if len(pieces) < count:
+        raise ValueError(f"only {len(pieces)} filler ideographs for {count} entries")
+    return pieces
+
+
 def build_package(dest: Path, *, model_vocab: int = MODEL_VOCAB, seed: int = SEED,
                   length_ratio: float = LENGTH_RATIO, from_code: str = "en",
                   to_code: str = "ja", version: str = "1.1") -> tuple[Path, dict[str, object]]:
@@ -302,7 +322,7 @@ def build_package(dest: Path, *, model_vocab: int = MODEL_VOCAB, seed: int = SEE
         processor = spm.SentencePieceProcessor(model_file=str(sp_path))
         vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
         filler = max(0, model_vocab - len(vocab))
-        vocab += [f"<unused_{i:05d}>" for i in range(filler)]
+        vocab += filler_pieces(filler, taken=set(vocab))
         facts = save_model(root / "model", vocab, seed=seed, length_ratio=length_ratio)
         (root / "stanza").mkdir()
         metadata = {

@@ -221,7 +221,15 @@ _PUT = "INSERT OR REPLACE INTO files (name, entry, racy) VALUES (?, ?, ?)"
 
 
 def _import(table: Table, data: bytes) -> None:
-    """Rows for the entries of ``fingerprints.json`` (an earlier version's table), if any."""
+    """Rows for the entries of ``fingerprints.json`` (an earlier version's table), if any: a
+    line at a time when laid out a line per file (never all in memory), else parsed whole."""
+    try:
+        for name, _, entry in _lines(io.BytesIO(data)):
+            if _inside(name):
+                table.execute(_PUT, (name, entry, 0))
+        return
+    except _OtherLayout:
+        table.execute("DELETE FROM files")
     for name, entry in _read_table(io.BytesIO(data)).items():
         table.execute(_PUT, (name, entry, 0))
 

@@ -224,25 +224,20 @@ _STATE_PUT = "INSERT OR REPLACE INTO outputs (name, key) VALUES (?, ?)"
 
 
 def _import_state(prefix: str, table: Table, data: bytes) -> None:
-    """Rows for the entries of ``state.json`` (an earlier version's), if any; an output inside
-    the project (``prefix``) named relative to it."""
-    for name, key in _legacy_state(data):
-        rel = name[len(prefix):] if name.startswith(prefix) else name
-        table.execute(_STATE_PUT, (rel, key))
+    """Rows for the entries of ``state.json`` (an earlier version's), if any, a line at a time
+    when laid out as it wrote it (never all in memory), else parsed whole; damaged: none. An
+    output inside the project (``prefix``) is named relative to it."""
 
+    def put(name: str, key: bytes) -> None:
+        table.execute(_STATE_PUT, (name[len(prefix):] if name.startswith(prefix) else name, key))
 
-def _legacy_state(data: bytes) -> Iterator[tuple[str, bytes]]:
-    """``(absolute output, fingerprint)`` of each entry of an earlier version's ``state.json``
-    (a line at a time when laid out as it wrote it, else parsed whole); damaged: none."""
     handle = io.BytesIO(data)
-    found_all: list[tuple[str, bytes]] = []
     if handle.readline() == b"{\n":
         more = True  # the line before ended with a comma
         for line in handle:
             found = _STATE_LINE.fullmatch(line)
             if found is None or not more:
                 if found is None and line == b"}" and not more:
-                    yield from found_all
                     return
                 break  # another layout: read it whole below
             quoted, key, comma = found.groups()
@@ -251,14 +246,16 @@ def _legacy_state(data: bytes) -> Iterator[tuple[str, bytes]]:
                 name = json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode()
             except ValueError:
                 break
-            found_all.append((name, bytes.fromhex(key.decode())))
+            put(name, bytes.fromhex(key.decode()))
+        table.execute("DELETE FROM outputs")
     try:
         loaded = json.loads(data)
     except ValueError:
         return
     if isinstance(loaded, dict):
-        yield from ((k, bytes.fromhex(v)) for k, v in loaded.items()
-                    if isinstance(k, str) and isinstance(v, str) and _DIGEST.fullmatch(v))
+        for name, key in loaded.items():
+            if isinstance(name, str) and isinstance(key, str) and _DIGEST.fullmatch(key):
+                put(name, bytes.fromhex(key))
 
 
 _STATE_LINE = re.compile(rb'("(?:[^"\\\x00-\x1f]|\\.)*"): "([0-9a-f]{40})"(,?)\n?')

@@ -560,7 +560,7 @@ def test_msgcat_resave_then_update_is_a_no_op(updated: Path, cli) -> None:
         out = gettext(MSGCAT or "msgcat", "--force-po", "-o", str(path), str(path))
         assert out.returncode == 0
     before = {p: p.read_bytes() for p in (updated / "locales").rglob("*.po*")}
-    (updated / ".localise" / "state.json").unlink()
+    (updated / ".localise" / "state.sqlite").unlink()
     result = cli(updated, "update")
     assert "nothing changed" in result.out
     assert {p: p.read_bytes() for p in before} == before

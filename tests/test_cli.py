@@ -189,12 +189,12 @@ def test_rerun_without_state_file_writes_no_output(built: Path, cli, monkeypatch
     }
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # a year later
     for command in ("extract", "update", "build"):
-        (built / ".localise" / "state.json").unlink()
+        (built / ".localise" / "state.sqlite").unlink()
         before = stats(built)
         result = cli(built, command)
         assert result.code == 0
         assert result.out.startswith("nothing changed"), (command, result.out)
-        assert changed(before, stats(built)) <= {".localise/state.json"}, command
+        assert changed(before, stats(built)) <= {".localise/state.sqlite"}, command
     assert {
         p: polib.pofile(str(p)).metadata["POT-Creation-Date"] for p in pot_dates
     } == pot_dates
@@ -212,8 +212,8 @@ def test_editing_one_article_rewrites_only_its_files(built: Path, cli, monkeypat
         outputs += [line.split(" ", 1)[1] for line in result.out.splitlines()]
     assert set(outputs) == WELCOME_FILES
     assert changed(before, stats(built)) == WELCOME_FILES | {
-        "source/welcome.md", ".localise/state.json", ".localise/build.sqlite",
-        ".localise/fingerprints.json",
+        "source/welcome.md", ".localise/state.sqlite", ".localise/build.sqlite",
+        ".localise/fingerprints.sqlite",
         *(_page_record(built, f"build/{lang}/welcome.md") for lang in ("ja", "es")),
         record_path(Path(".localise"), Path("source/welcome.md")).as_posix(),
     }
@@ -393,7 +393,7 @@ def test_hostile_inputs_give_exit_2_with_path_and_line(project: Path, cli) -> No
     assert result.code == 2 and "control character" in result.err and "Traceback" not in result.err
     (project / "source" / "bad\nname.md").unlink()
     (project / ".localise").mkdir(exist_ok=True)
-    (project / ".localise" / "state.json").write_text("[1, 2, 3]", "utf-8")
+    (project / ".localise" / "state.sqlite").write_text("[1, 2, 3]", "utf-8")
     assert cli(project, "extract").code == 0  # a damaged state only means redoing the work
 
 

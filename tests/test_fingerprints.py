@@ -7,6 +7,9 @@ import builtins
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +21,34 @@ from localise.fingerprints import MARGIN_NS, Fingerprints, _settled, digest
 
 
 def _table(root: Path) -> Fingerprints:
-    return Fingerprints(root / ".localise" / "fingerprints.json", root)
+    return Fingerprints(root / ".localise" / "fingerprints.sqlite", root)
+
+
+def _saved(root: Path) -> dict[str, list]:
+    """The table on disk: name → [size, mtime_ns, ctime_ns, inode, digest, hashed_ns]."""
+    found = {}
+    for name, entry in _table(root).items():
+        size, mtime, ctime, inode, raw, hashed = fp_module._RECORD.unpack(entry)
+        found[name] = [size, mtime, ctime, inode, raw.hex(), hashed]
+    return found
+
+
+def _legacy(root: Path, files: dict[str, list] | None = None, *, text: str | None = None) -> Path:
+    """Write an earlier version's ``fingerprints.json`` (``files``, or ``text`` as given)."""
+    path = root / ".localise" / "fingerprints.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text if text is not None else json.dumps(
+        {"format": fp_module.FORMAT, "files": files}))
+    return path
+
+
+def _line_layout(files: dict[str, list]) -> str:
+    """``files`` as an earlier version laid its table out: a line per file."""
+    lines = ",\n".join(f"{json.dumps(name)}:{json.dumps(entry, separators=(',', ':'))}"
+                       for name, entry in sorted(files.items()))
+    return f'{{"format":{fp_module.FORMAT},"files":{{\n{lines}\n}}}}\n'
+
+
 
 
 def _settled_table(root: Path, *names: str) -> None:
@@ -83,9 +113,7 @@ def test_a_racy_entry_is_not_trusted(tmp_path: Path, reads: list[str]) -> None:
     info = path.stat()
     entry = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
              digest(b"what the table wrongly says"), info.st_ctime_ns + MARGIN_NS // 2]
-    table_path = tmp_path / ".localise" / "fingerprints.json"
-    table_path.parent.mkdir()
-    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": {"a.md": entry}}))
+    _legacy(tmp_path, {"a.md": entry})
     reads.clear()
     assert _table(tmp_path).of(path) == digest(b"hello")
     assert any(r.endswith("a.md") for r in reads)
@@ -100,7 +128,7 @@ def test_save_settles_what_was_hashed_too_soon(tmp_path: Path, reads: list[str])
     (tmp_path / "page.md").write_bytes(b"page")
     table.wrote(tmp_path / "page.md")  # written by this run, never hashed by it
     table.save()
-    saved = json.loads((tmp_path / ".localise" / "fingerprints.json").read_text())["files"]
+    saved = _saved(tmp_path)
     assert set(saved) == {"out.po", "page.md"}
     assert saved["page.md"][4] == digest(b"page")
     assert all(_settled(entry[2], entry[5]) for entry in saved.values())
@@ -126,16 +154,21 @@ def test_a_removed_file_leaves_the_table(tmp_path: Path) -> None:
     table = _table(tmp_path)
     assert table.of(tmp_path / "a.md") is None
     table.save()
-    assert json.loads((tmp_path / ".localise" / "fingerprints.json").read_text())["files"] == {}
+    assert _saved(tmp_path) == {}
 
 
 @pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"format": 99, "files": {}}',
                                     b'{"format": 1, "files": {"a.md": [1, 2, "x"]}}'])
 def test_a_damaged_table_is_an_empty_one(tmp_path: Path, damage: bytes) -> None:
     (tmp_path / "a.md").write_bytes(b"hello")
-    (tmp_path / ".localise").mkdir()
-    (tmp_path / ".localise" / "fingerprints.json").write_bytes(damage)
+    _legacy(tmp_path, text=damage.decode())  # an earlier version's table, damaged
     assert _table(tmp_path).of(tmp_path / "a.md") == digest(b"hello")
+    assert _saved(tmp_path) == {}
+    (tmp_path / ".localise" / "fingerprints.sqlite").write_bytes(damage)  # this one, damaged
+    table = _table(tmp_path)
+    assert table.of(tmp_path / "a.md") == digest(b"hello")
+    table.save()  # made again
+    assert set(_saved(tmp_path)) == {"a.md"}
 
 
 def test_without_stat_trust_every_file_is_read(
@@ -145,7 +178,7 @@ def test_without_stat_trust_every_file_is_read(
     _settled_table(tmp_path, "a.md")
     monkeypatch.setenv("LOCALISE_NO_STAT", "1")
     reads.clear()
-    table_path = tmp_path / ".localise" / "fingerprints.json"
+    table_path = tmp_path / ".localise" / "fingerprints.sqlite"
     before = table_path.read_bytes()
     table = _table(tmp_path)
     assert table.of(tmp_path / "a.md") == digest(b"hello")
@@ -193,19 +226,15 @@ def test_entries_of_files_gone_are_pruned_when_the_table_is_written(tmp_path: Pa
     table = _table(tmp_path)
     table.of(tmp_path / "new.md")
     table.save()
-    saved = json.loads((tmp_path / ".localise" / "fingerprints.json").read_text())["files"]
-    assert set(saved) == {"kept.md", "new.md"}
+    assert set(_saved(tmp_path)) == {"kept.md", "new.md"}
 
 
 @pytest.mark.parametrize("name", ["../outside.md", "/etc/passwd", "a/../../b.md", ""])
 def test_a_table_naming_files_outside_the_project_is_not_believed(
     tmp_path: Path, name: str
 ) -> None:
-    (tmp_path / ".localise").mkdir()
-    entry = [1, 2, 3, 4, digest(b"x"), 5]
-    (tmp_path / ".localise" / "fingerprints.json").write_text(
-        json.dumps({"format": fp_module.FORMAT, "files": {name: entry}}))
-    assert _table(tmp_path).entries == {}
+    _legacy(tmp_path, {name: [1, 2, 3, 4, digest(b"x"), 5]})
+    assert _saved(tmp_path) == {}
 
 
 def _entry(seed: int) -> list:
@@ -213,28 +242,20 @@ def _entry(seed: int) -> list:
             digest(str(seed).encode()), 1_733_000_000_123_456_789 + seed]
 
 
-def test_the_table_reads_back_exactly_what_was_saved(tmp_path: Path) -> None:
-    """Entries are held packed; saved, read and saved again, the file is byte for byte the
-    same, names with quotes, backslashes or accents included."""
+def test_an_earlier_versions_table_is_imported_once(tmp_path: Path, reads: list[str]) -> None:
+    """``fingerprints.json`` (either layout) becomes the SQLite table, entries exactly as they
+    were (names with quotes, backslashes or accents included), and is removed."""
     files = {name: _entry(i) for i, name in enumerate(
         ["a.md", 'odd "quoted" name.md', "back\\slash.po", "çà/ü.md", "z/last.md"])}
-    table_path = tmp_path / ".localise" / "fingerprints.json"
-    table_path.parent.mkdir()
-    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
-    for name in files:  # files gone are pruned when the table is written
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(b"")
-    table = _table(tmp_path)
-    table._dirty = True
-    table.save()
-    written = table_path.read_bytes()
-    assert json.loads(written) == {"format": fp_module.FORMAT, "files": files}
-    assert written.count(b"\n") == len(files) + 2  # a line per file: read a line at a time
-    again = _table(tmp_path)
-    assert again.entries == table.entries
-    again._dirty = True
-    again.save()
-    assert table_path.read_bytes() == written
+    for text in (json.dumps({"format": fp_module.FORMAT, "files": files}), _line_layout(files)):
+        shutil.rmtree(tmp_path / ".localise", ignore_errors=True)
+        legacy = _legacy(tmp_path, text=text)
+        assert _saved(tmp_path) == files
+        assert not legacy.exists()
+        assert (tmp_path / ".localise" / "fingerprints.sqlite").is_file()
+        reads.clear()
+        assert _saved(tmp_path) == files  # read from the table now
+        assert not [r for r in reads if r.endswith(".json")]
 
 
 @pytest.mark.parametrize("damage", [
@@ -245,15 +266,11 @@ def test_the_table_reads_back_exactly_what_was_saved(tmp_path: Path) -> None:
 ])
 def test_a_damaged_line_by_line_table_is_an_empty_one(tmp_path: Path, damage) -> None:
     files = {f"f{i}.md": _entry(i) for i in range(3)}
-    table_path = tmp_path / ".localise" / "fingerprints.json"
-    table_path.parent.mkdir()
-    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
-    table = _table(tmp_path)
-    table._dirty = True
-    table.save()
-    assert len(_table(tmp_path).entries) == 3
-    table_path.write_text(damage(table_path.read_text()))
-    assert _table(tmp_path).entries == {}
+    _legacy(tmp_path, text=_line_layout(files))
+    assert len(_saved(tmp_path)) == 3
+    shutil.rmtree(tmp_path / ".localise")
+    _legacy(tmp_path, text=damage(_line_layout(files)))
+    assert _saved(tmp_path) == {}
 
 
 def test_malformed_entries_are_dropped_and_their_files_read(tmp_path: Path) -> None:
@@ -261,56 +278,36 @@ def test_malformed_entries_are_dropped_and_their_files_read(tmp_path: Path) -> N
     good, bad_digest, too_big = _entry(1), _entry(2), _entry(3)
     bad_digest[4] = "not a digest"
     too_big[0] = 2**64
-    table_path = tmp_path / ".localise" / "fingerprints.json"
-    table_path.parent.mkdir()
-    table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": {
-        "good.md": good, "a.md": bad_digest, "big.md": too_big}}))
+    _legacy(tmp_path, {"good.md": good, "a.md": bad_digest, "big.md": too_big})
     table = _table(tmp_path)
-    assert set(table.entries) == {"good.md"}
+    assert set(dict(table.items())) == {"good.md"}
     assert table.of(tmp_path / "a.md") == digest(b"hello")
 
 
-def test_entries_made_without_reading_the_table_are_merged_into_it(tmp_path: Path) -> None:
-    """A run that only hashes what it wrote (a cold build's pages) never reads the table into
-    memory: its entries are merged into the file as it is copied, a line at a time, and the
-    result is what a run that read the table would write."""
-    for name in ("a.md", "c.md", "e.md"):
+def test_what_a_run_did_not_save_is_not_in_the_table(tmp_path: Path) -> None:
+    """Changes are made in one transaction that save commits: a run stopped before it (an
+    error, Ctrl-C, a killed process) leaves the table as it was."""
+    for name in ("a.md", "b.md"):
         (tmp_path / name).write_bytes(name.encode())
-    _settled_table(tmp_path, "a.md", "c.md", "e.md")
-    table_path = tmp_path / ".localise" / "fingerprints.json"
-    (tmp_path / "c.md").write_bytes(b"c again")
-    (tmp_path / "b.md").write_bytes(b"b")
-    (tmp_path / "f.md").write_bytes(b"f")
+    _settled_table(tmp_path, "a.md", "b.md")
+    before = _saved(tmp_path)
+    (tmp_path / "a.md").write_bytes(b"a changed")
+    (tmp_path / "c.md").write_bytes(b"c")
     table = _table(tmp_path)
-    for name in ("c.md", "b.md", "f.md"):
-        table.wrote(tmp_path / name)
-    table.save()
-    assert table._entries is None  # never read whole
-    saved = json.loads(table_path.read_text())["files"]
-    assert list(saved) == ["a.md", "b.md", "c.md", "e.md", "f.md"]
-    assert saved["c.md"][4] == digest(b"c again")
-    written = table_path.read_bytes()
-    again = _table(tmp_path)
-    assert again.of(tmp_path / "c.md") == digest(b"c again")
-    again._dirty = True
-    again.save()
-    assert table_path.read_bytes() == written
-
-
-@pytest.mark.parametrize("layout", ["other", "damaged", "missing"])
-def test_merging_into_a_table_laid_out_otherwise_reads_it_whole(
-    tmp_path: Path, layout: str
-) -> None:
-    (tmp_path / "new.md").write_bytes(b"new")
-    table_path = tmp_path / ".localise" / "fingerprints.json"
-    table_path.parent.mkdir()
-    files = {"old.md": _entry(1)}
-    if layout == "other":
-        table_path.write_text(json.dumps({"format": fp_module.FORMAT, "files": files}))
-    elif layout == "damaged":
-        table_path.write_text('{"format":1,"files":{\n"old.md":[1,2,3')
+    table.of(tmp_path / "a.md")
+    table.wrote(tmp_path / "c.md")
+    table.forget(tmp_path / "b.md")
+    table.close()  # not saved
+    assert _saved(tmp_path) == before
+    script = (  # the same in a process that dies without saving
+        "import os, sys; from pathlib import Path; from localise.fingerprints import Fingerprints;"
+        f"root = Path({str(tmp_path)!r}); t = Fingerprints(root / '.localise' / "
+        "'fingerprints.sqlite', root); t.of(root / 'a.md'); t.wrote(root / 'c.md'); "
+        "t.forget(root / 'b.md'); os._exit(0)")
+    env = {**os.environ, "PYTHONPATH": str(Path(fp_module.__file__).parents[1])}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env)
+    assert _saved(tmp_path) == before
     table = _table(tmp_path)
-    table.wrote(tmp_path / "new.md")
+    assert table.of(tmp_path / "a.md") == digest(b"a changed")
     table.save()
-    saved = json.loads(table_path.read_text())["files"]
-    assert set(saved) == ({"old.md", "new.md"} if layout == "other" else {"new.md"})
+    assert _saved(tmp_path)["a.md"][4] == digest(b"a changed")

@@ -101,6 +101,6 @@ def test_from_init_to_a_published_page(
     out = localise(nested, "-q", "run", "--lang", "ja")
     assert out == ""
     after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-    assert {p for p in after if after[p] != before.get(p)} <= {site / ".localise" / "state.json"}
+    assert {p for p in after if after[p] != before.get(p)} <= {site / ".localise" / "state.sqlite"}
     ignored = (site / ".gitignore").read_text("utf-8").splitlines()
     assert "/.localise/" in ignored and "/build/" in ignored

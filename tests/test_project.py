@@ -81,8 +81,8 @@ def test_empty_languages_stops_every_command_naming_the_line(tmp_path: Path) -> 
 
 
 def test_state_reads_back_exactly_what_it_saved(project: Path, tmp_path: Path) -> None:
-    """The state holds each output relative to the project and its fingerprint's bytes; the
-    file names outputs by absolute path, sorted, a line each, and reads back the same."""
+    """The state holds each output relative to the project (outside it: absolute) with its
+    fingerprint's bytes, and reads back the same."""
     opened = Project.open(project)
     state = opened.state
     outputs = [project / "locales" / "welcome.pot", project / "locales" / "ünï \"q\".pot",
@@ -92,18 +92,41 @@ def test_state_reads_back_exactly_what_it_saved(project: Path, tmp_path: Path) -
         output.write_text(f"output {i}", "utf-8")
         state.record(output, f"input {i}")
     state.save()
-    text = state.path.read_text("utf-8")
-    saved = json.loads(text)
-    assert list(saved) == sorted(str(output) for output in outputs)
-    assert text.count("\n") == len(outputs) + 1
+    assert not state.dirty
     again = Project.open(project).state
-    assert again.data == state.data
-    assert "locales/welcome.pot" in again.data
+    saved = dict(again.items())
+    assert saved == dict(state.items())
+    assert set(saved) == {"locales/welcome.pot", 'locales/ünï "q".pot', str(outputs[2])}
     assert all(again.fresh(output, f"input {i}") for i, output in enumerate(outputs))
     assert not again.fresh(outputs[0], "another input")
-    again.dirty = True
-    again.save()
-    assert state.path.read_text("utf-8") == text
+    again.forget(outputs[1])
+    again.close()  # not saved: forgotten
+    assert dict(Project.open(project).state.items()) == saved
+
+
+def _legacy_state(project: Path, outputs: dict[Path, str]) -> str:
+    """``state.json`` as an earlier version wrote it: absolute paths, sorted, a line each."""
+    lines = ",\n".join(f'{json.dumps(str(p))}: "{key}"' for p, key in sorted(
+        outputs.items(), key=lambda item: str(item[0])))
+    return "{\n" + lines + "\n}"
+
+
+def test_an_earlier_versions_state_is_imported_once(project: Path, tmp_path: Path) -> None:
+    state = Project.open(project).state
+    outputs = [project / "a.pot", project / "b \"q\".pot", tmp_path / "elsewhere.po"]
+    for i, output in enumerate(outputs):
+        output.write_text(f"output {i}", "utf-8")
+        state.record(output, f"input {i}")
+    state.save()
+    keys = {output: state.get(output).hex() for output in outputs}
+    for text in (_legacy_state(project, keys), json.dumps({str(p): k for p, k in keys.items()})):
+        state.path.unlink()
+        legacy = state.path.with_name("state.json")
+        legacy.write_text(text, "utf-8")
+        again = Project.open(project).state
+        assert all(again.fresh(output, f"input {i}") for i, output in enumerate(outputs))
+        assert "a.pot" in dict(again.items())
+        assert not legacy.exists()
 
 
 @pytest.mark.parametrize("damage", [
@@ -113,12 +136,20 @@ def test_state_reads_back_exactly_what_it_saved(project: Path, tmp_path: Path) -
 ])
 def test_a_damaged_state_is_an_empty_one(project: Path, damage) -> None:
     state = Project.open(project).state
+    keys = {}
     for name in ("a.pot", "b.pot"):
         (project / name).write_text(name, "utf-8")
-        state.record(project / name, "x")
-    state.save()
-    state.path.write_text(damage(state.path.read_text("utf-8")), "utf-8")
-    assert Project.open(project).state.data == {}
+        keys[project / name] = "0" * 40
+    legacy = state.path.with_name("state.json")
+    legacy.parent.mkdir(exist_ok=True)
+    legacy.write_text(damage(_legacy_state(project, keys)), "utf-8")
+    assert dict(Project.open(project).state.items()) == {}
+    state.path.write_text(damage(_legacy_state(project, keys)), "utf-8")  # not SQLite
+    again = Project.open(project).state
+    assert dict(again.items()) == {}
+    again.record(project / "a.pot", "x")  # made again
+    again.save()
+    assert set(dict(Project.open(project).state.items())) == {"a.pot"}
 
 
 def test_an_article_is_a_value_that_survives_pickling() -> None:

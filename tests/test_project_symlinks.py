@@ -103,12 +103,12 @@ def test_the_glossary_and_the_cache_linked_outside_are_refused(
     _refused(root, "terms.csv", str(outside), "extract")
     (root / "terms.csv").unlink()
     ok(root, "update")
-    state = root / ".localise" / "state.json"
-    elsewhere = tmp_path / "state.json"
+    state = root / ".localise" / "state.sqlite"
+    elsewhere = tmp_path / "state.sqlite"
     elsewhere.write_bytes(state.read_bytes())
     state.unlink()
     state.symlink_to(elsewhere)
-    _refused(root, ".localise/state.json", str(elsewhere), "update")
+    _refused(root, ".localise/state.sqlite", str(elsewhere), "update")
 
 
 def test_translate_refuses_a_linked_catalogue_folder_as_update_does(root: Path) -> None:

@@ -23,8 +23,10 @@ WARM_FREE = (
 )
 """Modules (and packages, with everything under them) a warm extract, update or build must
 not import."""
-WARM_NEEDS = {"build": {"sqlite3"}}
-"""What a warm command needs of those: a build looks its pages up in the SQLite index."""
+WARM_NEEDS = {"extract": {"sqlite3"}, "update": {"sqlite3"}, "build": {"sqlite3"}}
+"""What a warm command needs of those: the file digests and the state are SQLite tables
+(``.localise/fingerprints.sqlite``, ``state.sqlite``), and a build looks its pages up in the
+SQLite index."""
 
 COLD = {
     "extract": {"markdown_it", "yaml", "polib", "localise.segment"},

@@ -1184,9 +1184,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command.locked and run.project is not None:
             with project_lock(run.project.config.cache_dir):
                 remove_leftovers(run.project.written_folders())  # of a run that was killed
-                code = command.handler(run)
+                try:
+                    code = command.handler(run)
+                finally:
+                    run.project.close()
         else:
-            code = command.handler(run)
+            try:
+                code = command.handler(run)
+            finally:
+                if run.project is not None:
+                    run.project.close()
         out.detail(f"total: {time.perf_counter() - start:.3f} s")
         return code
     except LocaliseError as exc:

@@ -1,7 +1,9 @@
 """Content digests of project files, kept beside their stat so an unchanged file is not read.
 
 :func:`digest` is the one fingerprint of the project (of bytes, or of several). A
-:class:`Fingerprints` table (``.localise/fingerprints.json``) remembers, per file, its size,
+:class:`Fingerprints` table (``.localise/fingerprints.sqlite``, a row per file, read a row at a
+time and changed in one transaction a run commits; an earlier version's ``fingerprints.json``
+is imported once) remembers, per file, its size,
 mtime, ctime and inode with the digest of its bytes, as git's index does: a later run that
 finds the same stat takes the digest without reading the file. ctime cannot be set by a
 program, so an edit always changes it, whatever the editor does to the mtime.
@@ -19,22 +21,22 @@ every file is read each run.
 from __future__ import annotations
 
 import binascii
-import contextlib
 import hashlib
+import io
 import json
 import os
 import re
 import struct
-import sys
 import time
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from localise.files import write_stream_if_changed
+from localise.tables import Table
 
 FORMAT = 1
-"""Version of the table's layout; a table of another version is ignored (files are read)."""
+"""Version of the table's layout (SQLite's ``user_version``; the JSON table's ``format``); a
+table of another version is ignored (files are read)."""
 MARGIN_NS = 20_000_000
 """How much older than its hashing a file's ctime must be for the entry to be trusted: two
 ticks of the kernel's coarse clock at 100 Hz (file times come from that clock)."""
@@ -48,7 +50,7 @@ _RECORD = struct.Struct("<QqqQ20sq")
 hashed_ns (60 bytes in one object, where a list of six values takes about 400)."""
 _LINE = re.compile(
     rb'"([^"\\\x00-\x1f]*)":\[(\d+),(-?\d+),(-?\d+),(\d+),"([0-9a-f]{40})",(-?\d+)\](,?)\n')
-"""One entry of the table as :meth:`Fingerprints._pieces` writes it (a name with no escape)."""
+"""One entry of the JSON table as an earlier version wrote it (a name with no escape)."""
 
 
 def digest(*parts: bytes) -> str:
@@ -79,201 +81,166 @@ def _settled(ctime_ns: int, hashed_ns: int) -> bool:
 
 class Fingerprints:
     """The digests of the project's files this run has asked for, with the table of stats that
-    lets it skip reading unchanged ones (see the module docstring)."""
+    lets it skip reading unchanged ones (see the module docstring), kept in SQLite and read a
+    row at a time."""
 
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
         self.root = root
         self._prefix = os.path.join(os.fspath(root), "")
-        self._entries: dict[str, bytes] | None = None
-        self._made: dict[str, bytes] = {}
-        """Entries made before the table was read (a run that hashes what it wrote but looks
-        nothing up never reads it: they are merged into the file as it is written)."""
-        self._racy: set[str] = set()
-        self._seen: set[str] = set()
-        self._dirty = False
+        self._table = Table(path, schema=_SCHEMA, version=FORMAT, what="the file digests",
+                            table="files", legacy=(path.with_name(LEGACY_NAME), _import))
         self._trust = not os.environ.get("LOCALISE_NO_STAT")
 
-    @property
-    def entries(self) -> dict[str, bytes]:
-        """Project-relative path → the entry packed as :data:`_RECORD` (read on first use; a
-        missing or damaged table is an empty one)."""
-        if self._entries is None:
-            try:
-                with open(self.path, "rb") as handle:
-                    self._entries = _read_table(handle)
-            except OSError:
-                self._entries = {}
-            self._entries.update(self._made)
-            self._made = {}
-        return self._entries
+    def _get(self, name: str) -> bytes | None:
+        row = self._table.one("SELECT entry FROM files WHERE name = ?", (name,))
+        return row[0] if row is not None else None
+
+    def _drop(self, name: str, entry: bytes | None = b"") -> None:
+        """Delete the row of ``name`` if it has an entry (``entry``: the one already read)."""
+        if (self._get(name) if entry == b"" else entry) is not None:
+            self._table.execute("DELETE FROM files WHERE name = ?", (name,))
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        """``(name, entry packed as _RECORD)`` of every file of the table, by name (read a few
+        at a time; rows of files written but not hashed yet left out)."""
+        if self._trust:
+            yield from self._table.scan("entry", "entry IS NOT NULL")
+
+    # -- digests -------------------------------------------------------------------------
 
     def _name(self, path: Path) -> str:
-        """The table's name of ``path``: project-relative, interned (the state and the stage's
-        report hold the same names: one string for all)."""
+        """The table's name of ``path``: project-relative."""
         text = os.fspath(path)
-        return sys.intern(text[len(self._prefix):]) if text.startswith(self._prefix) else text
+        return text[len(self._prefix):] if text.startswith(self._prefix) else text
 
     def of(self, path: Path) -> str | None:
         """The digest of the file's bytes (:func:`digest`), or None when it does not exist;
         read only when its stat differs from the table's (or the entry is not settled)."""
         name = self._name(path)
         full = path if path.is_absolute() else self.root / path
-        entries = self.entries
-        self._seen.add(name)
+        if not self._trust:
+            return self._hash(name, full, None)
+        entry = self._get(name)
         try:
             info = os.stat(full)
         except FileNotFoundError:
-            if entries.pop(name, None) is not None:
-                self._dirty = True
+            self._drop(name, entry)
             return None
-        entry = entries.get(name)
-        if self._trust and entry is not None:
+        if entry is not None:
             size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(entry)
             if ((size, mtime, ctime, inode) == _stamp(info) and _settled(ctime, hashed)):
                 return raw.hex()
-        return self._hash(name, full)
+        return self._hash(name, full, entry)
 
-    def _hash(self, name: str, full: Path) -> str | None:
-        """Read and hash the file; remember its stat as it was when read."""
+    def _hash(self, name: str, full: Path, old: bytes | None) -> str | None:
+        """Read and hash the file; remember its stat as it was when read (``old``: the entry
+        the table holds)."""
         hashed = time.time_ns()
         try:
             with open(full, "rb") as handle:
                 info = os.fstat(handle.fileno())
                 data = handle.read()
         except FileNotFoundError:
-            if self.entries.pop(name, None) is not None:
-                self._dirty = True
+            if self._trust:
+                self._drop(name)
             return None
         found = digest(data)
         if not self._trust:  # no table: nothing remembered, nothing written back
             return found
         entry = _RECORD.pack(*_stamp(info), bytes.fromhex(found), hashed)
-        table = self._entries if self._entries is not None else self._made
-        if table.get(name) != entry:
-            table[name] = entry
-            self._dirty = True
-        if _settled(info.st_ctime_ns, hashed):
-            self._racy.discard(name)
-        else:
-            self._racy.add(name)
+        racy = not _settled(info.st_ctime_ns, hashed)
+        if entry != old or racy:
+            self._table.execute(_PUT, (name, entry, int(racy)))
         return found
 
     def wrote(self, path: Path) -> None:
         """Note that this run has just written ``path``: its entry is made before saving."""
-        name = self._name(path)
-        self._racy.add(name)
-        self._seen.add(name)
-        self._dirty = True
+        if self._trust:
+            self._table.execute(_PUT, (self._name(path), None, 1))
 
     def forget(self, path: Path) -> None:
         """Drop the entry of ``path`` (a file moved or removed)."""
-        if self.entries.pop(self._name(path), None) is not None:
-            self._dirty = True
+        if self._trust:
+            self._drop(self._name(path))
+
+    @property
+    def _dirty(self) -> bool:
+        """True when this run changed the table."""
+        return self._table.dirty
 
     def save(self) -> None:
         """Hash again the files hashed or written too recently to trust (after waiting out the
-        margin), then write the table back if it changed."""
-        if self._racy and self._trust:
-            self._settle()
-        if not self._dirty or not self._trust:
+        margin), drop the entries of files gone, and commit, if anything changed."""
+        if not self._table.dirty:
             return
-        if self._entries is not None:
-            for name in [n for n in self._entries if n not in self._seen]:  # gone (renamed)
-                if not os.path.lexists(self.root / name):
-                    del self._entries[name]
-        pieces = self._pieces() if self._entries is not None else self._merged()
-        write_stream_if_changed(self.path, pieces, durable=False)
-        self._dirty = False
+        self._settle()
+        self._prune()
+        self._table.commit()
+
+    def close(self) -> None:
+        """Let go of the table; what was not saved is forgotten."""
+        self._table.close()
 
     def _settle(self) -> None:
-        names = sorted(self._racy)
-        self._racy.clear()
         newest = 0
-        for name in names:
+        for name, _ in self._table.scan("racy", "racy"):
             try:
                 newest = max(newest, os.stat(self.root / name).st_ctime_ns)
             except OSError:
                 continue
-        margin = COARSE_MARGIN_NS if newest % 1_000_000_000 == 0 else MARGIN_NS
-        wait = newest + margin - time.time_ns()
-        if wait > 0:
-            time.sleep(wait / 1e9 + 0.001)
-        for name in names:
-            self._hash(name, self.root / name)
-        self._racy.clear()  # still racy: changing as we watch; the next run reads them again
+        if newest:
+            margin = COARSE_MARGIN_NS if newest % 1_000_000_000 == 0 else MARGIN_NS
+            wait = newest + margin - time.time_ns()
+            if wait > 0:
+                time.sleep(wait / 1e9 + 0.001)
+        for name, _ in self._table.scan("racy", "racy"):
+            self._hash(name, self.root / name, None)
+            # still racy: changing as we watch; the next run reads it again
+            self._table.execute("UPDATE files SET racy = 0 WHERE name = ?", (name,))
+        self._table.execute("DELETE FROM files WHERE entry IS NULL")
 
-    def _pieces(self) -> Iterator[bytes]:
-        """The table, sorted, one file per line."""
-        entries = self.entries
-        return _layout((name, _line(name, entries[name])) for name in sorted(entries))
-
-    def _merged(self) -> Iterator[bytes]:
-        """:meth:`_pieces` of the table on disk with the entries this run made merged in,
-        its lines read one at a time and copied (the table is never all in memory); read
-        whole when laid out otherwise."""
-        made = self._made
-        fresh = ((name, _line(name, made[name])) for name in sorted(made))
-        with contextlib.ExitStack() as stack:
-            try:
-                handle = stack.enter_context(open(self.path, "rb"))
-            except OSError:  # no table yet (or an unreadable one: as good as none)
-                yield from _layout(fresh)
-                return
-            try:
-                for _ in _lines(handle):  # a damaged table must not be copied
-                    pass
-            except _OtherLayout:
-                yield from self._pieces()
-                return
-            handle.seek(0)
-            old = ((name, found.string[: found.end(7) + 1])
-                   for name, found, _ in _lines(handle) if _inside(name))
-            yield from _layout(_merge(old, fresh, made))
+    def _prune(self) -> None:
+        """Drop the entries of files that no longer exist (renamed or removed)."""
+        gone = [name for name, _ in self.items() if not os.path.lexists(self.root / name)]
+        for name in gone:
+            self._table.execute("DELETE FROM files WHERE name = ?", (name,))
 
 
-def _line(name: str, entry: bytes) -> bytes:
-    """The entry of ``name`` as the table holds it on disk."""
-    size, mtime, ctime, inode, raw, hashed = _RECORD.unpack(entry)
-    return (json.dumps(name, ensure_ascii=False).encode() + b':[%d,%d,%d,%d,"%s",%d]'
-            % (size, mtime, ctime, inode, raw.hex().encode(), hashed))
+LEGACY_NAME = "fingerprints.json"
+"""The table as an earlier version kept it (JSON, read whole)."""
+_SCHEMA = """
+CREATE TABLE files (
+    name TEXT PRIMARY KEY,  -- project-relative
+    entry BLOB,  -- _RECORD (NULL: written by the running command, hashed before it commits)
+    racy INTEGER NOT NULL  -- 1: hashed (or written) too soon to trust, hashed again at save
+) WITHOUT ROWID;
+CREATE INDEX files_racy ON files (name) WHERE racy;
+"""
+_PUT = "INSERT OR REPLACE INTO files (name, entry, racy) VALUES (?, ?, ?)"
 
 
-def _layout(lines: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
-    """The table file made of ``(name, line)`` pairs, in the order given."""
-    yield b'{"format":%d,"files":{' % FORMAT
-    separator = b"\n"
-    for _, line in lines:
-        yield separator + line
-        separator = b",\n"
-    yield b"\n}}\n"
-
-
-def _merge(
-    old: Iterable[tuple[str, bytes]], new: Iterable[tuple[str, bytes]], replaced: Container[str]
-) -> Iterator[tuple[str, bytes]]:
-    """``old`` and ``new`` (both sorted by name) as one sorted sequence; an old name that is
-    in ``replaced`` (the names of ``new``) is left out."""
-    pending = iter(new)
-    ahead = next(pending, None)
-    for name, line in old:
-        while ahead is not None and ahead[0] < name:
-            yield ahead
-            ahead = next(pending, None)
-        if name not in replaced:
-            yield name, line
-    if ahead is not None:
-        yield ahead
-        yield from pending
+def _import(table: Table, data: bytes) -> None:
+    """Rows for the entries of ``fingerprints.json`` (an earlier version's table), if any: a
+    line at a time when laid out a line per file (never all in memory), else parsed whole."""
+    try:
+        for name, _, entry in _lines(io.BytesIO(data)):
+            if _inside(name):
+                table.execute(_PUT, (name, entry, 0))
+        return
+    except _OtherLayout:
+        table.execute("DELETE FROM files")
+    for name, entry in _read_table(io.BytesIO(data)).items():
+        table.execute(_PUT, (name, entry, 0))
 
 
 class _OtherLayout(Exception):
-    """A table file not laid out as :meth:`Fingerprints._pieces` writes it (or damaged)."""
+    """A table file not laid out as an earlier version wrote it (or damaged)."""
 
 
 def _lines(handle: BinaryIO) -> Iterator[tuple[str, re.Match[bytes], bytes]]:
     """``(name, line matched, packed entry)`` of each entry of a table laid out as
-    :meth:`Fingerprints._pieces` writes it, checked as it is read: _OtherLayout (when it is
+    an earlier version wrote it, checked as it is read: _OtherLayout (when it is
     found) for any other layout or a damaged file."""
     if handle.readline() != b'{"format":%d,"files":{\n' % FORMAT:
         raise _OtherLayout
@@ -297,7 +264,7 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[str, re.Match[bytes], bytes]]:
 
 def _read_table(handle: BinaryIO) -> dict[str, bytes]:
     """The entries of a table file, read a line at a time when it is laid out as
-    :meth:`Fingerprints._pieces` writes it (so the parsed JSON and the packed entries are
+    an earlier version wrote it (so the parsed JSON and the packed entries are
     never all in memory together), else parsed whole; a damaged table is an empty one."""
     entries: dict[str, bytes] = {}
     try:

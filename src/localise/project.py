@@ -12,23 +12,23 @@ digest of each file beside its stat, so a rerun skips unchanged work without rea
 from __future__ import annotations
 
 import functools
-import heapq
+import io
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from localise import __version__, langtags
 from localise import config as config_module
 from localise import glossary as glossary_module
 from localise.config import CONFIG_NAME, PATH_FIELDS, Config
 from localise.errors import ConfigError, UsageError
-from localise.files import decode_utf8, write_stream_if_changed
+from localise.files import decode_utf8
 from localise.fingerprints import Fingerprints, digest
 from localise.glossary import Glossary
+from localise.tables import Table
 
 if TYPE_CHECKING:
     from localise.model import Document
@@ -137,74 +137,49 @@ def code_digest() -> bytes:
 
 
 class State:
-    """What each output was last made from (``.localise/state.json``): per output, a
+    """What each output was last made from (``.localise/state.sqlite``, a row per output, read
+    a row at a time; an earlier version's ``state.json`` is imported once): per output, a
     fingerprint of its bytes and of its inputs' digests, all taken from ``fingerprints``
     (so an unchanged file is not read to know it)."""
 
     def __init__(self, config: Config, fingerprints: Fingerprints) -> None:
-        self.path = config.cache_dir / "state.json"
+        self.path = config.cache_dir / "state.sqlite"
         self.config_key = digest(__version__.encode(), repr(config).encode(), code_digest())
         self.fingerprints = fingerprints
-        self.dirty = False
         self._prefix = os.path.join(os.fspath(config.root), "")
-
-    @functools.cached_property
-    def data(self) -> dict[str, bytes]:
-        """Output → the 20 bytes of its fingerprint; an output inside the project is named
-        relative to it (the file says the absolute path). Read on first use: a build needs
-        only ``config_key``."""
-        try:
-            with open(self.path, "rb") as handle:
-                return self._read(handle)
-        except OSError:  # missing or unreadable: everything is simply redone
-            return {}
-
-    def _read(self, handle: BinaryIO) -> dict[str, bytes]:
-        """The entries of the file, a line at a time when it is laid out as :meth:`_lines`
-        writes it, else parsed whole; damaged: none."""
-        data: dict[str, bytes] = {}
-        if handle.readline() == b"{\n":
-            more = True  # the line before ended with a comma
-            for line in handle:
-                found = _STATE_LINE.fullmatch(line)
-                if found is None or not more:
-                    if found is None and line == b"}" and not more:
-                        return data
-                    break  # another layout: read it whole below
-                quoted, key, comma = found.groups()
-                more = comma == b","
-                try:
-                    name = json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode()
-                except ValueError:
-                    break
-                data[self._name(name)] = bytes.fromhex(key.decode())
-        handle.seek(0)
-        try:
-            loaded = json.loads(handle.read())
-        except ValueError:
-            return {}
-        if not isinstance(loaded, dict):
-            return {}
-        return {
-            self._name(k): bytes.fromhex(v) for k, v in loaded.items()
-            if isinstance(v, str) and _DIGEST.fullmatch(v)
-        }
+        self._table = Table(self.path, schema=_STATE_SCHEMA, version=STATE_FORMAT,
+                            what="the state", table="outputs",
+                            legacy=(config.cache_dir / "state.json",
+                                    functools.partial(_import_state, self._prefix)))
 
     def _name(self, output: str) -> str:
-        """How ``data`` names an output (given absolute): relative to the project inside it
-        (interned: the file digests' table and the stage's report name it too)."""
-        if output.startswith(self._prefix):
-            return sys.intern(output[len(self._prefix):])
-        return output
+        """How the state names an output (given absolute): relative to the project inside it."""
+        return output[len(self._prefix):] if output.startswith(self._prefix) else output
 
     def _key(self, current: str, inputs: tuple[str, ...]) -> bytes:
         return bytes.fromhex(
             digest(self.config_key.encode(), current.encode(), *(i.encode() for i in inputs)))
 
+    def get(self, output: Path) -> bytes | None:
+        """The 20 bytes of the fingerprint recorded for ``output`` (absolute), if any."""
+        row = self._table.one("SELECT key FROM outputs WHERE name = ?",
+                              (self._name(os.fspath(output)),))
+        return row[0] if row is not None else None
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        """``(output, fingerprint)`` of every output recorded, by name (inside the project:
+        project-relative), a few at a time."""
+        yield from self._table.scan("key")
+
+    @property
+    def dirty(self) -> bool:
+        """True when this run changed the state."""
+        return self._table.dirty
+
     def fresh(self, output: Path, *inputs: str) -> bool:
         """True when ``output`` (absolute) exists unchanged and was made from exactly
         ``inputs`` (the inputs' digests, or short tags of how it was made)."""
-        key = self.data.get(self._name(os.fspath(output)))
+        key = self.get(output)
         if key is None:
             return False
         current = self.fingerprints.of(output)
@@ -215,38 +190,76 @@ class State:
         current = self.fingerprints.of(output)
         if current is None:
             return
-        self.data[self._name(os.fspath(output))] = self._key(current, inputs)
-        self.dirty = True
+        key = self._key(current, inputs)
+        if self.get(output) != key:
+            self._table.execute(_STATE_PUT, (self._name(os.fspath(output)), key))
 
     def forget(self, output: Path) -> None:
         """Drop what is known about ``output`` (a file moved or removed)."""
         self.fingerprints.forget(output)
-        if self.data.pop(self._name(os.fspath(output)), None) is not None:
-            self.dirty = True
+        if self.get(output) is not None:
+            self._table.execute("DELETE FROM outputs WHERE name = ?",
+                                (self._name(os.fspath(output)),))
 
     def save(self) -> None:
-        """Write the fingerprints back if any changed (the file digests' table too)."""
+        """Commit what changed (the file digests' table too)."""
         self.fingerprints.save()
-        if self.dirty:  # as json.dumps(sort_keys=True, indent=0) would, a line at a time
-            write_stream_if_changed(self.path, self._lines())
-            self.dirty = False
+        self._table.commit()
 
-    def _lines(self) -> Iterator[bytes]:
-        if not self.data:
-            yield b"{}"
-            return
-        inside = sorted(name for name in self.data if not os.path.isabs(name))
-        outside = sorted(name for name in self.data if os.path.isabs(name))
-        separator = b"{\n"  # sorted by the absolute path, made one at a time
-        for output in heapq.merge(map(self._prefix.__add__, inside), outside):
-            key = self.data[self._name(output)].hex()
-            yield separator + f'{json.dumps(output)}: "{key}"'.encode()
-            separator = b",\n"
-        yield b"\n}"
+    def close(self) -> None:
+        """Let go of the state (and the file digests); what was not saved is forgotten."""
+        self._table.close()
+        self.fingerprints.close()
+
+
+STATE_FORMAT = 1
+"""Version of ``state.sqlite`` (its ``user_version``): another is ignored (all redone)."""
+_STATE_SCHEMA = """
+CREATE TABLE outputs (
+    name TEXT PRIMARY KEY,  -- project-relative inside the project, else absolute
+    key BLOB NOT NULL  -- the 20 bytes of State._key
+) WITHOUT ROWID
+"""
+_STATE_PUT = "INSERT OR REPLACE INTO outputs (name, key) VALUES (?, ?)"
+
+
+def _import_state(prefix: str, table: Table, data: bytes) -> None:
+    """Rows for the entries of ``state.json`` (an earlier version's), if any, a line at a time
+    when laid out as it wrote it (never all in memory), else parsed whole; damaged: none. An
+    output inside the project (``prefix``) is named relative to it."""
+
+    def put(name: str, key: bytes) -> None:
+        table.execute(_STATE_PUT, (name[len(prefix):] if name.startswith(prefix) else name, key))
+
+    handle = io.BytesIO(data)
+    if handle.readline() == b"{\n":
+        more = True  # the line before ended with a comma
+        for line in handle:
+            found = _STATE_LINE.fullmatch(line)
+            if found is None or not more:
+                if found is None and line == b"}" and not more:
+                    return
+                break  # another layout: read it whole below
+            quoted, key, comma = found.groups()
+            more = comma == b","
+            try:
+                name = json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode()
+            except ValueError:
+                break
+            put(name, bytes.fromhex(key.decode()))
+        table.execute("DELETE FROM outputs")
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return
+    if isinstance(loaded, dict):
+        for name, key in loaded.items():
+            if isinstance(name, str) and isinstance(key, str) and _DIGEST.fullmatch(key):
+                put(name, bytes.fromhex(key))
 
 
 _STATE_LINE = re.compile(rb'("(?:[^"\\\x00-\x1f]|\\.)*"): "([0-9a-f]{40})"(,?)\n?')
-"""One entry of ``state.json`` as :meth:`State._lines` writes it."""
+"""One entry of an earlier version's ``state.json``, as it wrote it."""
 _DIGEST = re.compile("[0-9a-f]{40}")
 NO_DEFINITION = "]:"
 """A link reference definition is ``[label]: destination``: a text without ``]:`` has none,
@@ -282,6 +295,14 @@ class Project:
                 path=start.resolve(),
             )
         return cls.open(root)
+
+    def close(self) -> None:
+        """Let go of the state and the file digests (what was not saved is forgotten: a
+        command that only reads leaves them as they were)."""
+        if "state" in self.__dict__:
+            self.state.close()
+        elif "fingerprints" in self.__dict__:
+            self.fingerprints.close()
 
     # -- what the project holds ----------------------------------------------------------
 
@@ -343,7 +364,7 @@ class Project:
         """The digests of the project's files, read only when their stat changed (see
         :mod:`localise.fingerprints`); saved by :meth:`State.save`."""
         self.check_reads()
-        return Fingerprints(self.config.cache_dir / "fingerprints.json", self.root)
+        return Fingerprints(self.config.cache_dir / "fingerprints.sqlite", self.root)
 
     def fingerprint(self, article: Article) -> str:
         """The digest of the article's source bytes (``Source.digest``; the file unread when

@@ -148,7 +148,7 @@ def test_with_workers_a_rerun_after_one_article_changed_rewrites_only_its_files(
     assert {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} == {
         "source/a05.md", "locales/a05.pot",
         "locales/ja/LC_MESSAGES/a05.po", "locales/es/LC_MESSAGES/a05.po", *pages,
-        ".localise/state.json", ".localise/build.sqlite", ".localise/fingerprints.json",
+        ".localise/state.sqlite", ".localise/build.sqlite", ".localise/fingerprints.sqlite",
         *(detail_path(root / ".localise", page).relative_to(root).as_posix() for page in pages),
         _segments.record_path(Path(".localise"), Path("source/a05.md")).as_posix(),
     }

@@ -12,7 +12,6 @@ callback (:class:`Progress`, usually through a :class:`Ticker`).
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +60,7 @@ class PageReport:
     ) -> None:
         self._article = os.fspath(article)
         self.lang = lang
-        self._path = sys.intern(os.fspath(path))  # the file digests' table holds it too
+        self._path = os.fspath(path)
         self.units = units
         """Units the article has."""
         self.kinds = kinds if kinds is not None else {}
@@ -128,9 +127,8 @@ class Paths(Sequence[Path]):
             self.append(path)
 
     def append(self, path: str | os.PathLike[str]) -> None:
-        """Add ``path`` (interned: the state and the file digests' table name the same
-        files)."""
-        self._names.append(sys.intern(os.fspath(path)))
+        """Add ``path``."""
+        self._names.append(os.fspath(path))
 
     def __len__(self) -> int:
         return len(self._names)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from localise.errors import LocaliseError
 from localise.project import Project, digest
 from localise.stages import UnitNote
+from localise.tables import CACHE_KIB
 
 if TYPE_CHECKING:
     from localise.publish import Page
@@ -267,6 +268,7 @@ class BuildRecord:
             try:
                 if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
                     db.execute("SELECT name FROM pages LIMIT 1").fetchall()
+                    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                     self._db = db
             except sqlite3.DatabaseError:
                 pass
@@ -291,6 +293,7 @@ class BuildRecord:
                 with contextlib.suppress(FileNotFoundError):
                     stale.unlink()
             db = self._db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._created = True
             db.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA.split(";"):

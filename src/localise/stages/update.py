@@ -32,6 +32,7 @@ def run(
     chosen = project.languages(langs)
     stale: list[tuple[Article, tuple[str, ...]]] = []  # (no paths kept: made again below)
     fingerprints = project.fingerprints  # unchanged files are not read
+    every = tuple(chosen)  # shared by the articles stale in every language
     for article in project.articles:
         pot = fingerprints.of(config.pot_path(article.slug)) or ""
         langs_stale = []
@@ -43,7 +44,8 @@ def run(
                 project.inside(po_path, config.locales_root)
                 langs_stale.append(lang)
         if langs_stale:
-            stale.append((article, tuple(langs_stale)))
+            stale.append((article, every if len(langs_stale) == len(every)
+                          else tuple(langs_stale)))
 
     def jobs() -> Iterator[UpdateJob]:  # read again as workers need them: none held long
         for article, languages in stale:

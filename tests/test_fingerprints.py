@@ -27,10 +27,14 @@ def _table(root: Path) -> Fingerprints:
 def _saved(root: Path) -> dict[str, list]:
     """The table on disk: name → [size, mtime_ns, ctime_ns, inode, digest, hashed_ns]."""
     found = {}
-    for name, entry in _table(root).items():
-        size, mtime, ctime, inode, raw, hashed = fp_module._RECORD.unpack(entry)
-        found[name] = [size, mtime, ctime, inode, raw.hex(), hashed]
-    return found
+    table = _table(root)
+    try:
+        for name, entry in table.items():
+            size, mtime, ctime, inode, raw, hashed = fp_module._RECORD.unpack(entry)
+            found[name] = [size, mtime, ctime, inode, raw.hex(), hashed]
+    finally:
+        table.close()  # before a test rewrites the file: SQLite must not see it change under
+    return found       # an open connection (a "disk I/O error" when it was collected late)
 
 
 def _legacy(root: Path, files: dict[str, list] | None = None, *, text: str | None = None) -> Path:
@@ -162,7 +166,9 @@ def test_a_removed_file_leaves_the_table(tmp_path: Path) -> None:
 def test_a_damaged_table_is_an_empty_one(tmp_path: Path, damage: bytes) -> None:
     (tmp_path / "a.md").write_bytes(b"hello")
     _legacy(tmp_path, text=damage.decode())  # an earlier version's table, damaged
-    assert _table(tmp_path).of(tmp_path / "a.md") == digest(b"hello")
+    first = _table(tmp_path)
+    assert first.of(tmp_path / "a.md") == digest(b"hello")
+    first.close()
     assert _saved(tmp_path) == {}
     (tmp_path / ".localise" / "fingerprints.sqlite").write_bytes(damage)  # this one, damaged
     table = _table(tmp_path)

@@ -90,3 +90,23 @@ def test_a_failed_write_names_the_table(tmp_path: Path) -> None:
     table = _table(tmp_path / "t.sqlite")
     with pytest.raises(LocaliseError, match="cannot write the things"):
         table.execute("INSERT INTO nowhere VALUES (1)")
+
+
+def test_a_table_made_and_never_committed_goes_with_close(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite"
+    table = _table(path)
+    table.execute("INSERT INTO things VALUES ('a', x'00')")
+    table.close()  # Ctrl-C before the command committed: no file left behind
+    assert not path.exists()
+    table.execute("INSERT INTO things VALUES ('a', x'00')")
+    table.commit()
+    table.execute("INSERT INTO things VALUES ('b', x'00')")
+    table.close()  # committed once: the file stays, the uncommitted row does not
+    assert [row[0] for row in _table(path).rows("SELECT name FROM things")] == ["a"]
+
+
+def test_rows_of_a_damaged_table_are_none(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite"
+    path.write_bytes(b"not a database at all")
+    assert _table(path).rows("SELECT name FROM things") == []
+    assert list(_table(path).each("SELECT name FROM things")) == []

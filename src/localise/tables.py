@@ -48,6 +48,8 @@ class Table:
         transaction, and the file's bytes; once committed, the file is removed."""
         self._db: sqlite3.Connection | None = None
         self._opened = False
+        self._created = False
+        """Made by this run and not committed yet: :meth:`close` removes it."""
 
     def reader(self) -> sqlite3.Connection | None:
         """The table, opened on first use; None when there is none, or it is damaged or of
@@ -97,6 +99,7 @@ class Table:
                 with contextlib.suppress(FileNotFoundError):
                     stale.unlink()
             db = sqlite3.connect(self.path, isolation_level=None)
+            self._created = True
             db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             db.execute("BEGIN IMMEDIATE")
             for statement in self.schema.split(";"):
@@ -131,6 +134,24 @@ class Table:
             return None
         return row
 
+    def rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows a query finds; none when there is no usable table, or when it turns out
+        damaged (it is then let go of, and made again when written)."""
+        return list(self.each(sql, args))
+
+    def each(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows a query finds, :data:`BATCH` at a time (see :meth:`rows`)."""
+        db = self.reader()
+        if db is None:
+            return
+        try:
+            cursor = db.execute(sql, args)
+            while batch := cursor.fetchmany(BATCH):
+                yield from batch
+        except sqlite3.DatabaseError:
+            db.close()
+            self._db = None
+
     def scan(self, columns: str, where: str = "1") -> Iterator[tuple[Any, ...]]:
         """``(name, *columns)`` of every row matching ``where``, by name, :data:`BATCH` at a
         time (rows may be changed between batches)."""
@@ -159,9 +180,11 @@ class Table:
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise LocaliseError(f"cannot write {self.what}: {exc}", path=self.path) from None
+            self._created = False
 
     def close(self) -> None:
-        """Let go of the table; what was not committed is forgotten."""
+        """Let go of the table; what was not committed is forgotten (a table this run made
+        and never committed goes too). Reading it again opens it again."""
         self._opened = False
         if self._db is None:
             return
@@ -170,3 +193,7 @@ class Table:
                 self._db.execute("ROLLBACK")
         self._db.close()
         self._db = None
+        if self._created:
+            self._created = False
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()

@@ -20,16 +20,14 @@ import contextlib
 import datetime as dt
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from localise.errors import LocaliseError
 from localise.project import Project, digest
 from localise.stages import UnitNote
-from localise.tables import CACHE_KIB
+from localise.tables import Table
 
 if TYPE_CHECKING:
     from localise.publish import Page
@@ -235,9 +233,10 @@ class BuildRecord:
         self.orphans: dict[str, str] = {}
         """Asset copies (project-relative) no rebuilt page links to any more, with the digest
         of what was copied: removed at the end of the build unless another page links them."""
-        self._db: sqlite3.Connection | None = None
-        self._opened = False
-        self._created = False
+        self._table = Table(
+            self.path, schema=_SCHEMA, version=FORMAT, what="the build index", table="pages",
+            legacy=(self.legacy, self._import_legacy) if writer else None,
+        )
         self._kinds: dict[str, dict[str, int]] = {}
         """Each distinct ``kinds`` read, shared by the entries that have it (never changed)."""
 
@@ -249,106 +248,27 @@ class BuildRecord:
 
     # -- the table ---------------------------------------------------------------------------
 
-    def _reader(self) -> sqlite3.Connection | None:
-        """The index, opened on first use; None when there is none (or it is damaged, or of
-        another version: it is replaced when the build writes)."""
-        if self._opened:
-            return self._db
-        self._opened = True
-        if self.writer and not self.path.exists() and self.legacy.is_file():
-            db = self._create()
-            self._import_legacy(db)
-            self._commit(db)
-            self._created = False
-            with contextlib.suppress(FileNotFoundError):
-                self.legacy.unlink()
-            return db
-        if self.path.is_file():
-            db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, isolation_level=None)
-            try:
-                if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
-                    db.execute("SELECT name FROM pages LIMIT 1").fetchall()
-                    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-                    self._db = db
-            except sqlite3.DatabaseError:
-                pass
-            if self._db is None:
-                db.close()
-        return self._db
-
-    def _writer(self) -> sqlite3.Connection:
-        """The index in a transaction (made, or made again, when there is no usable one)."""
-        db = self._reader()
-        if db is None:
-            return self._create()
-        if not db.in_transaction:
-            self._execute(db, "BEGIN IMMEDIATE")
-        return db
-
-    def _create(self) -> sqlite3.Connection:
-        """A new empty index in a transaction, in place of whatever file was there."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for stale in (self.path, self.path.with_name(self.path.name + "-journal")):
-                with contextlib.suppress(FileNotFoundError):
-                    stale.unlink()
-            db = self._db = sqlite3.connect(self.path, isolation_level=None)
-            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self._created = True
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {FORMAT}")
-        except (sqlite3.Error, OSError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise LocaliseError(f"cannot write the build index: {why}", path=self.path) from None
-        return db
-
-    def _execute(self, db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()) -> None:
-        """Run one statement that writes (LocaliseError naming the index if it fails)."""
-        try:
-            db.execute(sql, args)
-        except sqlite3.Error as exc:
-            raise LocaliseError(f"cannot write the build index: {exc}", path=self.path) from None
-
-    def _commit(self, db: sqlite3.Connection) -> None:
-        self._execute(db, "COMMIT")
-
-    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """The rows a query of the index finds; none when there is no index, or when it turns
-        out damaged (it is then let go of, and made again when the build writes)."""
-        db = self._reader()
-        if db is None:
-            return []
-        try:
-            return db.execute(sql, args).fetchall()
-        except sqlite3.DatabaseError:
-            db.close()
-            self._db = None
-            return []
-
-    def _import_legacy(self, db: sqlite3.Connection) -> None:
+    def _import_legacy(self, table: Table, data: bytes) -> None:
         """Rows for the pages of ``build.json`` (the index of an earlier version), if any."""
         try:
-            data = json.loads(self.legacy.read_bytes())
-        except (OSError, ValueError):
+            found = json.loads(data)
+        except ValueError:
             return
-        if not (isinstance(data, dict) and data.get("format") == LEGACY_FORMAT
-                and isinstance(data.get("pages"), dict)):
+        if not (isinstance(found, dict) and found.get("format") == LEGACY_FORMAT
+                and isinstance(found.get("pages"), dict)):
             return
-        for name, raw in data["pages"].items():
+        for name, raw in found["pages"].items():
             try:
                 entry = PageEntry(**raw)
                 if not entry.kinds:
                     entry.kinds = PageEntry.count(entry.unit_notes())
             except (TypeError, ValueError, AttributeError, IndexError, KeyError):
                 continue  # damaged: that page is simply rebuilt
-            self._insert(db, name, entry)
+            self._insert(name, entry)
 
-    def _insert(self, db: sqlite3.Connection, name: str, entry: PageEntry) -> None:
-        self._execute(
-            db, f"INSERT OR REPLACE INTO pages ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    def _insert(self, name: str, entry: PageEntry) -> None:
+        self._table.execute(
+            f"INSERT OR REPLACE INTO pages ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (name, entry.tree, entry.article, entry.slug, entry.lang, entry.key, entry.written,
              entry.units, _json(entry.notes), _json(entry.kinds), int(entry.published),
              _json(entry.assets) if entry.assets else None),
@@ -380,8 +300,8 @@ class BuildRecord:
 
     def find(self, name: str) -> PageEntry | None:
         """The index entry of the page ``name`` (project-relative POSIX)."""
-        rows = self._rows(_FIND, (name,))
-        return self._entry(rows[0]) if rows else None
+        row = self._table.one(_FIND, (name,))
+        return self._entry(row) if row is not None else None
 
     def get(self, path: Path) -> PageEntry | None:
         """The index entry of the page at ``path``."""
@@ -389,35 +309,26 @@ class BuildRecord:
 
     def put(self, path: Path, entry: PageEntry) -> None:
         """Remember ``entry`` for the page at ``path`` (written when the build is saved)."""
-        self._insert(self._writer(), self.name(path), entry)
+        self._insert(self.name(path), entry)
 
     def drop(self, name: str) -> None:
         """Forget the page ``name`` and its record."""
         if self.find(name) is not None:
-            self._execute(self._writer(), "DELETE FROM pages WHERE name = ?", (name,))
+            self._table.execute("DELETE FROM pages WHERE name = ?", (name,))
         with contextlib.suppress(FileNotFoundError):
             self.detail_path(name).unlink()
 
     def pages(self, tree: str) -> Iterator[tuple[str, str, str]]:
         """``(name, slug, lang)`` of every page of ``tree`` in the index, by name (read a few
         at a time)."""
-        db = self._reader()
-        if db is None:
-            return
-        try:
-            cursor = db.execute(
-                "SELECT name, slug, lang FROM pages WHERE tree = ? ORDER BY name", (tree,))
-            while rows := cursor.fetchmany(512):
-                yield from rows
-        except sqlite3.DatabaseError:
-            db.close()
-            self._db = None
+        yield from self._table.each(
+            "SELECT name, slug, lang FROM pages WHERE tree = ? ORDER BY name", (tree,))
 
     def with_assets(self, tree: str | None = None) -> list[tuple[str, PageEntry]]:
         """``(name, entry)`` of every page (of ``tree``, when given) with assets copied."""
         where = "assets IS NOT NULL" + (" AND tree = ?" if tree is not None else "")
-        rows = self._rows(f"SELECT {_COLUMNS} FROM pages WHERE {where} ORDER BY name",
-                          (tree,) if tree is not None else ())
+        rows = self._table.rows(f"SELECT {_COLUMNS} FROM pages WHERE {where} ORDER BY name",
+                                (tree,) if tree is not None else ())
         return [(row[0], self._entry(row[1:])) for row in rows]
 
     def detail_path(self, name: str) -> Path:
@@ -430,22 +341,9 @@ class BuildRecord:
 
     def save(self) -> None:
         """Commit what this build changed in the index (nothing changed: nothing written)."""
-        if self._db is not None and self._db.in_transaction:
-            self._commit(self._db)
-            self._created = False
+        self._table.commit()
 
     def close(self) -> None:
         """Let go of the index; what was not saved is forgotten (an index made by this run
         and never saved goes too). Reading it again opens it again."""
-        self._opened = False
-        if self._db is None:
-            return
-        if self._db.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
-        self._db.close()
-        self._db = None
-        if self._created:
-            self._created = False
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
+        self._table.close()

@@ -124,6 +124,8 @@ def test_nothing_starts_unless_the_load_is_sure_to_be_needed(
         begun = start(project, retranslate=True)
     begun.close()
     assert begun.engine is None
+    if case == "drafted":  # no language to draft: no catalogue held for the stage either
+        assert begun.catalogues == {}
 
 
 def test_a_mistake_is_left_for_the_stage_to_report(project: Path) -> None:

@@ -36,7 +36,8 @@ continued by a string (the header's is)."""
 @dataclass(slots=True)
 class Early:
     """The engine loading for ``lang`` (none started: ``engine`` is None), the model files
-    being hashed, and the catalogues read to decide, handed to the stage so it reads them once."""
+    being hashed, and the catalogues of the first language with an entry to draft, read to
+    decide and handed to the stage so that it reads them once."""
 
     lang: str = ""
     name: str = ""
@@ -109,6 +110,7 @@ def _start(
         name = engine or config.translate.engine_for(lang)
         engines.check_name(name)
         pending = False
+        read: dict[Path, bytes] = {}
         for article in project.articles:
             if shard is not None and not shard.holds(article.slug):
                 continue
@@ -116,10 +118,11 @@ def _start(
             data = read_optional(path)
             if data is None:
                 continue
-            early.catalogues[path] = data
+            read[path] = data
             pending = pending or retranslate or _EMPTY_MSGSTR.search(data) is not None
         if not pending:
-            continue
+            continue  # its catalogues are not held meanwhile: the stage reads them itself
+        early.catalogues = read
         translator = engines.get_engine(name, options=options)
         if getattr(translator, "prepare", None) is None:
             return  # no model to load: the stage's own order is as fast

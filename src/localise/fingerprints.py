@@ -20,9 +20,7 @@ every file is read each run.
 
 from __future__ import annotations
 
-import binascii
 import hashlib
-import io
 import json
 import os
 import re
@@ -30,7 +28,7 @@ import struct
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from localise.tables import Table
 
@@ -48,9 +46,6 @@ Stamp = tuple[int, int, int, int]
 _RECORD = struct.Struct("<QqqQ20sq")
 """An entry as held in memory: size, mtime_ns, ctime_ns, inode, the digest's 20 bytes,
 hashed_ns (60 bytes in one object, where a list of six values takes about 400)."""
-_LINE = re.compile(
-    rb'"([^"\\\x00-\x1f]*)":\[(\d+),(-?\d+),(-?\d+),(\d+),"([0-9a-f]{40})",(-?\d+)\](,?)\n')
-"""One entry of the JSON table as an earlier version wrote it (a name with no escape)."""
 
 
 def digest(*parts: bytes) -> str:
@@ -221,68 +216,17 @@ _PUT = "INSERT OR REPLACE INTO files (name, entry, racy) VALUES (?, ?, ?)"
 
 
 def _import(table: Table, data: bytes) -> None:
-    """Rows for the entries of ``fingerprints.json`` (an earlier version's table), if any: a
-    line at a time when laid out a line per file (never all in memory), else parsed whole."""
+    """Rows for the well-formed entries of ``fingerprints.json`` (an earlier version's table),
+    if any; a damaged file gives none (its files are simply read)."""
     try:
-        for name, _, entry in _lines(io.BytesIO(data)):
-            if _inside(name):
-                table.execute(_PUT, (name, entry, 0))
-        return
-    except _OtherLayout:
-        table.execute("DELETE FROM files")
-    for name, entry in _read_table(io.BytesIO(data)).items():
-        table.execute(_PUT, (name, entry, 0))
-
-
-class _OtherLayout(Exception):
-    """A table file not laid out as an earlier version wrote it (or damaged)."""
-
-
-def _lines(handle: BinaryIO) -> Iterator[tuple[str, re.Match[bytes], bytes]]:
-    """``(name, line matched, packed entry)`` of each entry of a table laid out as
-    an earlier version wrote it, checked as it is read: _OtherLayout (when it is
-    found) for any other layout or a damaged file."""
-    if handle.readline() != b'{"format":%d,"files":{\n' % FORMAT:
-        raise _OtherLayout
-    pack, unhex, match = _RECORD.pack, binascii.a2b_hex, _LINE.fullmatch
-    more = None  # whether the line before ended with a comma (None: no entry yet)
-    for line in handle:
-        found = match(line)
-        if found is None or more is False:
-            if found is None and line == b"}}\n" and not more and handle.read(1) == b"":
-                return
-            raise _OtherLayout
-        name, size, mtime, ctime, inode, hexed, hashed, comma = found.groups()
-        more = comma == b","
-        try:
-            yield name.decode(), found, pack(int(size), int(mtime), int(ctime), int(inode),
-                                             unhex(hexed), int(hashed))
-        except (UnicodeDecodeError, struct.error):
-            raise _OtherLayout from None
-    raise _OtherLayout  # cut short
-
-
-def _read_table(handle: BinaryIO) -> dict[str, bytes]:
-    """The entries of a table file, read a line at a time when it is laid out as
-    an earlier version wrote it (so the parsed JSON and the packed entries are
-    never all in memory together), else parsed whole; a damaged table is an empty one."""
-    entries: dict[str, bytes] = {}
-    try:
-        for name, _, entry in _lines(handle):
-            if _inside(name):
-                entries[name] = entry
-        return entries
-    except _OtherLayout:
-        entries.clear()
-    handle.seek(0)
-    try:
-        data = json.loads(handle.read())
+        loaded = json.loads(data)
     except ValueError:
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return {}
-    files = data.get("files")
-    return dict(_packed(files.items() if isinstance(files, dict) else ()))
+        return
+    if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
+        return
+    files = loaded.get("files")
+    for name, entry in _packed(files.items() if isinstance(files, dict) else ()):
+        table.execute(_PUT, (name, entry, 0))
 
 
 def _packed(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, bytes]]:

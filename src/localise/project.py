@@ -12,7 +12,6 @@ digest of each file beside its stat, so a rerun skips unchanged work without rea
 from __future__ import annotations
 
 import functools
-import io
 import json
 import os
 import re
@@ -224,42 +223,20 @@ _STATE_PUT = "INSERT OR REPLACE INTO outputs (name, key) VALUES (?, ?)"
 
 
 def _import_state(prefix: str, table: Table, data: bytes) -> None:
-    """Rows for the entries of ``state.json`` (an earlier version's), if any, a line at a time
-    when laid out as it wrote it (never all in memory), else parsed whole; damaged: none. An
-    output inside the project (``prefix``) is named relative to it."""
-
-    def put(name: str, key: bytes) -> None:
-        table.execute(_STATE_PUT, (name[len(prefix):] if name.startswith(prefix) else name, key))
-
-    handle = io.BytesIO(data)
-    if handle.readline() == b"{\n":
-        more = True  # the line before ended with a comma
-        for line in handle:
-            found = _STATE_LINE.fullmatch(line)
-            if found is None or not more:
-                if found is None and line == b"}" and not more:
-                    return
-                break  # another layout: read it whole below
-            quoted, key, comma = found.groups()
-            more = comma == b","
-            try:
-                name = json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode()
-            except ValueError:
-                break
-            put(name, bytes.fromhex(key.decode()))
-        table.execute("DELETE FROM outputs")
+    """Rows for the entries of ``state.json`` (an earlier version's), if any; damaged: none.
+    An output inside the project (``prefix``) is named relative to it."""
     try:
         loaded = json.loads(data)
     except ValueError:
         return
-    if isinstance(loaded, dict):
-        for name, key in loaded.items():
-            if isinstance(name, str) and isinstance(key, str) and _DIGEST.fullmatch(key):
-                put(name, bytes.fromhex(key))
+    if not isinstance(loaded, dict):
+        return
+    for name, key in loaded.items():
+        if isinstance(name, str) and isinstance(key, str) and _DIGEST.fullmatch(key):
+            name = name[len(prefix):] if name.startswith(prefix) else name
+            table.execute(_STATE_PUT, (name, bytes.fromhex(key)))
 
 
-_STATE_LINE = re.compile(rb'("(?:[^"\\\x00-\x1f]|\\.)*"): "([0-9a-f]{40})"(,?)\n?')
-"""One entry of an earlier version's ``state.json``, as it wrote it."""
 _DIGEST = re.compile("[0-9a-f]{40}")
 NO_DEFINITION = "]:"
 """A link reference definition is ``[label]: destination``: a text without ``]:`` has none,

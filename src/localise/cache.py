@@ -97,12 +97,15 @@ class Cache:
         if known is not None:
             return known
         digest = file_sha256(path)
+        self._remember(path, stat, digest)
+        return digest
+
+    def _remember(self, path: Path, stat: str, digest: str) -> None:
         with self._guard("cannot write the translation cache"), self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO files (path, stat, digest) VALUES (?, ?, ?)",
                 (str(path), stat, digest),
             )
-        return digest
 
     def files_digest(self, paths: Sequence[Path]) -> str:
         """One digest of several files' names (as given) and contents (memoised)."""
@@ -111,13 +114,8 @@ class Cache:
     def adopt(self, path: Path, hashed: tuple[str, str] | None) -> None:
         """Memoise a digest :func:`hashed_unchanged` computed elsewhere, if the file's stat is
         still the one it was hashed at (else the file is hashed again when asked for)."""
-        if hashed is None or stat_line(path) != hashed[0]:
-            return
-        with self._guard("cannot write the translation cache"), self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO files (path, stat, digest) VALUES (?, ?, ?)",
-                (str(path), *hashed),
-            )
+        if hashed is not None and stat_line(path) == hashed[0]:
+            self._remember(path, *hashed)
 
     def unmemoised(self, paths: Sequence[Path]) -> list[Path]:
         """The files among ``paths`` whose digest is not memoised for their current stat."""

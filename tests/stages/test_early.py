@@ -124,8 +124,27 @@ def test_nothing_starts_unless_the_load_is_sure_to_be_needed(
         begun = start(project, retranslate=True)
     begun.close()
     assert begun.engine is None
-    if case == "drafted":  # no language to draft: no catalogue held for the stage either
-        assert begun.catalogues == {}
+    assert begun.catalogues == {}  # none held for the stage
+
+
+def test_a_warm_project_reads_no_catalogue_before_the_stage(
+    cli, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Model hashed, cache filled: start stops before any catalogue is read, so the stage's
+    reading is the only one."""
+    assert cli(project, "translate").code == 0
+    opened: list[str] = []
+    real = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        opened.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    begun = start(project, retranslate=True)
+    begun.close()
+    assert begun.engine is None
+    assert not [name for name in opened if name.endswith(".po")]
 
 
 def test_a_mistake_is_left_for_the_stage_to_report(project: Path) -> None:

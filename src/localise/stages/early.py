@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from localise import engines, sharding
-from localise.cache import Cache, hashed_unchanged
+from localise.cache import Cache, hashed_unchanged, open_cache
 from localise.engines import Engine, EngineOptions
 from localise.errors import LocaliseError
 from localise.project import Project, read_optional
@@ -59,18 +59,20 @@ class Early:
     def adopt_hashes(self, cache: Cache) -> None:
         """Wait for the model files' hashes and memoise them in ``cache`` (a file changed since
         it was hashed is not: the stage hashes it again)."""
-        for thread in self._threads:
-            thread.join()
+        self._join()
         for path, hashed in self._hashed.items():
             cache.adopt(path, hashed)
         self._hashed.clear()
 
     def close(self) -> None:
         """Wait for the background work (the stage never left a load running behind it)."""
-        for thread in self._threads:
-            thread.join()
+        self._join()
         if self._warm is not None:
             self._warm.wait()
+
+    def _join(self) -> None:
+        for thread in self._threads:
+            thread.join()
 
 
 def start(
@@ -109,33 +111,20 @@ def _start(
     for lang in project.languages(langs):
         name = engine or config.translate.engine_for(lang)
         engines.check_name(name)
-        pending = False
-        read: dict[Path, bytes] = {}
-        for article in project.articles:
-            if shard is not None and not shard.holds(article.slug):
-                continue
-            path = config.po_path(lang, article.slug)
-            data = read_optional(path)
-            if data is None:
-                continue
-            read[path] = data
-            pending = pending or retranslate or _EMPTY_MSGSTR.search(data) is not None
-        if not pending:
-            continue  # its catalogues are not held meanwhile: the stage reads them itself
-        early.catalogues = read
         translator = engines.get_engine(name, options=options)
         if getattr(translator, "prepare", None) is None:
-            return  # no model to load: the stage's own order is as fast
+            continue  # no model to load: the stage's own order is as fast
         source, target = config.source_language, config.mt_code(lang)
         files = list(engines.identity(translator, source=source, target=target).files)
-        cache = Cache(config.cache_dir / "cache" / "translations.sqlite")
-        try:
+        with open_cache(config.cache_dir) as cache:
             unhashed = cache.unmemoised(files)
             if not files or (not unhashed and not cache.is_empty()):
-                return  # the cache may hold every sentence: the stage looks before it loads
-        finally:
-            cache.close()
-        early.lang, early.name, early.engine = lang, name, translator
+                continue  # the cache may hold every sentence: the stage looks before it loads
+        # Only now the catalogues (a warm run stops above, and the stage reads them once).
+        read = _catalogues(project, lang, shard)
+        if not retranslate and not any(_EMPTY_MSGSTR.search(data) for data in read.values()):
+            continue  # nothing to draft: its catalogues are not held while others are drafted
+        early.lang, early.name, early.engine, early.catalogues = lang, name, translator, read
         early._warm = engines.WarmUp(translator, source=source, target=target)
         if unhashed:
             thread = threading.Thread(target=_hash, args=(unhashed, early._hashed),
@@ -143,6 +132,17 @@ def _start(
             thread.start()
             early._threads.append(thread)
         return
+
+
+def _catalogues(project: Project, lang: str, shard: sharding.Shard | None) -> dict[Path, bytes]:
+    """The bytes of ``lang``'s catalogues that exist (in ``shard``, when given)."""
+    read: dict[Path, bytes] = {}
+    for article in project.articles:
+        if shard is None or shard.holds(article.slug):
+            path = project.config.po_path(lang, article.slug)
+            if (data := read_optional(path)) is not None:
+                read[path] = data
+    return read
 
 
 def _hash(files: list[Path], into: dict[Path, tuple[str, str] | None]) -> None:

@@ -95,7 +95,7 @@ def test_a_settled_unchanged_file_is_not_read_again(tmp_path: Path, reads: list[
     table = _table(tmp_path)
     assert table.of(tmp_path / "a.md") == digest(b"hello")
     assert not [r for r in reads if r.endswith("a.md")]
-    assert not table._dirty  # nothing to write back
+    assert not table.dirty  # nothing to write back
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path: Path) -> None:

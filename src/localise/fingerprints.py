@@ -160,7 +160,7 @@ class Fingerprints:
             self._drop(self._name(path))
 
     @property
-    def _dirty(self) -> bool:
+    def dirty(self) -> bool:
         """True when this run changed the table."""
         return self._table.dirty
 

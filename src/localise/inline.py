@@ -191,9 +191,7 @@ def plain_parser(dialect: str = "commonmark") -> MarkdownIt:
 def block_parser(dialect: str = "commonmark") -> MarkdownIt:
     """Block-level parser: same syntax as :func:`parser`, without inline parsing (and
     footnote definitions left where they are written)."""
-    md = MarkdownIt("commonmark")
-    dialects.get(dialect).configure(md)
-    md.use(front_matter_plugin)
+    md = _configured(dialect)
     md.disable("inline")
     if "footnote_tail" in md.get_all_rules()["core"]:
         md.disable("footnote_tail")
@@ -207,8 +205,8 @@ def link_definitions(text: str, *, dialect: str = "commonmark") -> dict[str, Any
     return dict(env.get("references", {}))
 
 
-@functools.cache
-def _plain(dialect: str) -> MarkdownIt:
+def _configured(dialect: str) -> MarkdownIt:
+    """A new parser with ``dialect``'s syntax: what every parser of this module starts from."""
     md = MarkdownIt("commonmark")
     dialects.get(dialect).configure(md)
     md.use(front_matter_plugin)
@@ -216,10 +214,13 @@ def _plain(dialect: str) -> MarkdownIt:
 
 
 @functools.cache
+def _plain(dialect: str) -> MarkdownIt:
+    return _configured(dialect)
+
+
+@functools.cache
 def _parser(dialect: str) -> MarkdownIt:
-    md = MarkdownIt("commonmark")
-    dialects.get(dialect).configure(md)
-    md.use(front_matter_plugin)
+    md = _configured(dialect)
     for rule in md.inline.ruler.__rules__:  # by position: plugins may reuse a rule name
         rule.fn = _recorder(rule.name, rule.fn)
     md.inline.ruler.__cache__ = None

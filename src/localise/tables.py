@@ -2,7 +2,8 @@
 transaction that the run commits (a run killed midway leaves the table as it was).
 
 Used where a JSON document read whole would grow with the project: the file digests
-(:mod:`localise.fingerprints`) and what each output was made from (:class:`localise.project.State`).
+(:mod:`localise.fingerprints`), what each output was made from (:class:`localise.project.State`)
+and the build's page index (:class:`localise.stages._record.BuildRecord`).
 """
 
 from __future__ import annotations
@@ -176,10 +177,7 @@ class Table:
     def commit(self) -> None:
         """Commit what this run changed (nothing changed: nothing written)."""
         if self._db is not None and self._db.in_transaction:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise LocaliseError(f"cannot write {self.what}: {exc}", path=self.path) from None
+            self._run(self._db, "COMMIT")
             self._created = False
 
     def close(self) -> None:

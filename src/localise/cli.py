@@ -1159,6 +1159,16 @@ def _tolerant_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _handle(command: Command, run: Run) -> int:
+    """Run the command, then let go of the project's tables (what it did not save is
+    forgotten)."""
+    try:
+        return command.handler(run)
+    finally:
+        if run.project is not None:
+            run.project.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``localise`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1184,16 +1194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command.locked and run.project is not None:
             with project_lock(run.project.config.cache_dir):
                 remove_leftovers(run.project.written_folders())  # of a run that was killed
-                try:
-                    code = command.handler(run)
-                finally:
-                    run.project.close()
+                code = _handle(command, run)  # its tables let go of inside the lock
         else:
-            try:
-                code = command.handler(run)
-            finally:
-                if run.project is not None:
-                    run.project.close()
+            code = _handle(command, run)
         out.detail(f"total: {time.perf_counter() - start:.3f} s")
         return code
     except LocaliseError as exc:

@@ -3,12 +3,15 @@ load is sure to be needed, and with drafts byte-identical to a run without it.""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
 
+from localise import engines
 from localise.cache import Cache
 from localise.engines import argos
 from localise.project import Project
@@ -57,11 +60,14 @@ def memoised(root: Path) -> bool:
 
 def test_a_first_run_loads_the_first_language_and_hashes_its_model(project: Path) -> None:
     begun = start(project)
+    loading = begun.engine
     try:
         assert (begun.lang, begun.name) == ("ja", "argos")
         assert isinstance(begun.engine, argos.ArgosEngine)
-        assert begun.engine_for("ja", "argos") is begun.engine
         assert begun.engine_for("es", "argos") is None  # one model ahead of its turn, no more
+        assert begun.engine_for("ja", "argos") is loading
+        # handed over once: the stage frees the model after ja, never holding two at a time
+        assert begun.engine is None and begun.engine_for("ja", "argos") is None
         assert len(begun.catalogues) == 2  # ja's two catalogues, handed to the stage
         assert not memoised(project)
         cache = Cache(project / ".localise" / "cache" / "translations.sqlite")
@@ -72,7 +78,29 @@ def test_a_first_run_loads_the_first_language_and_hashes_its_model(project: Path
         assert memoised(project)  # hashed in the background, kept by the driver
     finally:
         begun.close()
-    assert ("en", "ja") in begun.engine._loaded  # loaded by the time it is closed
+    assert ("en", "ja") in loading._loaded  # loaded by the time it is closed
+
+
+def test_the_first_language_model_is_let_go_of_before_the_next_loads(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    begun = start(project)
+    first = weakref.ref(begun.engine)
+    alive_when_es_began: list[bool] = []
+    built = engines.get_engine
+
+    def get_engine(name: str, *, options: object) -> object:
+        gc.collect()
+        alive_when_es_began.append(first() is not None)
+        return built(name, options=options)
+
+    monkeypatch.setattr(engines, "get_engine", get_engine)
+    try:
+        summaries = translate.run(Project.open(project), early=begun)
+    finally:
+        begun.close()
+    assert summaries["ja"].sent and summaries["es"].sent
+    assert alive_when_es_began == [False]  # ja came from the early load, es was built after it
 
 
 def test_drafts_and_summaries_equal_a_run_without_it(cli, project: Path, tmp_path: Path) -> None:

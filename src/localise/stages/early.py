@@ -48,8 +48,12 @@ class Early:
     _warm: engines.WarmUp | None = None
 
     def engine_for(self, lang: str, name: str) -> Engine | None:
-        """The engine already loading for ``lang`` when it is ``name``, else None."""
-        return self.engine if (lang, name) == (self.lang, self.name) else None
+        """The engine already loading for ``lang`` when it is ``name`` (handed over once: the
+        stage lets go of its model after the language, so two are never held), else None."""
+        if (lang, name) != (self.lang, self.name) or self.engine is None:
+            return None
+        engine, self.engine = self.engine, None
+        return engine
 
     def read(self, path: Path) -> bytes | None:
         """The catalogue's bytes as read here (handed over once), else as on the disk."""

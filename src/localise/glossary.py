@@ -62,7 +62,9 @@ class Glossary:
         taken: dict[int, int] = {}  # start of a matched term → its furthest end
         longest = 0
         out: list[Term] = []
-        for t in sorted(wanted, key=lambda t: -len(t.term)):
+        haystack = Haystack(text)  # most terms are absent: skipped without their pattern
+        for t in sorted((t for t in wanted if haystack.may_hold(t.term)),
+                        key=lambda t: -len(t.term)):
             spans = [(m.start(), m.end()) for m in term_pattern(t.term).finditer(text)]
             # inside a longer match: one started at most `longest` before (linear in the text)
             free = [
@@ -78,6 +80,37 @@ class Glossary:
             elif spans and any(o.term == t.term for o in out):
                 out.append(t)  # same term, another language
         return out
+
+
+_FOLD = str.maketrans(
+    {**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
+     "\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"}
+)
+"""Every character ``re.IGNORECASE`` matches with an ASCII letter, as that lower-case letter:
+A–Z, and İ ı (i), the Kelvin sign (k) and long s (s) (``tests/test_glossary.py`` checks the
+list against every code point)."""
+
+
+class Haystack:
+    """A text searched for many terms; :meth:`may_hold` rules a term out before its pattern runs."""
+
+    __slots__ = ("_folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+
+    def may_hold(self, term: str) -> bool:
+        """False only when no :func:`term_pattern` match of ``term`` can be in the text: it is
+        not a substring (case-folded as the pattern's ``IGNORECASE`` matches, for a lower-case
+        ASCII term; a lower-case term with other letters is always tried)."""
+        if not term.islower():
+            return term in self.text
+        if not term.isascii():
+            return True
+        if self._folded is None:
+            self._folded = self.text.translate(_FOLD)
+        return term in self._folded
 
 
 @functools.lru_cache(maxsize=4096)  # every draft is searched for every term of the glossary

@@ -18,7 +18,7 @@ from typing import Any
 
 from localise import inline, placeholders
 from localise.dialects import is_syntax_name
-from localise.glossary import term_pattern
+from localise.glossary import Haystack, term_pattern
 
 _TOKEN_RE = re.compile(r"⟦\s*(/?)\s*(\d+)\s*⟧")
 OPEN, CLOSE = "⟦", "⟧"
@@ -89,7 +89,11 @@ def protect(
     free = _gaps(covered, len(msgid))
     wanted = dict(required or {})
     translated_at: dict[tuple[int, int], str] = {}
-    for term in sorted(set(terms) | set(wanted), key=len, reverse=True):
+    haystack = Haystack(msgid)
+    # longest first, equal lengths in a fixed order (a set's order changes from run to run)
+    for term in sorted(set(terms) | set(wanted), key=lambda t: (-len(t), t)):
+        if not haystack.may_hold(term):
+            continue  # nothing to cover: the spans stay as they are
         pattern = term_pattern(term)
         for start, end in free:
             for match in pattern.finditer(msgid, start, end):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from localise.checks.base import CheckContext, Message, Pair, Rule
-from localise.glossary import occurs
+from localise.glossary import Haystack, occurs
 from localise.langs import is_unspaced
 
 
@@ -47,8 +47,9 @@ def check_do_not_translate(pair: Pair, ctx: CheckContext) -> Iterator[Message]:
     if ctx.glossary is None:
         return
     src, tgt = pair.source, pair.target
+    haystack = Haystack(src.text)
     for term in ctx.glossary.terms:
-        if not term.keep:
+        if not term.keep or not haystack.may_hold(term.term):
             continue
         flags = re.IGNORECASE if term.term.islower() else 0
         pattern = re.compile(rf"(?<!\w){re.escape(term.term)}(?!\w)", flags)

@@ -22,6 +22,9 @@ LAYERS = {"cli": 4, "__main__": 4, "stages": 3, "project": 2, "config": 2, "mode
 config → libraries → model, errors, language facts."""
 
 LAZY_ALLOWED = {
+    "rapidfuzz": "near matches, only when a translation memory has records to match",
+    "defusedxml": "parses a TMX compendium, only in a project that has one",
+    "xml": "likewise (the ElementTree errors defusedxml raises)",
     "ctranslate2": "heavy MT runtime, only when an argos engine translates",
     "sentencepiece": "tokeniser of argos packages, only when an argos engine translates",
     "argostranslate": "imports torch and stanza: only to find its folders or use the index",
@@ -57,6 +60,9 @@ LAZY_LOCAL = {
     "localise.files": "likewise: the project lock, taken once the command line is parsed",
     "localise.sharding": "the CLI parses --shard K/N with it, only when given",
     "localise.choices": "the CLI parses --executor with it, only when given",
+    "localise.checks": "translate verifies drafts only once the engine has its sentences: "
+                       "the checks' imports never delay a first run's model",
+    "localise.stages._checking": "likewise (the checks' context of an article)",
 }
 """localise modules a function may import lazily, and why: what a warm run (nothing changed)
 never needs, or what the CLI needs only once a command runs. They count in the import graph

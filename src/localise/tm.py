@@ -14,20 +14,18 @@ onto the new msgid's (``{amount_1}`` → ``{amount_2}``, a changed link target, 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from typing import TYPE_CHECKING
 
 from localise import catalogue, mt_tokens
 from localise.catalogue import Catalogue
 from localise.errors import CatalogueError, LocaliseError
 from localise.langs import base, is_unspaced
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 __all__ = [
     "Match",
@@ -116,6 +114,8 @@ def similarity(a: str, b: str, *, lang: str) -> int:
     """Similarity of two source texts in percent, as :class:`Memory` scores near matches."""
     if a == b:
         return 100
+    from rapidfuzz.distance import Levenshtein  # only for near matches
+
     score = Levenshtein.normalized_similarity(_tokens(a, lang=lang), _tokens(b, lang=lang))
     return min(99, int(score * 100 + 1e-9))
 
@@ -167,6 +167,9 @@ class Memory:
         query = self._signature(msgid)
         if not query:
             return None
+        from rapidfuzz import process  # only when a memory has records to match
+        from rapidfuzz.distance import Levenshtein
+
         found = process.extract(
             query,
             self._choices,
@@ -237,6 +240,11 @@ def tmx_records(data: bytes, *, source: str, target: str, origin: str, path: Pat
 
     The document is parsed by defusedxml: a DTD that declares entities, or an external
     reference, is refused (no entity is ever expanded)."""
+    import xml.etree.ElementTree as ET  # only for a project with a TMX compendium
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
     try:
         root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True,
                                  forbid_external=True)

@@ -24,11 +24,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from localise import (
     catalogue,
-    checks,
     drafts,
     engines,
     executors,
@@ -39,14 +38,15 @@ from localise import (
 )
 from localise.cache import Cache, open_cache
 from localise.catalogue import Catalogue, Entry
-from localise.checks import CheckContext
 from localise.engines import EngineOptions
 from localise.errors import ConfigError, EngineError
 from localise.files import ConcurrentEdit, replace_if_unchanged
 from localise.project import Article, Project, read_optional
 from localise.stages import Progress, Ticker
-from localise.stages._checking import check_context
 from localise.stages.early import Early
+
+if TYPE_CHECKING:
+    from localise.checks import CheckContext
 
 MERGE_ATTEMPTS = 5
 """How often a catalogue saved by someone else while translate ran is re-read and merged."""
@@ -134,14 +134,20 @@ class _Work:
     def ctx(self) -> CheckContext:
         """The checks' context for this article (built on first use: it reads the source)."""
         if self._ctx is None:
+            # the checks load with the first draft verified: after the engine was sent its
+            # sentences, never before (a first run's model is waiting for them)
+            from localise.stages._checking import check_context
+
             self._ctx = check_context(self.project, self.lang, self.article)
         return self._ctx
 
     def verifier(self, entry: Entry) -> Callable[[str], list[str]]:
         """msgstr → what the draft verifier finds in it as a translation of ``entry``."""
         def verify(text: str) -> list[str]:
+            from localise.checks import verify_draft  # with the first draft (see ctx)
+
             unit_ctx = dataclasses.replace(self.ctx, brace_format=entry.brace_format)
-            return checks.verify_draft(entry.msgid, text, unit_ctx)
+            return verify_draft(entry.msgid, text, unit_ctx)
 
         return verify
 

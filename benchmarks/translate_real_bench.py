@@ -15,8 +15,9 @@ and 1 (the distinct sentences' SentencePiece pieces, every ``translate_batch`` c
 tokens generated), and what argostranslate sends.
 
 Contenders, each a whole process, run in alternating rounds (every contender once per round,
-in the same order, ``--rounds`` rounds), wall time by ``time.perf_counter`` around the
-process and peak RSS by ``os.wait4`` (that child's own ``ru_maxrss``):
+every other round in the reverse order, ``--rounds`` rounds), wall time by
+``time.perf_counter`` around the process and peak RSS by ``os.wait4`` (that child's own
+``ru_maxrss``):
 
 * ``localise -C P translate --lang ja --engine argos --beam-size 4|1 --json`` on a fresh copy
   of the prepared project (no ``.localise/cache``: nothing is served from cache);
@@ -36,7 +37,9 @@ process and peak RSS by ``os.wait4`` (that child's own ``ru_maxrss``):
 
 Reported: per contender wall min and median, sentences/s at the min, generated tokens,
 ``translate_batch`` calls, peak RSS; the grid; ratios (argostranslate ÷ localise, localise
-÷ limit at beam 1 and 4, target ≥ 0.95); model calls per unit. JSON in ``benchmarks/out/``.
+÷ limit at beam 1 and 4, target ≥ 0.95), each as the ratio of the medians and as the median
+of the rounds' own ratios (this machine drifts by up to a third within minutes: a round's
+pair ran close together); model calls per unit. JSON in ``benchmarks/out/``.
 """
 
 from __future__ import annotations
@@ -504,7 +507,9 @@ def main() -> int:
             print(f"round {rnd + 1}/{args.rounds} (load {load:.2f}"
                   + (f", others using {others:.2f} cores" if others is not None else "") + "):",
                   flush=True)
-            for c in contenders:
+            # every other round in the reverse order (A B … B A): a machine that speeds up or
+            # slows down over minutes favours no contender across a pair of rounds
+            for c in contenders if rnd % 2 == 0 else contenders[::-1]:
                 for attempt in range(args.retries + 1):
                     r = run_contender(c)
                     noisy = r["others_cpu_s"] > args.noise * r["seconds"]
@@ -574,12 +579,18 @@ def main() -> int:
     ratios: dict[str, float] = {}
 
     def ratio(name: str, num: str, den: str, text: str) -> None:
+        """The ratio of the two medians, and the median of the rounds' own ratios (each round's
+        pair ran minutes apart at most, so the machine's drift between rounds cancels)."""
         if num in by_key and den in by_key:
             value = by_key[num]["median_s"] / by_key[den]["median_s"]
+            rounds = [a["seconds"] / b["seconds"]
+                      for a, b in zip(by_key[num]["runs"], by_key[den]["runs"], strict=True)]
             ratios[name] = value
-            print(f"  {text:<66} {value:6.2f}×")
+            ratios[f"{name}_paired"] = statistics.median(rounds)
+            print(f"  {text:<66} {value:6.2f}×  rounds: median {statistics.median(rounds):.2f}×"
+                  f" ({min(rounds):.2f}–{max(rounds):.2f})")
 
-    print("ratios (medians):")
+    print("ratios (of the medians; rounds: median, min–max of each round's own ratio):")
     ratio("argos_default_over_localise_b4", "A4", "L4",
           "argostranslate per call (default threads) ÷ localise, beam 4")
     ratio("argos_tuned_over_localise_b4", "A4t", "L4",
@@ -605,8 +616,9 @@ def main() -> int:
     for beam in (4, 1):
         key = f"limit_over_localise_b{beam}"
         if key in ratios:
-            print(f"target beam {beam}: {ratios[key]:.2f} → "
-                  f"{'MET' if ratios[key] >= 0.95 else 'NOT MET'}")
+            both = (ratios[key], ratios[f"{key}_paired"])
+            print(f"target beam {beam}: {both[0]:.2f} (medians), {both[1]:.2f} (rounds) → "
+                  f"{'MET' if min(both) >= 0.95 else 'NOT MET'}")
 
     if grid:
         print()

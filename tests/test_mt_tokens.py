@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from localise import mt_tokens
 
 
@@ -28,3 +32,16 @@ def test_required_terms_are_restored_as_their_translation() -> None:
     assert problems == []
     _, missing = mt_tokens.restore("curan. Usamos ⟦2⟧ y ⟦3⟧.", protected)
     assert missing == ["missing 'células madre'"]
+
+
+def test_overlapping_terms_of_equal_length_are_protected_alike_in_every_process() -> None:
+    """Longest first, then in a fixed order: not a set's, which changes with the hash seed."""
+    code = ("from localise import mt_tokens; "
+            "print(mt_tokens.protect('Meet at New York Inn.', terms=['New York', 'York Inn'])"
+            ".text)")
+    seen = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(6)
+    }
+    assert seen == {"Meet at ⟦1⟧ Inn.\n"}

@@ -175,6 +175,28 @@ def test_a_warm_project_reads_no_catalogue_before_the_stage(
     assert not [name for name in opened if name.endswith(".po")]
 
 
+@pytest.mark.parametrize(("setting", "flag", "local"), [
+    ('executor = " local "', [], True),  # read as the config reads it: spaces around are allowed
+    ("", ["--executor", "local"], True),
+    ('executor = "ray=127.0.0.1:1"', [], False),
+])
+def test_the_cli_starts_early_only_for_the_local_executor(
+    cli, project: Path, monkeypatch: pytest.MonkeyPatch, setting: str, flag: list[str],
+    local: bool,
+) -> None:
+    config = project / "localise.toml"
+    config.write_text(config.read_text().replace("[translate]\n", f"[translate]\n{setting}\n"))
+    seen: list[bool] = []
+
+    def recorded(*args: object, local: bool, **kwargs: object) -> early.Early:
+        seen.append(local)
+        return early.Early()
+
+    monkeypatch.setattr(early, "start", recorded)
+    cli(project, "translate", *flag)  # a Ray head that is not there: the stage says so
+    assert seen == [local]
+
+
 def test_a_mistake_is_left_for_the_stage_to_report(project: Path) -> None:
     begun = start(project, langs=["xx-Nowhere"])
     begun.close()

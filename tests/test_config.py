@@ -190,8 +190,12 @@ def test_folders_and_glossary_stay_inside_the_project(
 @pytest.mark.parametrize("value", ["local", "ray", "ray=head.internal:6380"])
 def test_translate_executor_key(tmp_path: Path, value: str) -> None:
     (tmp_path / "localise.toml").write_text(f'[translate]\nexecutor = "{value}"\n')
-    assert config.load(tmp_path).translate.executor == value
+    loaded = config.load(tmp_path).translate
+    assert loaded.executor == value
+    assert str(loaded.executor_spec()) == value  # parsed once, where the key is known
     assert config.TranslateOptions().executor == "local"
+    with pytest.raises(ConfigError, match=r"\[translate\] executor: unknown executor 'spark'"):
+        config.TranslateOptions(executor="spark").executor_spec()  # a value given in code
 
 
 @pytest.mark.parametrize(("value", "problem"), [

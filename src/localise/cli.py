@@ -177,12 +177,12 @@ def _engine_options(run: Run) -> Any:
 def cmd_translate(run: Run) -> int:
     args = run.args
     options = _engine_options(run)
-    where = args.executor or _configured_executor(run.proj)
+    where = args.executor or run.proj.config.translate.executor_spec()
     # a first run's model loads while the stage imports, reads and plans (see its module)
     early = stage("translate-early").start(
         run.proj, langs=args.lang, engine=args.engine, options=options,
         retranslate=args.retranslate, shard=args.shard,
-        local=where is not None and where.kind == "local",
+        local=where.kind == "local",
     )
     try:
         with run.out.stage("translate") as bars:
@@ -597,17 +597,6 @@ def _shard_spec(text: str) -> sharding.Shard:
         return parse(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
-
-
-def _configured_executor(project: Project) -> choices.Spec | None:
-    """The config's ``[translate] executor``, or None when it does not parse (the stage says
-    why)."""
-    from localise.choices import parse_executor
-
-    try:
-        return parse_executor(project.config.translate.executor)
-    except ValueError:
-        return None
 
 
 def _executor_spec(text: str) -> choices.Spec:

@@ -90,6 +90,14 @@ class TranslateOptions:
         """The engine configured for ``lang``."""
         return self.engines.get(lang, self.engine)
 
+    def executor_spec(self) -> choices.Spec:
+        """:attr:`executor` parsed (checked when the file was read; a bad value given in code
+        raises ConfigError)."""
+        try:
+            return choices.parse_executor(self.executor)
+        except ValueError as exc:
+            raise ConfigError(f"[translate] executor: {exc}") from None
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckOptions:

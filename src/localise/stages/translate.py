@@ -39,7 +39,7 @@ from localise import (
 from localise.cache import Cache, open_cache
 from localise.catalogue import Catalogue, Entry
 from localise.engines import EngineOptions
-from localise.errors import ConfigError, EngineError
+from localise.errors import EngineError
 from localise.files import ConcurrentEdit, replace_if_unchanged
 from localise.project import Article, Project, read_optional
 from localise.stages import Progress, Ticker
@@ -195,7 +195,7 @@ def run(
     chosen = project.languages(langs)
     names = engine_names(project, chosen, engine)  # a wrong name fails even with nothing to do
     options = options or project.config.translate.options
-    spec = executor or executor_spec(project)
+    spec = executor or project.config.translate.executor_spec()
     result: dict[str, LanguageSummary] = {}
     if not project.articles:
         return {lang: LanguageSummary(engine=names[lang], executor=str(spec)) for lang in chosen}
@@ -207,14 +207,6 @@ def run(
     finally:
         runner.close()
     return result
-
-
-def executor_spec(project: Project) -> executors.Spec:
-    """The ``[translate] executor`` of the project's config (checked when it was read)."""
-    try:
-        return executors.parse(project.config.translate.executor)
-    except ValueError as exc:  # a Config built in code, not read from a file
-        raise ConfigError(f"[translate] executor: {exc}") from None
 
 
 def _run(

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
 from localise.checks.base import CheckContext, Message, Pair, Rule
 from localise.glossary import Haystack, occurs
-from localise.langs import is_unspaced
-
-
-def _contains(phrase: str, text: str, *, lang: str) -> bool:
-    """True when ``phrase`` occurs in ``text`` (word-bounded except in unspaced scripts)."""
-    if not is_unspaced(lang):
-        return occurs(phrase, text)
-    flags = re.IGNORECASE if phrase.islower() else 0
-    return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(phrase)}(?![A-Za-z0-9])", text, flags))
 
 
 def _variant(term: str, text: str) -> str | None:
@@ -34,12 +26,21 @@ def check_glossary(pair: Pair, ctx: CheckContext) -> Iterator[Message]:
     for term in ctx.glossary.found_in(pair.source.text, lang=lang):
         if term.keep or term.language != lang:
             continue
-        if not any(_contains(alt, tgt.text, lang=lang) for alt in term.alternatives):
+        # only Latin letters and digits bound a word: PlacidWayは is found in Japanese
+        if not any(occurs(alt, tgt.text) for alt in term.alternatives):
             note = f" — {term.note}" if term.note else ""
             wanted = " or ".join(repr(alt) for alt in term.alternatives)
             yield ("error" if term.strict else "warning",
                    f"{term.term!r} must be translated as {wanted} "
                    f"(glossary line {term.line}){note}")
+
+
+@functools.lru_cache(maxsize=4096)  # every draft is searched for every name
+def name_pattern(term: str) -> re.Pattern[str]:
+    """A do-not-translate name in the source, not inside a longer word (case-insensitive when
+    written in lower case, as :func:`~localise.glossary.term_pattern`)."""
+    flags = re.IGNORECASE if term.islower() else 0
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", flags)
 
 
 def check_do_not_translate(pair: Pair, ctx: CheckContext) -> Iterator[Message]:
@@ -51,9 +52,8 @@ def check_do_not_translate(pair: Pair, ctx: CheckContext) -> Iterator[Message]:
     for term in ctx.glossary.terms:
         if not term.keep or not haystack.may_hold(term.term):
             continue
-        flags = re.IGNORECASE if term.term.islower() else 0
-        pattern = re.compile(rf"(?<!\w){re.escape(term.term)}(?!\w)", flags)
-        for written in dict.fromkeys(m.group(0) for m in pattern.finditer(src.text)):
+        found = name_pattern(term.term).finditer(src.text)
+        for written in dict.fromkeys(m.group(0) for m in found):
             if _contains_verbatim(written, tgt.text):
                 continue
             seen = _variant(written, tgt.text)

@@ -60,8 +60,8 @@ LAZY_LOCAL = {
     "localise.files": "likewise: the project lock, taken once the command line is parsed",
     "localise.sharding": "the CLI parses --shard K/N with it, only when given",
     "localise.choices": "the CLI parses --executor with it, only when given",
-    "localise.checks": "translate verifies drafts only once the engine has its sentences: "
-                       "the checks' imports never delay a first run's model",
+    "localise.checks": "translate loads the checks with the first draft it verifies: on a "
+                       "first run after the engine has its sentences, not before its model",
     "localise.stages._checking": "likewise (the checks' context of an article)",
 }
 """localise modules a function may import lazily, and why: what a warm run (nothing changed)

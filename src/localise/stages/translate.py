@@ -134,8 +134,8 @@ class _Work:
     def ctx(self) -> CheckContext:
         """The checks' context for this article (built on first use: it reads the source)."""
         if self._ctx is None:
-            # the checks load with the first draft verified: after the engine was sent its
-            # sentences, never before (a first run's model is waiting for them)
+            # the checks load with the first draft verified: on a first run that is after the
+            # engine was sent its sentences (its model is waiting for them)
             from localise.stages._checking import check_context
 
             self._ctx = check_context(self.project, self.lang, self.article)

@@ -152,7 +152,7 @@ def test_policy_values_are_typed(tmp_path: Path) -> None:
     [
         ('languages = ["ja", "qq"]\n', 1, "no CLDR locale data for 'qq'"),
         ("[translate]\nbeam_size = 0\n", 2, "beam_size"),
-        ("[translate]\nmax_batch_size = 0\n", 2, "max_batch_size"),
+        ("[translate]\nmax_batch_size = -1\n", 2, "max_batch_size"),
         ('[translate]\nengine = "nope"\n', 2, "unknown translation engine 'nope'"),
         ('[translate.engines]\nes = "nope"\n', 2, "unknown translation engine 'nope'"),
         ('[formatting.ja]\ndisplay_currency = "JPY"\n', 1, "formatting.ja"),

@@ -493,7 +493,7 @@ def _translate(tr: _Reader) -> TranslateOptions:
         "device": tr.take("device", str, "cpu"),
         "beam_size": tr.take("beam_size", int, 4),
         "threads": tr.take("threads", int, 0),
-        "max_batch_size": tr.take("max_batch_size", int, 32),
+        "max_batch_size": tr.take("max_batch_size", int, 0),
         "length_penalty": float(tr.take("length_penalty", (int, float), 0.2)),
         "max_length_ratio": float(tr.take("max_length_ratio", (int, float), 3.0)),
     }
@@ -721,7 +721,7 @@ KEYS: tuple[Key, ...] = (
     Key("translate.device", "CTranslate2 device: cpu, cuda or auto", "translate.options.device"),
     Key("translate.threads", "CPU: parallel CTranslate2 workers (0: one per core); GPU: threads",
         "translate.options.threads"),
-    Key("translate.max_batch_size", "sentences per CTranslate2 batch",
+    Key("translate.max_batch_size", "sentences per CTranslate2 batch (0: chosen per run)",
         "translate.options.max_batch_size"),
     Key("translate.length_penalty", "CTranslate2 length penalty (argostranslate's is 0.2)",
         "translate.options.length_penalty"),

@@ -391,16 +391,19 @@ class ArgosEngine:
             # At beam 1 one call of everything: CTranslate2 sorts it by length and cuts it into
             # batches of max_batch_size for its workers, as translate_iterable does (the
             # fastest setting at beam 1 in translate_real_bench.py's grid).
+            size = self._options.batch_size(
+                sentences=len(chunks), workers=getattr(loaded.translator, "num_translators", 1)
+            )
             runs = (
                 [range(len(order))] if greedy else
-                _batches(lengths, sorted_caps, self._options.max_batch_size, MAX_BATCH_TOKENS)
+                _batches(lengths, sorted_caps, size, MAX_BATCH_TOKENS)
             )
             runs.reverse()
             for run in runs:
                 pending += loaded.translator.translate_batch(
                     [chunks[order[j]] for j in run],
                     target_prefix=[[prefix]] * len(run) if prefix else None,
-                    max_batch_size=self._options.max_batch_size if greedy else len(run),
+                    max_batch_size=size if greedy else len(run),
                     batch_type="examples",
                     beam_size=self._options.beam_size,
                     num_hypotheses=1,

@@ -4,8 +4,9 @@ We reuse argostranslate's package format (see :mod:`localise.argos_packages`) bu
 ``argostranslate.translate``: that path sentence-splits with MiniSBD/Stanza (which download
 models on first use) and translates paragraph by paragraph. Here the caller has already split
 sentences, and all segments of a call are translated together: sorted by length and cut into
-batches of at most ``max_batch_size`` sentences and ``MAX_BATCH_TOKENS`` padded source tokens
-(see :func:`_batches` for why both), each one ``translate_batch`` call.
+batches of at most ``max_batch_size`` sentences (32 when it is 0, the default) and
+``MAX_BATCH_TOKENS`` padded source tokens (see :func:`_batches` for why both), each one
+``translate_batch`` call.
 
 Pre/post-processing mirrors ``argostranslate.translate.apply_packaged_translation`` 1.11 for
 every package layout it runs: SentencePiece pieces (``sentencepiece.model``) or Moses tokens +
@@ -389,8 +390,9 @@ class ArgosEngine:
             # left for the last free worker are then the short ones, so the workers finish
             # together (measured in benchmarks/README.md, translate_real_bench.py).
             # At beam 1 one call of everything: CTranslate2 sorts it by length and cuts it into
-            # batches of max_batch_size for its workers, as translate_iterable does (the
-            # fastest setting at beam 1 in translate_real_bench.py's grid).
+            # batches of the options' batch_size for its workers, as translate_iterable does
+            # (the fastest setting at beam 1 in translate_real_bench.py's grid); that size
+            # grows with the run unless max_batch_size is set (EngineOptions.batch_size).
             size = self._options.batch_size(
                 sentences=len(chunks), workers=getattr(loaded.translator, "num_translators", 1)
             )

@@ -6,8 +6,10 @@ decodes. This one takes the CLI away: it builds the same project (the shipped ar
 translate stage collect, protect and split the pending msgids exactly as a run would, loads the
 model once, and then alternates, ``--rounds`` times, localise's ``ArgosEngine.translate`` of the
 distinct sentences with CTranslate2's ``translate_iterable`` (``--batch`` examples) of the same
-sentences already tokenised, on the same ``Translator``. It prints each pass's wall and CPU time
-and the ratio of medians (iterable ÷ localise: 1.00 means the engine adds nothing).
+sentences already tokenised, on the same ``Translator`` (every other round in the reverse
+order: this machine speeds up and slows down over minutes). It prints each pass's wall and CPU
+time, the ratio of medians and the median of the rounds' own ratios (iterable ÷ localise: 1.00
+means the engine adds nothing).
 
     .venv/bin/python benchmarks/engine_bench.py --beam-size 1 --articles 12
 """
@@ -90,15 +92,19 @@ def main() -> int:
             return [r.hypotheses[0] for r in results]
 
         times: dict[str, list[float]] = {"localise": [], "iterable": []}
-        for _ in range(args.rounds):
-            for name, run in (("localise", ours), ("iterable", iterable)):
+        contenders = (("localise", ours), ("iterable", iterable))
+        for round_ in range(args.rounds):  # every other round reversed: the machine drifts
+            for name, run in contenders if round_ % 2 == 0 else contenders[::-1]:
                 start, cpu = time.perf_counter(), _cpu()
                 run()
                 seconds = time.perf_counter() - start
                 times[name].append(seconds)
                 print(f"  {name:<9} {seconds:6.2f} s  CPU {_cpu() - cpu:6.2f} s", flush=True)
     ratio = statistics.median(times["iterable"]) / statistics.median(times["localise"])
-    print(f"iterable {args.batch} ex ÷ localise's engine (medians): {ratio:.2f}×")
+    pairs = zip(times["iterable"], times["localise"], strict=True)
+    paired = statistics.median(i / o for i, o in pairs)
+    print(f"iterable {args.batch} ex ÷ localise's engine (medians): {ratio:.2f}×; median of the "
+          f"rounds' own ratios: {paired:.2f}×")
     return 0
 
 

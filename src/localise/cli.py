@@ -181,8 +181,7 @@ def cmd_translate(run: Run) -> int:
     # a first run's model loads while the stage imports, reads and plans (see its module)
     early = stage("translate-early").start(
         run.proj, langs=args.lang, engine=args.engine, options=options,
-        retranslate=args.retranslate, shard=args.shard,
-        local=where.kind == "local",
+        retranslate=args.retranslate, shard=args.shard, local=where.kind == "local",
     )
     try:
         with run.out.stage("translate") as bars:
@@ -195,7 +194,7 @@ def cmd_translate(run: Run) -> int:
                 progress=bars,
                 memory=not args.no_memory,
                 shard=args.shard,
-                executor=args.executor,
+                executor=where,
                 early=early,
             )
     finally:

@@ -101,9 +101,11 @@ class Haystack:
         self._folded: str | None = None
 
     def may_hold(self, term: str) -> bool:
-        """False only when no :func:`term_pattern` match of ``term`` can be in the text: it is
-        not a substring (case-folded as the pattern's ``IGNORECASE`` matches, for a lower-case
-        ASCII term; a lower-case term with other letters is always tried)."""
+        """False only when no match of ``term`` can be in the text, for any pattern that is
+        case-insensitive exactly when the term is lower case (:func:`term_pattern`, the
+        do-not-translate check's): it is not a substring (case-folded as ``IGNORECASE``
+        matches, for a lower-case ASCII term; a lower-case term with other letters is always
+        tried)."""
         if not term.islower():
             return term in self.text
         if not term.isascii():

@@ -394,7 +394,7 @@ class ArgosEngine:
             # (the fastest setting at beam 1 in translate_real_bench.py's grid); that size
             # grows with the run unless max_batch_size is set (EngineOptions.batch_size).
             size = self._options.batch_size(
-                sentences=len(chunks), workers=getattr(loaded.translator, "num_translators", 1)
+                sentences=len(chunks), workers=loaded.translator.num_translators
             )
             runs = (
                 [range(len(order))] if greedy else
